@@ -1,0 +1,5 @@
+//! Proofs that a rendered tile belongs to a task's result.
+
+pub mod merkle;
+pub mod task;
+pub mod tile;

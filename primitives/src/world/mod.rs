@@ -1,0 +1,9 @@
+//! The world model: chunks, block ids, the canonical chunk encoding, the seeded generator and
+//! block edits.
+
+pub mod blocks;
+pub mod chunk;
+pub mod edit;
+pub mod encoding;
+pub mod generator;
+mod noise;
