@@ -110,6 +110,9 @@ enum Command {
         /// Most pixels (width x height x frames) per job.
         #[arg(long, default_value_t = 1920 * 1080 * 600)]
         max_job_pixels: u64,
+        /// Most finished jobs kept for queries (the oldest are forgotten first).
+        #[arg(long, default_value_t = 64)]
+        max_finished: usize,
     },
     /// Write a demo request (JSON) to use with --spec or POST /jobs.
     Spec {
@@ -220,6 +223,7 @@ pub fn run(cli: Cli) -> Result<()> {
             max_body,
             max_jobs,
             max_job_pixels,
+            max_finished,
         } => {
             if !listen.ip().is_loopback() {
                 tracing::warn!("listening on {listen}, which is not a loopback address");
@@ -228,6 +232,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 max_body,
                 max_pending: max_jobs,
                 max_job_pixels,
+                max_finished,
                 world_seed,
             };
             let state = serve::ApiState::start(cli.backend, cli.threads, config)?;
@@ -435,7 +440,7 @@ fn bench(
         }
         Err(error) => return Err(error.into()),
     };
-    println!("GPU: {}", gpu.describe());
+    println!("{}", gpu.describe());
     let bound = gpu.bind(&scene)?;
     // One warm-up frame: pipeline compilation and uploads are not part of the rate.
     bound.render_frame(&cameras[0])?;

@@ -233,3 +233,29 @@ async fn a_proof_outside_the_task_is_a_bad_request() {
     let (status, _) = call(&app, get(&format!("/jobs/{id}/proof?frame=zero"))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_oldest_finished_jobs_are_forgotten_past_the_limit() {
+    let state = state(ServeConfig {
+        max_finished: 1,
+        ..Default::default()
+    });
+    let app = router(state.clone());
+    let first = small_request();
+    let mut second = small_request();
+    second.spec.frame_count = 1;
+    second.spec.camera_path.truncate(1);
+    let mut ids = Vec::new();
+    for request in [&first, &second] {
+        let body = serde_json::to_vec(&request.to_json()).unwrap();
+        let (status, created) = call(&app, post("application/json", body)).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+        let id = created["job_id"].as_str().unwrap().to_string();
+        wait_done(&app, &id).await;
+        ids.push(id);
+    }
+    let (status, _) = call(&app, get(&format!("/jobs/{}", ids[0]))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(&app, get(&format!("/jobs/{}", ids[1]))).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -56,11 +56,7 @@ pub fn wgsl_div_i32(a: i32, b: i32) -> i32 {
 
 /// WGSL's `u32` division: `x / 0 == x`.
 pub fn wgsl_div_u32(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        a / b
-    }
+    a.checked_div(b).unwrap_or(a)
 }
 
 /// WGSL's `i32` remainder: sign of the dividend; `x % 0 == 0`; `i32::MIN % -1 == 0`.

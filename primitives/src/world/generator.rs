@@ -104,7 +104,7 @@ impl WorldGenerator {
             0 => GRASS,
             1..=3 => DIRT,
             _ => {
-                if lattice_hash(self.stream(STREAM_ORE), x, y, z) % 67 == 0 {
+                if lattice_hash(self.stream(STREAM_ORE), x, y, z).is_multiple_of(67) {
                     COAL_ORE
                 } else {
                     STONE
@@ -119,7 +119,8 @@ impl WorldGenerator {
             return None;
         }
         let hash = lattice_hash(self.stream(STREAM_TREES), x, 0, z);
-        (hash % TREE_RARITY == 0).then_some(4 + ((hash >> 32) % 3) as i32)
+        hash.is_multiple_of(TREE_RARITY)
+            .then_some(4 + ((hash >> 32) % 3) as i32)
     }
 
     /// The generated chunk at `coord`.

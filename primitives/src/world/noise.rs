@@ -11,7 +11,7 @@ pub fn mix64(mut x: u64) -> u64 {
 
 /// A hash of a seed and an integer lattice point.
 pub fn lattice_hash(seed: u64, x: i32, y: i32, z: i32) -> u64 {
-    let mut h = mix64(seed ^ 0x5157_4e45_54u64);
+    let mut h = mix64(seed ^ 0x0051_574e_4554_u64);
     h = mix64(h ^ (x as u32 as u64));
     h = mix64(h ^ ((y as u32 as u64) << 32));
     mix64(h ^ (z as u32 as u64).rotate_left(17))

@@ -11,7 +11,7 @@ use crate::{
 };
 use playnet_primitives::{Hash32, RenderSpec, Scene};
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::{mpsc, Arc, Mutex, MutexGuard},
 };
 
@@ -64,6 +64,9 @@ struct Work {
 /// The shared job table.
 pub struct JobTable {
     jobs: Mutex<HashMap<Hash32, Job>>,
+    /// Finished (done or failed) job ids, oldest first.
+    finished: Mutex<VecDeque<Hash32>>,
+    max_finished: usize,
     queue: Mutex<mpsc::Sender<Work>>,
     max_pending: usize,
     renderer: String,
@@ -76,6 +79,7 @@ impl JobTable {
         backend: Backend,
         threads: Option<usize>,
         max_pending: usize,
+        max_finished: usize,
     ) -> Result<Arc<Self>, crate::RenderError> {
         let (sender, receiver) = mpsc::channel::<Work>();
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -110,6 +114,8 @@ impl JobTable {
             .map_err(|_| crate::RenderError::Gpu("render thread died while starting".into()))??;
         let table = Arc::new(JobTable {
             jobs: Mutex::new(HashMap::new()),
+            finished: Mutex::new(VecDeque::new()),
+            max_finished: max_finished.max(1),
             queue: Mutex::new(sender),
             max_pending,
             renderer,
@@ -181,6 +187,17 @@ impl JobTable {
         }
     }
 
+    /// Records that `id` finished, forgetting the oldest finished jobs past the limit.
+    fn retire(&self, id: Hash32) {
+        let mut finished = lock(&self.finished);
+        finished.push_back(id);
+        while finished.len() > self.max_finished {
+            if let Some(old) = finished.pop_front() {
+                lock(&self.jobs).remove(&old);
+            }
+        }
+    }
+
     fn run(&self, renderer: &Renderer, work: Work) {
         self.set_status(&work.id, JobStatus::Running { frames_done: 0 }, None);
         let outcome = render_task(renderer, &work.spec, &work.scene, |frame, _| {
@@ -210,6 +227,7 @@ impl JobTable {
                 );
             }
         }
+        self.retire(work.id);
     }
 }
 

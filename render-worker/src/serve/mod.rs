@@ -40,6 +40,8 @@ pub struct ServeConfig {
     pub max_body: usize,
     /// Most jobs queued or running at once.
     pub max_pending: usize,
+    /// Most finished jobs kept for queries; the oldest are forgotten first.
+    pub max_finished: usize,
     /// Most pixels (width x height x frames) in one job.
     pub max_job_pixels: u64,
     /// The world seed for generating chunks that requests do not supply.
@@ -51,6 +53,7 @@ impl Default for ServeConfig {
         ServeConfig {
             max_body: 16 << 20,
             max_pending: 8,
+            max_finished: 64,
             max_job_pixels: 1920 * 1080 * 600,
             world_seed: None,
         }
@@ -71,7 +74,7 @@ impl ApiState {
         threads: Option<usize>,
         config: ServeConfig,
     ) -> Result<Self, RenderError> {
-        let table = JobTable::start(backend, threads, config.max_pending)?;
+        let table = JobTable::start(backend, threads, config.max_pending, config.max_finished)?;
         Ok(ApiState {
             table,
             config: Arc::new(config),
