@@ -27,7 +27,7 @@ pub enum RenderError {
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     /// The spec breaks a limit.
-    #[error("invalid spec: {0}")]
+    #[error("invalid spec")]
     Spec(#[from] SpecError),
     /// A scene chunk was not supplied and is not the generated chunk of the world seed.
     #[error(
@@ -40,7 +40,7 @@ pub enum JobError {
         hash: Hash32,
     },
     /// The scene cannot be built from the chunks.
-    #[error("bad scene: {0}")]
+    #[error("bad scene")]
     Scene(#[from] SceneError),
     /// The request body cannot be parsed.
     #[error("cannot parse the request: {0}")]
@@ -82,4 +82,16 @@ pub enum CheckError {
     /// A Merkle path is malformed.
     #[error("malformed Merkle path: {0}")]
     Path(#[from] MerkleError),
+}
+
+/// `error` and its sources, joined by ": " (one line for logs and HTTP answers).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
 }

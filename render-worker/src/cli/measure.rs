@@ -29,6 +29,9 @@ pub fn bench(
     frames: u32,
     seed: u64,
 ) -> Result<()> {
+    if frames == 0 {
+        bail!("--frames must be at least 1");
+    }
     let (spec, chunks) = GeneratedTask::demo(seed, width, height, frames.max(2)).build();
     let scene = Scene::from_encoded(&spec, &chunks)?;
     let cameras: Vec<FrameCamera> = (0..frames)

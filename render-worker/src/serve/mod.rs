@@ -16,7 +16,7 @@ pub mod jobs;
 
 use crate::{
     backend::Backend,
-    error::{JobError, RenderError},
+    error::{error_chain, JobError, RenderError},
     job::JobRequest,
 };
 use axum::{
@@ -165,7 +165,7 @@ async fn submit(
             ))
         }
     }
-    .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
+    .map_err(|e| ApiError(StatusCode::BAD_REQUEST, error_chain(&e)))?;
 
     let spec = &request.spec;
     spec.validate().map_err(|e| {
@@ -192,8 +192,8 @@ async fn submit(
     .await
     .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let scene = scene.map_err(|e| match e {
-        JobError::Parse(_) => ApiError(StatusCode::BAD_REQUEST, e.to_string()),
-        _ => ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        JobError::Parse(_) => ApiError(StatusCode::BAD_REQUEST, error_chain(&e)),
+        _ => ApiError(StatusCode::UNPROCESSABLE_ENTITY, error_chain(&e)),
     })?;
     match state.table.submit(request.spec, scene) {
         Ok((id, created)) => {
