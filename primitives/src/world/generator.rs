@@ -9,7 +9,7 @@
 
 use super::{
     blocks::*,
-    chunk::{Chunk, ChunkCoord, CHUNK_SIZE, WORLD_MIN_Y},
+    chunk::{Chunk, ChunkCoord, CHUNK_SIZE, WORLD_MIN_CHUNK_Y, WORLD_MIN_Y},
     noise::{lattice_hash, value_noise_2d, value_noise_3d},
 };
 
@@ -123,8 +123,16 @@ impl WorldGenerator {
             .then_some(4 + ((hash >> 32) % 3) as i32)
     }
 
-    /// The generated chunk at `coord`.
+    /// The generated chunk at `coord`. Outside the world's bounds
+    /// ([`ChunkCoord::in_world`]) it is bedrock below the world and air everywhere else.
     pub fn chunk(&self, coord: ChunkCoord) -> Chunk {
+        if !coord.in_world() {
+            return Chunk::filled(if coord.y < WORLD_MIN_CHUNK_Y {
+                BEDROCK
+            } else {
+                AIR
+            });
+        }
         const SIZE: i32 = CHUNK_SIZE as i32;
         const SPAN: i32 = SIZE + 2 * TREE_RADIUS;
         let [x0, y0, z0] = coord.origin_block();
@@ -208,6 +216,19 @@ mod tests {
         assert_eq!(
             content_hash(&generator.chunk(coord)),
             content_hash(&generator.chunk(coord))
+        );
+    }
+
+    #[test]
+    fn chunks_outside_the_world_are_air_or_bedrock() {
+        let generator = WorldGenerator::new(3);
+        assert_eq!(
+            generator.chunk(ChunkCoord::new(i32::MAX, 0, 0)),
+            Chunk::filled(AIR)
+        );
+        assert_eq!(
+            generator.chunk(ChunkCoord::new(0, i32::MIN, 0)),
+            Chunk::filled(BEDROCK)
         );
     }
 
