@@ -1,0 +1,60 @@
+//! The pallet's invariants, checked by `try-runtime` and after every block in the tests.
+
+use crate::pallet::*;
+use alloc::collections::BTreeSet;
+use playnet_primitives::{world::encoding::decode_chunk, ChunkCoord, ContentHash};
+use polkadot_sdk::{
+	frame_support::{ensure, traits::Get},
+	sp_runtime::DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks that every stored chunk has canonical bytes matching its hash and a consistent
+	/// change log, that claims are well formed and that the queue agrees with its count.
+	pub fn do_try_state() -> Result<(), DispatchError> {
+		for (coord, record) in Chunks::<T>::iter() {
+			let bytes = EncodedChunks::<T>::get(coord).ok_or("an edited chunk has no bytes")?;
+			ensure!(decode_chunk(&bytes).is_ok(), "stored chunk bytes are not canonical");
+			ensure!(ContentHash::of(&bytes) == record.content_hash, "content hash mismatch");
+			ensure!(record.version > 0, "a stored chunk is at version 0");
+			let log = ChangeLogs::<T>::get(coord);
+			ensure!(log.horizon <= record.version, "change log horizon ahead of the chunk");
+			ensure!(log.replaced_at <= log.horizon, "replacement newer than the horizon");
+			ensure!(
+				log.changes.windows(2).all(|pair| pair[0].index < pair[1].index),
+				"change log not sorted by block index"
+			);
+			ensure!(
+				log.changes
+					.iter()
+					.all(|change| change.version <= record.version
+						&& change.version > log.replaced_at),
+				"change log entry outside the chunk's versions"
+			);
+		}
+		for coord in EncodedChunks::<T>::iter_keys() {
+			ensure!(Chunks::<T>::contains_key(coord), "chunk bytes without a record");
+		}
+		for coord in ChangeLogs::<T>::iter_keys() {
+			ensure!(Chunks::<T>::contains_key(coord), "a change log without a record");
+		}
+		for (region, claim) in Claims::<T>::iter() {
+			ensure!(region.in_world(), "a claim outside the world");
+			ensure!(
+				claim.editors.windows(2).all(|pair| pair[0] < pair[1]),
+				"editors not sorted or repeated"
+			);
+			ensure!(!claim.editors.contains(&claim.owner), "the owner is listed as an editor");
+		}
+
+		let pending_chunks: BTreeSet<ChunkCoord> = PendingChunks::<T>::get().into_iter().collect();
+		let mut queued = 0u32;
+		for (coord, submissions) in Pending::<T>::iter() {
+			ensure!(pending_chunks.contains(&coord), "queued submissions of an unlisted chunk");
+			queued = queued.saturating_add(submissions.len() as u32);
+		}
+		ensure!(queued == PendingCount::<T>::get(), "the queue disagrees with its count");
+		ensure!(queued <= T::MaxPendingSubmissions::get(), "the queue is over its bound");
+		Ok(())
+	}
+}
