@@ -1,16 +1,25 @@
 //! Weights for `pallet_world`
 //!
-//! PRE-BENCHMARK ESTIMATES, written in the generated format. They are not the output of the
-//! benchmark CLI (the node's `benchmark pallet` was not available yet). Each execution time
-//! is the slowest native time measured for the benchmark's worst case (same setup as
-//! `benchmarking.rs`; see `tests/measure.rs`, run with
-//! `cargo test --release -p pallet-world -- --ignored --nocapture measure`), times 3 for
-//! compiled Wasm and margin, rounded up; storage reads and writes are counted from the code
-//! and priced by `T::DbWeight`; proof sizes are the `MaxEncodedLen` bounds of what is read.
-//! Replace this file with the CLI's output once the node can run it:
+//! PRE-BENCHMARK ESTIMATES in the generated format: not the output of the benchmark CLI,
+//! which could not run yet. Replace this file with the CLI's output once the node has the
+//! `runtime-benchmarks` build:
 //!
-//! `playnet-node benchmark pallet --runtime <wasm> --pallet pallet_world --extrinsic '*'
-//! --steps 50 --repeat 20 --output pallets/world/src/weights.rs --template <template>`
+//! `playnet-node benchmark pallet --runtime <playnet_runtime.wasm> --pallet pallet_world
+//! --extrinsic '*' --steps 50 --repeat 20 --output pallets/world/src/weights.rs`
+//!
+//! How the estimates were made: the worst case of every benchmark in `benchmarking.rs` was
+//! timed natively in the pallet's mock runtime (`tests/measure.rs`, run with
+//! `cargo test --release -p pallet-world -- --ignored --nocapture measure`), slowest of 25
+//! runs on a loaded 2-core machine. Execution times below are those times scaled to the
+//! runtime's bounds (32 edits per call, 256 tracked changes, 16 editors), times 3 for
+//! compiled Wasm and margin, rounded up. Storage reads and writes are counted from the code
+//! and priced by `T::DbWeight`. Proof sizes are the measured sizes of what each path reads
+//! (the queue items would be far larger in `MaxEncodedLen` mode), plus trie overhead.
+//!
+//! Measured natively (us): apply_edits 9; finalize_generated_chunk 330; finalize_stored_chunk
+//! 105 (largest chunk); finalize_submissions slope 10 per submission of 8 edits;
+//! on_finalize_idle 1; replace_chunk 53; claim_region 30; release_region 15; allow_editor 4;
+//! disallow_editor 3.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -45,10 +54,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `World::PendingCount` (r:1 w:1)
 	/// Storage: `World::Pending` (r:1 w:1)
 	/// Storage: `World::PendingChunks` (r:1 w:1)
-	/// The range of component `e` is `[1, MaxEditsPerCall]`.
+	/// The range of component `e` is `[1, 32]`.
 	fn apply_edits(e: u32, ) -> Weight {
-		Weight::from_parts(APPLY_EDITS_BASE, 4_000)
-			.saturating_add(Weight::from_parts(APPLY_EDITS_PER_EDIT, 0).saturating_mul(e.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `17_000`
+		Weight::from_parts(40_000_000, 17_000)
+			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -60,10 +71,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::EncodedChunks` (r:1 w:1)
 	/// Storage: `World::WorldSeed` (r:1 w:0)
-	/// The range of component `e` is `[1, MaxEditsPerCall]`.
+	/// The range of component `e` is `[1, 32]`.
 	fn finalize_generated_chunk(e: u32, ) -> Weight {
-		Weight::from_parts(FINALIZE_GENERATED_BASE, 4_000)
-			.saturating_add(Weight::from_parts(FINALIZE_PER_EDIT, 0).saturating_mul(e.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `18_000`
+		Weight::from_parts(1_000_000_000, 18_000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -74,10 +87,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `World::ChangeLogs` (r:1 w:1)
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::EncodedChunks` (r:1 w:1)
-	/// The range of component `e` is `[1, MaxEditsPerCall]`.
+	/// The range of component `e` is `[1, 32]`.
 	fn finalize_stored_chunk(e: u32, ) -> Weight {
-		Weight::from_parts(FINALIZE_STORED_BASE, 12_500)
-			.saturating_add(Weight::from_parts(FINALIZE_PER_EDIT, 0).saturating_mul(e.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `26_000`
+		Weight::from_parts(320_000_000, 26_000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -88,17 +103,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `World::ChangeLogs` (r:1 w:1)
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::EncodedChunks` (r:1 w:1)
-	/// The range of component `s` is `[1, MaxPendingSubmissions]`.
+	/// The range of component `s` is `[1, 1024]`.
 	fn finalize_submissions(s: u32, ) -> Weight {
-		Weight::from_parts(FINALIZE_STORED_BASE, 12_500)
-			.saturating_add(Weight::from_parts(FINALIZE_PER_SUBMISSION, 0).saturating_mul(s.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `26_000`
+		Weight::from_parts(320_000_000, 26_000)
+			.saturating_add(Weight::from_parts(100_000_000, 300).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
 	fn on_finalize_idle() -> Weight {
-		Weight::from_parts(ON_FINALIZE_IDLE, 1_500)
+		// Proof Size summary in bytes:
+		//  Estimated: `2_000`
+		Weight::from_parts(5_000_000, 2_000)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -107,7 +126,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `World::ChangeLogs` (r:1 w:1)
 	/// Storage: `World::EncodedChunks` (r:0 w:1)
 	fn replace_chunk() -> Weight {
-		Weight::from_parts(REPLACE_CHUNK, 4_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `10_000`
+		Weight::from_parts(160_000_000, 10_000)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -115,7 +136,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Storage: `System::Account` (r:1 w:1)
 	fn claim_region() -> Weight {
-		Weight::from_parts(CLAIM_REGION, 4_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `10_000`
+		Weight::from_parts(90_000_000, 10_000)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -123,19 +146,25 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Storage: `System::Account` (r:1 w:1)
 	fn release_region() -> Weight {
-		Weight::from_parts(RELEASE_REGION, 4_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `10_000`
+		Weight::from_parts(60_000_000, 10_000)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `World::Claims` (r:1 w:1)
 	fn allow_editor() -> Weight {
-		Weight::from_parts(ALLOW_EDITOR, 2_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `3_100`
+		Weight::from_parts(15_000_000, 3_100)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `World::Claims` (r:1 w:1)
 	fn disallow_editor() -> Weight {
-		Weight::from_parts(DISALLOW_EDITOR, 2_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `3_100`
+		Weight::from_parts(15_000_000, 3_100)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -143,72 +172,125 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 // For backwards compatibility and tests.
 impl WeightInfo for () {
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Storage: `World::Claims` (r:1 w:0)
+	/// Storage: `World::Chunks` (r:1 w:0)
+	/// Storage: `World::ChangeLogs` (r:1 w:0)
+	/// Storage: `World::PendingCount` (r:1 w:1)
+	/// Storage: `World::Pending` (r:1 w:1)
+	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// The range of component `e` is `[1, 32]`.
 	fn apply_edits(e: u32, ) -> Weight {
-		Weight::from_parts(APPLY_EDITS_BASE, 4_000)
-			.saturating_add(Weight::from_parts(APPLY_EDITS_PER_EDIT, 0).saturating_mul(e.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `17_000`
+		Weight::from_parts(40_000_000, 17_000)
+			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// Storage: `World::PendingCount` (r:0 w:1)
+	/// Storage: `World::Pending` (r:1 w:1)
+	/// Storage: `World::Chunks` (r:1 w:1)
+	/// Storage: `World::ChangeLogs` (r:1 w:1)
+	/// Storage: `World::Claims` (r:1 w:0)
+	/// Storage: `World::EncodedChunks` (r:1 w:1)
+	/// Storage: `World::WorldSeed` (r:1 w:0)
+	/// The range of component `e` is `[1, 32]`.
 	fn finalize_generated_chunk(e: u32, ) -> Weight {
-		Weight::from_parts(FINALIZE_GENERATED_BASE, 4_000)
-			.saturating_add(Weight::from_parts(FINALIZE_PER_EDIT, 0).saturating_mul(e.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `18_000`
+		Weight::from_parts(1_000_000_000, 18_000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
+	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// Storage: `World::PendingCount` (r:0 w:1)
+	/// Storage: `World::Pending` (r:1 w:1)
+	/// Storage: `World::Chunks` (r:1 w:1)
+	/// Storage: `World::ChangeLogs` (r:1 w:1)
+	/// Storage: `World::Claims` (r:1 w:0)
+	/// Storage: `World::EncodedChunks` (r:1 w:1)
+	/// The range of component `e` is `[1, 32]`.
 	fn finalize_stored_chunk(e: u32, ) -> Weight {
-		Weight::from_parts(FINALIZE_STORED_BASE, 12_500)
-			.saturating_add(Weight::from_parts(FINALIZE_PER_EDIT, 0).saturating_mul(e.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `26_000`
+		Weight::from_parts(320_000_000, 26_000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
+	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// Storage: `World::PendingCount` (r:0 w:1)
+	/// Storage: `World::Pending` (r:1 w:1)
+	/// Storage: `World::Chunks` (r:1 w:1)
+	/// Storage: `World::ChangeLogs` (r:1 w:1)
+	/// Storage: `World::Claims` (r:1 w:0)
+	/// Storage: `World::EncodedChunks` (r:1 w:1)
+	/// The range of component `s` is `[1, 1024]`.
 	fn finalize_submissions(s: u32, ) -> Weight {
-		Weight::from_parts(FINALIZE_STORED_BASE, 12_500)
-			.saturating_add(Weight::from_parts(FINALIZE_PER_SUBMISSION, 0).saturating_mul(s.into()))
+		// Proof Size summary in bytes:
+		//  Estimated: `26_000`
+		Weight::from_parts(320_000_000, 26_000)
+			.saturating_add(Weight::from_parts(100_000_000, 300).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
+	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// Storage: `World::PendingCount` (r:0 w:1)
 	fn on_finalize_idle() -> Weight {
-		Weight::from_parts(ON_FINALIZE_IDLE, 1_500)
+		// Proof Size summary in bytes:
+		//  Estimated: `2_000`
+		Weight::from_parts(5_000_000, 2_000)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
+	/// Storage: `World::Claims` (r:1 w:0)
+	/// Storage: `World::Chunks` (r:1 w:1)
+	/// Storage: `World::ChangeLogs` (r:1 w:1)
+	/// Storage: `World::EncodedChunks` (r:0 w:1)
 	fn replace_chunk() -> Weight {
-		Weight::from_parts(REPLACE_CHUNK, 4_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `10_000`
+		Weight::from_parts(160_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	/// Storage: `World::Claims` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `System::Account` (r:1 w:1)
 	fn claim_region() -> Weight {
-		Weight::from_parts(CLAIM_REGION, 4_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `10_000`
+		Weight::from_parts(90_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	/// Storage: `World::Claims` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `System::Account` (r:1 w:1)
 	fn release_region() -> Weight {
-		Weight::from_parts(RELEASE_REGION, 4_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `10_000`
+		Weight::from_parts(60_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	/// Storage: `World::Claims` (r:1 w:1)
 	fn allow_editor() -> Weight {
-		Weight::from_parts(ALLOW_EDITOR, 2_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `3_100`
+		Weight::from_parts(15_000_000, 3_100)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
+	/// Storage: `World::Claims` (r:1 w:1)
 	fn disallow_editor() -> Weight {
-		Weight::from_parts(DISALLOW_EDITOR, 2_000)
+		// Proof Size summary in bytes:
+		//  Estimated: `3_100`
+		Weight::from_parts(15_000_000, 3_100)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
-
-// Execution times in picoseconds (see the header for how they were estimated).
-const APPLY_EDITS_BASE: u64 = 100_000_000;
-const APPLY_EDITS_PER_EDIT: u64 = 1_000_000;
-const FINALIZE_GENERATED_BASE: u64 = 5_000_000_000;
-const FINALIZE_STORED_BASE: u64 = 1_000_000_000;
-const FINALIZE_PER_EDIT: u64 = 1_000_000;
-const FINALIZE_PER_SUBMISSION: u64 = 50_000_000;
-const ON_FINALIZE_IDLE: u64 = 10_000_000;
-const REPLACE_CHUNK: u64 = 1_000_000_000;
-const CLAIM_REGION: u64 = 100_000_000;
-const RELEASE_REGION: u64 = 100_000_000;
-const ALLOW_EDITOR: u64 = 50_000_000;
-const DISALLOW_EDITOR: u64 = 50_000_000;
