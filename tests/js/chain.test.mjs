@@ -50,13 +50,15 @@ async function freePorts(count) {
 /** A `--dev` node with its log in a temporary directory; `stop()` ends it. */
 async function startDevNode() {
   const [rpcPort, p2pPort] = await freePorts(2);
-  const logDir = mkdtempSync(join(tmpdir(), 'playnet-js-'));
-  const logPath = join(logDir, 'node.log');
+  // The log and the database live in one temporary directory, removed by `stop()` (not
+  // `--tmp`: a killed node leaves that behind).
+  const workDir = mkdtempSync(join(tmpdir(), 'playnet-js-'));
+  const logPath = join(workDir, 'node.log');
   const log = openSync(logPath, 'w');
   const child = spawn(
     nodeBinary,
     [
-      '--dev', '--tmp', '--name', 'js-dev',
+      '--dev', '--base-path', join(workDir, 'base'), '--name', 'js-dev',
       '--rpc-port', String(rpcPort), '--port', String(p2pPort),
       '--no-prometheus', '--no-telemetry', '--no-mdns',
     ],
@@ -91,7 +93,7 @@ async function startDevNode() {
         clearTimeout(timer);
       }
       if (!process.env.PLAYNET_KEEP_LOGS) {
-        rmSync(logDir, { recursive: true, force: true });
+        rmSync(workDir, { recursive: true, force: true });
       }
     },
   };
@@ -100,7 +102,9 @@ async function startDevNode() {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
     if (exited !== null) {
-      throw new Error(`playnet-node exited (${JSON.stringify(exited)})${logTail()}`);
+      const error = new Error(`playnet-node exited (${JSON.stringify(exited)})${logTail()}`);
+      await node.stop();
+      throw error;
     }
     try {
       const response = await fetch(`http://127.0.0.1:${rpcPort}`, {
@@ -115,8 +119,11 @@ async function startDevNode() {
       // Not listening yet.
     }
     if (Date.now() > deadline) {
+      const error = new Error(
+        `playnet-node RPC did not answer within ${STARTUP_TIMEOUT_MS} ms${logTail()}`,
+      );
       await node.stop();
-      throw new Error(`playnet-node RPC did not answer within ${STARTUP_TIMEOUT_MS} ms${logTail()}`);
+      throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -13,8 +13,9 @@
 //! - read Playnet's state and events through subxt's dynamic API ([`chain`]): no generated code
 //!   and no committed metadata, so the tests follow the runtime as it changes.
 //!
-//! Set `PLAYNET_KEEP_LOGS=1` to keep every node's log directory after the test (its path is
-//! printed); the log tail is printed anyway when a test panics.
+//! Set `PLAYNET_KEEP_LOGS=1` to keep every node's working directory (its log and throwaway
+//! database) after the test (the path is printed); the log tail is printed anyway when a test
+//! panics.
 
 pub mod chain;
 mod node;
@@ -30,25 +31,25 @@ use std::path::PathBuf;
 
 /// The workspace root (the parent of this crate's manifest directory).
 pub fn workspace_root() -> PathBuf {
-    let tests_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    tests_dir.parent().map(PathBuf::from).unwrap_or(tests_dir)
+	let tests_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+	tests_dir.parent().map(PathBuf::from).unwrap_or(tests_dir)
 }
 
 /// The committed raw chain spec of the four-validator local network.
 pub fn local_chain_spec() -> PathBuf {
-    workspace_root().join("chain-spec").join("local.json")
+	workspace_root().join("chain-spec").join("local.json")
 }
 
 /// Runs `future` for at most `timeout`; on expiry fails with "`what` did not finish within …".
 ///
 /// For the waits subxt leaves unbounded (a transaction's way to finality, a subscription).
 pub async fn within<T>(
-    timeout: std::time::Duration,
-    what: &str,
-    future: impl std::future::Future<Output = anyhow::Result<T>>,
+	timeout: std::time::Duration,
+	what: &str,
+	future: impl std::future::Future<Output = anyhow::Result<T>>,
 ) -> anyhow::Result<T> {
-    match tokio::time::timeout(timeout, future).await {
-        Ok(result) => result,
-        Err(_) => anyhow::bail!("{what} did not finish within {timeout:?}"),
-    }
+	match tokio::time::timeout(timeout, future).await {
+		Ok(result) => result,
+		Err(_) => anyhow::bail!("{what} did not finish within {timeout:?}"),
+	}
 }

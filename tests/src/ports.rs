@@ -9,15 +9,12 @@ use std::net::TcpListener;
 /// so the ports differ from each other. Another process may still take one before the node
 /// binds it: [`crate::NodeBuilder::spawn`] retries with new ports when that happens.
 pub fn free_ports<const N: usize>() -> Result<[u16; N]> {
-    let mut listeners = Vec::with_capacity(N);
-    let mut ports = [0u16; N];
-    for port in ports.iter_mut() {
-        let listener = TcpListener::bind(("0.0.0.0", 0)).context("cannot bind a free TCP port")?;
-        *port = listener
-            .local_addr()
-            .context("a bound listener has no local address")?
-            .port();
-        listeners.push(listener);
-    }
-    Ok(ports)
+	let mut listeners = Vec::with_capacity(N);
+	let mut ports = [0u16; N];
+	for port in ports.iter_mut() {
+		let listener = TcpListener::bind(("0.0.0.0", 0)).context("cannot bind a free TCP port")?;
+		*port = listener.local_addr().context("a bound listener has no local address")?.port();
+		listeners.push(listener);
+	}
+	Ok(ports)
 }

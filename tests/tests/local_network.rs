@@ -24,25 +24,25 @@ const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 /// Validator `index` of the local spec: its dev keys (`--alice`, ...) and node key, dialing
 /// `bootnode` (Alice) unless it is Alice.
 fn validator(index: u8, bootnode: Option<&str>) -> NodeBuilder {
-    let name = VALIDATORS[usize::from(index)];
-    let builder = NodeBuilder::chain(format!("local-{name}"), local_chain_spec())
-        .arg(format!("--{name}"))
-        .args(["--node-key".to_owned(), local_validator_node_key(index)]);
-    match bootnode {
-        Some(address) => builder.args(["--bootnodes", address]),
-        None => builder,
-    }
+	let name = VALIDATORS[usize::from(index)];
+	let builder = NodeBuilder::chain(format!("local-{name}"), local_chain_spec())
+		.arg(format!("--{name}"))
+		.args(["--node-key".to_owned(), local_validator_node_key(index)]);
+	match bootnode {
+		Some(address) => builder.args(["--bootnodes", address]),
+		None => builder,
+	}
 }
 
 fn dev_accounts() -> [(&'static str, Keypair); 6] {
-    [
-        ("Alice", dev::alice()),
-        ("Bob", dev::bob()),
-        ("Charlie", dev::charlie()),
-        ("Dave", dev::dave()),
-        ("Eve", dev::eve()),
-        ("Ferdie", dev::ferdie()),
-    ]
+	[
+		("Alice", dev::alice()),
+		("Bob", dev::bob()),
+		("Charlie", dev::charlie()),
+		("Dave", dev::dave()),
+		("Eve", dev::eve()),
+		("Ferdie", dev::ferdie()),
+	]
 }
 
 /// Every dev account's free balance, the treasury's and the total issuance, at one block.
@@ -50,144 +50,129 @@ fn dev_accounts() -> [(&'static str, Keypair); 6] {
 struct Balances(Vec<(&'static str, u128)>);
 
 impl Balances {
-    async fn at(at: &AtBlock) -> Result<Self> {
-        let mut balances = Vec::new();
-        for (name, keypair) in dev_accounts() {
-            let account = keypair.public_key().to_account_id();
-            balances.push((name, chain::free_balance(at, &account).await?));
-        }
-        let treasury = chain::free_balance(at, &chain::treasury_account()).await?;
-        balances.push(("treasury", treasury));
-        balances.push(("total issuance", chain::total_issuance(at).await?));
-        Ok(Balances(balances))
-    }
+	async fn at(at: &AtBlock) -> Result<Self> {
+		let mut balances = Vec::new();
+		for (name, keypair) in dev_accounts() {
+			let account = keypair.public_key().to_account_id();
+			balances.push((name, chain::free_balance(at, &account).await?));
+		}
+		let treasury = chain::free_balance(at, &chain::treasury_account()).await?;
+		balances.push(("treasury", treasury));
+		balances.push(("total issuance", chain::total_issuance(at).await?));
+		Ok(Balances(balances))
+	}
 
-    fn of(&self, name: &str) -> Option<u128> {
-        self.0
-            .iter()
-            .find(|(account, _)| *account == name)
-            .map(|(_, balance)| *balance)
-    }
+	fn of(&self, name: &str) -> Option<u128> {
+		self.0.iter().find(|(account, _)| *account == name).map(|(_, balance)| *balance)
+	}
 }
 
 /// Reads the balances at finalized block `number` on `node`, with the block's hash.
 async fn balances_at(node: &Node, number: u64) -> Result<(String, Balances)> {
-    let api = node.client().await?;
-    let at = api
-        .at_block(number)
-        .await
-        .with_context(|| format!("{} has no block #{number}", node.name()))?;
-    let hash = format!("{:?}", at.block_hash());
-    Ok((hash, Balances::at(&at).await?))
+	let api = node.client().await?;
+	let at = api
+		.at_block(number)
+		.await
+		.with_context(|| format!("{} has no block #{number}", node.name()))?;
+	let hash = format!("{:?}", at.block_hash());
+	Ok((hash, Balances::at(&at).await?))
 }
 
 async fn wait_all_finalized(nodes: &[&Node], number: u64) -> Result<()> {
-    for node in nodes {
-        node.wait_for_finalized(number, PHASE_TIMEOUT).await?;
-    }
-    Ok(())
+	for node in nodes {
+		node.wait_for_finalized(number, PHASE_TIMEOUT).await?;
+	}
+	Ok(())
 }
 
 #[tokio::test]
 async fn four_validators_finalize_survive_a_stop_and_resync_a_restart() -> Result<()> {
-    let spec = local_chain_spec();
-    ensure!(
-        spec.is_file(),
-        "{} is missing: generate it with ./scripts/build-spec.sh",
-        spec.display()
-    );
+	let spec = local_chain_spec();
+	ensure!(
+		spec.is_file(),
+		"{} is missing: generate it with ./scripts/build-spec.sh",
+		spec.display()
+	);
 
-    // Start: Alice first, the others dial her.
-    let alice = validator(0, None).spawn().await?;
-    let bootnode = alice.p2p_address(&peer_id(&local_validator_node_key(0))?);
-    let bob = validator(1, Some(&bootnode)).spawn().await?;
-    let charlie = validator(2, Some(&bootnode)).spawn().await?;
-    let dave_database = tempfile::tempdir().context("cannot create Dave's base path")?;
-    let dave_builder = validator(3, Some(&bootnode)).base_path(dave_database.path());
-    let dave = dave_builder.spawn().await?;
+	// Start: Alice first, the others dial her.
+	let alice = validator(0, None).spawn().await?;
+	let bootnode = alice.p2p_address(&peer_id(&local_validator_node_key(0))?);
+	let bob = validator(1, Some(&bootnode)).spawn().await?;
+	let charlie = validator(2, Some(&bootnode)).spawn().await?;
+	let dave_database = tempfile::tempdir().context("cannot create Dave's base path")?;
+	let dave_builder = validator(3, Some(&bootnode)).base_path(dave_database.path());
+	let dave = dave_builder.spawn().await?;
 
-    // Phase 1: all four produce blocks and GRANDPA finalizes them.
-    wait_all_finalized(&[&alice, &bob, &charlie, &dave], FINALITY_PROOF_BLOCKS)
-        .await
-        .context("phase 1: the four validators did not finalize")?;
-    let dave_last_finalized = dave.finalized_number().await?;
-    let (hash_before_stop, balances_before_stop) = balances_at(&dave, dave_last_finalized).await?;
+	// Phase 1: all four produce blocks and GRANDPA finalizes them.
+	wait_all_finalized(&[&alice, &bob, &charlie, &dave], FINALITY_PROOF_BLOCKS)
+		.await
+		.context("phase 1: the four validators did not finalize")?;
+	let dave_last_finalized = dave.finalized_number().await?;
+	let (hash_before_stop, balances_before_stop) = balances_at(&dave, dave_last_finalized).await?;
 
-    // Phase 2: Dave stops; Alice, Bob and Charlie (3 of 4) keep finalizing, and a transfer
-    // goes through that Dave has not seen.
-    dave.stop().await.context("phase 2: Dave did not stop")?;
-    drop(dave);
-    let finalized_without_dave = alice.finalized_number().await?;
-    let eve = dev::eve().public_key().to_account_id();
-    transfer(&alice, &dev::bob(), &eve, 3 * PGT)
-        .await
-        .context("phase 2: a transfer without Dave failed")?;
-    wait_all_finalized(
-        &[&alice, &bob, &charlie],
-        finalized_without_dave + FINALITY_PROOF_BLOCKS,
-    )
-    .await
-    .context("phase 2: finality stopped when Dave stopped")?;
+	// Phase 2: Dave stops; Alice, Bob and Charlie (3 of 4) keep finalizing, and a transfer
+	// goes through that Dave has not seen.
+	dave.stop().await.context("phase 2: Dave did not stop")?;
+	drop(dave);
+	let finalized_without_dave = alice.finalized_number().await?;
+	let eve = dev::eve().public_key().to_account_id();
+	transfer(&alice, &dev::bob(), &eve, 3 * PGT)
+		.await
+		.context("phase 2: a transfer without Dave failed")?;
+	wait_all_finalized(&[&alice, &bob, &charlie], finalized_without_dave + FINALITY_PROOF_BLOCKS)
+		.await
+		.context("phase 2: finality stopped when Dave stopped")?;
 
-    // Phase 3: Dave restarts on his database and catches up to the others' finality.
-    let dave = dave_builder
-        .spawn()
-        .await
-        .context("phase 3: Dave did not restart")?;
-    let target = alice.finalized_number().await?;
-    dave.wait_for_finalized(target, PHASE_TIMEOUT)
-        .await
-        .context("phase 3: Dave did not catch up with the others' finalized block")?;
+	// Phase 3: Dave restarts on his database and catches up to the others' finality.
+	let dave = dave_builder.spawn().await.context("phase 3: Dave did not restart")?;
+	let target = alice.finalized_number().await?;
+	dave.wait_for_finalized(target, PHASE_TIMEOUT)
+		.await
+		.context("phase 3: Dave did not catch up with the others' finalized block")?;
 
-    // His database kept what it had: the same block and balances as before the stop.
-    let (hash_after_restart, balances_after_restart) =
-        balances_at(&dave, dave_last_finalized).await?;
-    assert_eq!(
-        hash_after_restart, hash_before_stop,
-        "Dave's block #{dave_last_finalized} changed across the restart"
-    );
-    assert_eq!(
-        balances_after_restart, balances_before_stop,
-        "Dave's balances at #{dave_last_finalized} changed across the restart"
-    );
+	// His database kept what it had: the same block and balances as before the stop.
+	let (hash_after_restart, balances_after_restart) =
+		balances_at(&dave, dave_last_finalized).await?;
+	assert_eq!(
+		hash_after_restart, hash_before_stop,
+		"Dave's block #{dave_last_finalized} changed across the restart"
+	);
+	assert_eq!(
+		balances_after_restart, balances_before_stop,
+		"Dave's balances at #{dave_last_finalized} changed across the restart"
+	);
 
-    // And he agrees with Alice at the others' finalized block, transfer included.
-    let (dave_hash, dave_balances) = balances_at(&dave, target).await?;
-    let (alice_hash, alice_balances) = balances_at(&alice, target).await?;
-    assert_eq!(
-        dave_hash, alice_hash,
-        "Dave and Alice finalized different blocks #{target}"
-    );
-    assert_eq!(
-        dave_balances, alice_balances,
-        "Dave and Alice disagree on balances at #{target}"
-    );
-    let eve_before = balances_before_stop.of("Eve").context("no Eve balance")?;
-    assert_eq!(
-        dave_balances.of("Eve"),
-        Some(eve_before + 3 * PGT),
-        "Dave synced the transfer made while he was down"
-    );
+	// And he agrees with Alice at the others' finalized block, transfer included.
+	let (dave_hash, dave_balances) = balances_at(&dave, target).await?;
+	let (alice_hash, alice_balances) = balances_at(&alice, target).await?;
+	assert_eq!(dave_hash, alice_hash, "Dave and Alice finalized different blocks #{target}");
+	assert_eq!(dave_balances, alice_balances, "Dave and Alice disagree on balances at #{target}");
+	let eve_before = balances_before_stop.of("Eve").context("no Eve balance")?;
+	assert_eq!(
+		dave_balances.of("Eve"),
+		Some(eve_before + 3 * PGT),
+		"Dave synced the transfer made while he was down"
+	);
 
-    Ok(())
+	Ok(())
 }
 
 /// Transfers `amount` from `from` to `dest` through `node` and waits until it is finalized.
 async fn transfer(node: &Node, from: &Keypair, dest: &AccountId32, amount: u128) -> Result<()> {
-    let api: OnlineClient<SubstrateConfig> = node.client().await?;
-    let call = subxt::dynamic::tx(
-        "Balances",
-        "transfer_keep_alive",
-        (MultiAddress::<AccountId32, ()>::Id(*dest), amount),
-    );
-    within(PHASE_TIMEOUT, "a transfer's way to finality", async {
-        api.tx()
-            .await?
-            .sign_and_submit_then_watch_default(&call, from)
-            .await?
-            .wait_for_finalized_success()
-            .await?;
-        Ok(())
-    })
-    .await
+	let api: OnlineClient<SubstrateConfig> = node.client().await?;
+	let call = subxt::dynamic::tx(
+		"Balances",
+		"transfer_keep_alive",
+		(MultiAddress::<AccountId32, ()>::Id(*dest), amount),
+	);
+	within(PHASE_TIMEOUT, "a transfer's way to finality", async {
+		api.tx()
+			.await?
+			.sign_and_submit_then_watch_default(&call, from)
+			.await?
+			.wait_for_finalized_success()
+			.await?;
+		Ok(())
+	})
+	.await
 }
