@@ -70,8 +70,11 @@ impl Snapshot {
 		})
 	}
 
-	async fn at_finalized(api: &OnlineClient<SubstrateConfig>) -> Result<Self> {
-		Self::at(&api.at_current_block().await?).await
+	/// At the node's last finalized block, as the node reports it now (subxt's own view of
+	/// finality may lag a moment behind).
+	async fn at_finalized(node: &Node, api: &OnlineClient<SubstrateConfig>) -> Result<Self> {
+		let number = node.finalized_number().await?;
+		Self::at(&api.at_block(number).await?).await
 	}
 }
 
@@ -237,7 +240,7 @@ async fn transfer_above_the_free_balance_fails_and_only_the_fee_is_charged() -> 
 	let alice = dev::alice();
 	let bob = account_of(&dev::bob());
 
-	let at_start = Snapshot::at_finalized(&api).await?;
+	let at_start = Snapshot::at_finalized(&node, &api).await?;
 	assert_eq!(at_start.alice, DEV_ENDOWMENT, "Alice starts with 1,000,000 PGT");
 	let too_much = at_start.alice + PGT;
 
@@ -285,7 +288,7 @@ async fn transaction_with_a_bad_signature_is_rejected_and_changes_nothing() -> R
 	let (node, api) = start_dev_node("dev-bad-signature").await?;
 	let alice = dev::alice();
 	let bob = account_of(&dev::bob());
-	let before = Snapshot::at_finalized(&api).await?;
+	let before = Snapshot::at_finalized(&node, &api).await?;
 
 	let transactions = api.tx().await?;
 	let call = transfer_keep_alive(&bob, 5 * PGT);
@@ -306,7 +309,7 @@ async fn transaction_with_a_bad_signature_is_rejected_and_changes_nothing() -> R
 	// Give the chain two more finalized blocks to include anything it might have kept.
 	let finalized = node.finalized_number().await?;
 	node.wait_for_finalized(finalized + 2, BLOCK_TIMEOUT).await?;
-	let after = Snapshot::at_finalized(&api).await?;
+	let after = Snapshot::at_finalized(&node, &api).await?;
 	assert_eq!(after, before, "a rejected transaction changes no balance or nonce");
 
 	drop(node);
@@ -320,12 +323,9 @@ async fn stale_nonce_is_rejected_and_future_nonce_only_waits() -> Result<()> {
 	let bob = account_of(&dev::bob());
 
 	// Use nonce 0 with a first, valid transfer.
-	submit_until_finalized(&api, &transfer_keep_alive(&bob, PGT), &alice)
-		.await?
-		.wait_for_success()
-		.await
-		.context("the first transfer failed")?;
-	let before = Snapshot::at_finalized(&api).await?;
+	let first = submit_until_finalized(&api, &transfer_keep_alive(&bob, PGT), &alice).await?;
+	first.wait_for_success().await.context("the first transfer failed")?;
+	let before = Snapshot::at(&first.at().await?).await?;
 	assert_eq!(before.alice_nonce, 1);
 
 	// A nonce already used is refused outright.
@@ -338,7 +338,7 @@ async fn stale_nonce_is_rejected_and_future_nonce_only_waits() -> Result<()> {
 
 	let finalized = node.finalized_number().await?;
 	node.wait_for_finalized(finalized + 2, BLOCK_TIMEOUT).await?;
-	let after = Snapshot::at_finalized(&api).await?;
+	let after = Snapshot::at_finalized(&node, &api).await?;
 	assert_eq!(after, before, "neither transaction changes a balance or nonce");
 
 	drop(node);
