@@ -1,0 +1,3 @@
+mod distribution;
+mod mock;
+mod split;
