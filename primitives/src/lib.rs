@@ -19,19 +19,19 @@ pub mod world;
 pub use hash::{ContentHash, Hash32};
 pub use proof::task::TaskResult;
 pub use proof::{
-    merkle::{MerkleError, MerkleProof},
-    tile::{TileProof, VerifyError},
+	merkle::{MerkleError, MerkleProof},
+	tile::{TileProof, VerifyError},
 };
 pub use render::{
-    camera::{CameraKeyframe, FrameCamera},
-    kernel::{render_pixel, PixelOutput, KERNEL_VERSION},
-    scene::{Scene, SceneError},
-    spec::{RenderSpec, SceneChunk, SpecError},
+	camera::{CameraKeyframe, FrameCamera},
+	kernel::{render_pixel, PixelOutput, KERNEL_VERSION},
+	scene::{Scene, SceneError},
+	spec::{RenderSpec, SceneChunk, SpecError},
 };
 pub use world::{
-    blocks::BlockId,
-    chunk::{Chunk, ChunkCoord, CHUNK_SIZE, CHUNK_VOLUME},
-    edit::{BlockEdit, EditError},
-    encoding::DecodeError,
-    generator::WorldGenerator,
+	blocks::BlockId,
+	chunk::{Chunk, ChunkCoord, CHUNK_SIZE, CHUNK_VOLUME},
+	edit::{BlockEdit, EditError},
+	encoding::DecodeError,
+	generator::WorldGenerator,
 };

@@ -1,9 +1,9 @@
 //! Choosing between the GPU and CPU paths.
 
 use crate::{
-    cpu::CpuRenderer,
-    error::RenderError,
-    gpu::{GpuRenderer, GpuScene},
+	cpu::CpuRenderer,
+	error::RenderError,
+	gpu::{GpuRenderer, GpuScene},
 };
 use playnet_primitives::{FrameCamera, Scene};
 
@@ -11,78 +11,78 @@ use playnet_primitives::{FrameCamera, Scene};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
-    /// The CPU reference on a thread pool.
-    Cpu,
-    /// The wgpu compute path; fails when there is no adapter.
-    Gpu,
-    /// The GPU when an adapter exists (lavapipe counts), else the CPU.
-    Auto,
+	/// The CPU reference on a thread pool.
+	Cpu,
+	/// The wgpu compute path; fails when there is no adapter.
+	Gpu,
+	/// The GPU when an adapter exists (lavapipe counts), else the CPU.
+	Auto,
 }
 
 enum Engine {
-    Cpu(CpuRenderer),
-    Gpu(GpuRenderer),
+	Cpu(CpuRenderer),
+	Gpu(GpuRenderer),
 }
 
 /// A renderer on the chosen path.
 pub struct Renderer {
-    engine: Engine,
+	engine: Engine,
 }
 
 impl Renderer {
-    /// A renderer for `backend`; `threads` limits the CPU path. With [`Backend::Auto`] and no
-    /// adapter, logs a warning saying so and uses the CPU.
-    pub fn new(backend: Backend, threads: Option<usize>) -> Result<Self, RenderError> {
-        let engine = match backend {
-            Backend::Cpu => Engine::Cpu(CpuRenderer::new(threads)?),
-            Backend::Gpu => Engine::Gpu(GpuRenderer::new()?),
-            Backend::Auto => match GpuRenderer::new() {
-                Ok(gpu) => Engine::Gpu(gpu),
-                Err(error) => {
-                    tracing::warn!("{error}; falling back to the CPU path");
-                    Engine::Cpu(CpuRenderer::new(threads)?)
-                }
-            },
-        };
-        Ok(Renderer { engine })
-    }
+	/// A renderer for `backend`; `threads` limits the CPU path. With [`Backend::Auto`] and no
+	/// adapter, logs a warning saying so and uses the CPU.
+	pub fn new(backend: Backend, threads: Option<usize>) -> Result<Self, RenderError> {
+		let engine = match backend {
+			Backend::Cpu => Engine::Cpu(CpuRenderer::new(threads)?),
+			Backend::Gpu => Engine::Gpu(GpuRenderer::new()?),
+			Backend::Auto => match GpuRenderer::new() {
+				Ok(gpu) => Engine::Gpu(gpu),
+				Err(error) => {
+					tracing::warn!("{error}; falling back to the CPU path");
+					Engine::Cpu(CpuRenderer::new(threads)?)
+				}
+			},
+		};
+		Ok(Renderer { engine })
+	}
 
-    /// Whether this is the GPU path.
-    pub fn is_gpu(&self) -> bool {
-        matches!(self.engine, Engine::Gpu(_))
-    }
+	/// Whether this is the GPU path.
+	pub fn is_gpu(&self) -> bool {
+		matches!(self.engine, Engine::Gpu(_))
+	}
 
-    /// A one-line description: the adapter or the thread count.
-    pub fn describe(&self) -> String {
-        match &self.engine {
-            Engine::Cpu(cpu) => format!("CPU reference, {} threads", cpu.threads()),
-            Engine::Gpu(gpu) => format!("GPU: {}", gpu.adapter()),
-        }
-    }
+	/// A one-line description: the adapter or the thread count.
+	pub fn describe(&self) -> String {
+		match &self.engine {
+			Engine::Cpu(cpu) => format!("CPU reference, {} threads", cpu.threads()),
+			Engine::Gpu(gpu) => format!("GPU: {}", gpu.adapter()),
+		}
+	}
 
-    /// Prepares `scene` (uploads it to the GPU) for rendering frames.
-    pub fn bind<'a>(&'a self, scene: &'a Scene) -> Result<BoundScene<'a>, RenderError> {
-        Ok(match &self.engine {
-            Engine::Cpu(cpu) => BoundScene::Cpu(cpu, scene),
-            Engine::Gpu(gpu) => BoundScene::Gpu(gpu.bind(scene)?),
-        })
-    }
+	/// Prepares `scene` (uploads it to the GPU) for rendering frames.
+	pub fn bind<'a>(&'a self, scene: &'a Scene) -> Result<BoundScene<'a>, RenderError> {
+		Ok(match &self.engine {
+			Engine::Cpu(cpu) => BoundScene::Cpu(cpu, scene),
+			Engine::Gpu(gpu) => BoundScene::Gpu(gpu.bind(scene)?),
+		})
+	}
 }
 
 /// A scene ready to render on one path.
 pub enum BoundScene<'a> {
-    /// On the CPU.
-    Cpu(&'a CpuRenderer, &'a Scene),
-    /// On the GPU.
-    Gpu(GpuScene<'a>),
+	/// On the CPU.
+	Cpu(&'a CpuRenderer, &'a Scene),
+	/// On the GPU.
+	Gpu(GpuScene<'a>),
 }
 
 impl BoundScene<'_> {
-    /// Renders the whole frame seen by `camera`, row-major RGBA8.
-    pub fn render_frame(&self, camera: &FrameCamera) -> Result<Vec<u32>, RenderError> {
-        match self {
-            BoundScene::Cpu(cpu, scene) => Ok(cpu.render_rows(scene, camera, 0..camera.height).0),
-            BoundScene::Gpu(gpu) => gpu.render_rows(camera, 0..camera.height),
-        }
-    }
+	/// Renders the whole frame seen by `camera`, row-major RGBA8.
+	pub fn render_frame(&self, camera: &FrameCamera) -> Result<Vec<u32>, RenderError> {
+		match self {
+			BoundScene::Cpu(cpu, scene) => Ok(cpu.render_rows(scene, camera, 0..camera.height).0),
+			BoundScene::Gpu(gpu) => gpu.render_rows(camera, 0..camera.height),
+		}
+	}
 }

@@ -9,56 +9,50 @@ const ROWS_PER_BAND: u32 = 4;
 
 /// A pool of CPU render threads.
 pub struct CpuRenderer {
-    pool: rayon::ThreadPool,
-    threads: usize,
+	pool: rayon::ThreadPool,
+	threads: usize,
 }
 
 impl CpuRenderer {
-    /// A renderer on `threads` threads (all cores when `None`).
-    pub fn new(threads: Option<usize>) -> Result<Self, RenderError> {
-        let threads = threads.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("render-{i}"))
-            .build()
-            .map_err(|e| RenderError::Threads {
-                threads,
-                reason: e.to_string(),
-            })?;
-        Ok(CpuRenderer { pool, threads })
-    }
+	/// A renderer on `threads` threads (all cores when `None`).
+	pub fn new(threads: Option<usize>) -> Result<Self, RenderError> {
+		let threads = threads
+			.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+		let pool = rayon::ThreadPoolBuilder::new()
+			.num_threads(threads)
+			.thread_name(|i| format!("render-{i}"))
+			.build()
+			.map_err(|e| RenderError::Threads { threads, reason: e.to_string() })?;
+		Ok(CpuRenderer { pool, threads })
+	}
 
-    /// Threads in the pool.
-    pub fn threads(&self) -> usize {
-        self.threads
-    }
+	/// Threads in the pool.
+	pub fn threads(&self) -> usize {
+		self.threads
+	}
 
-    /// Renders rows `rows` of the frame seen by `camera`; returns them row-major and the DDA
-    /// steps taken.
-    pub fn render_rows(
-        &self,
-        scene: &Scene,
-        camera: &FrameCamera,
-        rows: std::ops::Range<u32>,
-    ) -> (Vec<u32>, u64) {
-        let width = camera.width as usize;
-        let mut pixels = vec![0u32; width * rows.len()];
-        let start = rows.start;
-        let steps = self.pool.install(|| {
-            pixels
-                .par_chunks_mut(width * ROWS_PER_BAND as usize)
-                .enumerate()
-                .map(|(band, out)| {
-                    let first = start + band as u32 * ROWS_PER_BAND;
-                    let count = (out.len() / width) as u32;
-                    render_rows(scene, camera, first..first + count, out)
-                })
-                .sum()
-        });
-        (pixels, steps)
-    }
+	/// Renders rows `rows` of the frame seen by `camera`; returns them row-major and the DDA
+	/// steps taken.
+	pub fn render_rows(
+		&self,
+		scene: &Scene,
+		camera: &FrameCamera,
+		rows: std::ops::Range<u32>,
+	) -> (Vec<u32>, u64) {
+		let width = camera.width as usize;
+		let mut pixels = vec![0u32; width * rows.len()];
+		let start = rows.start;
+		let steps = self.pool.install(|| {
+			pixels
+				.par_chunks_mut(width * ROWS_PER_BAND as usize)
+				.enumerate()
+				.map(|(band, out)| {
+					let first = start + band as u32 * ROWS_PER_BAND;
+					let count = (out.len() / width) as u32;
+					render_rows(scene, camera, first..first + count, out)
+				})
+				.sum()
+		});
+		(pixels, steps)
+	}
 }

@@ -2,27 +2,27 @@
 
 use crate::{backend::Renderer, error::RenderError};
 use playnet_primitives::{
-    proof::tile::frame_tile_hashes, FrameCamera, RenderSpec, Scene, TaskResult,
+	proof::tile::frame_tile_hashes, FrameCamera, RenderSpec, Scene, TaskResult,
 };
 
 /// Renders every frame of `spec` (which must be valid) over `scene`. `on_frame` sees each
 /// frame's pixels as they finish (to write PNGs, report progress, or stop early by returning
 /// `false`). Returns `None` if stopped.
 pub fn render_task(
-    renderer: &Renderer,
-    spec: &RenderSpec,
-    scene: &Scene,
-    mut on_frame: impl FnMut(u32, &[u32]) -> bool,
+	renderer: &Renderer,
+	spec: &RenderSpec,
+	scene: &Scene,
+	mut on_frame: impl FnMut(u32, &[u32]) -> bool,
 ) -> Result<Option<TaskResult>, RenderError> {
-    let bound = renderer.bind(scene)?;
-    let mut tile_hashes = Vec::with_capacity(spec.frame_count as usize);
-    for frame in 0..spec.frame_count {
-        let camera = FrameCamera::at_frame(&spec.camera_path, frame, spec.width, spec.height);
-        let pixels = bound.render_frame(&camera)?;
-        tile_hashes.push(frame_tile_hashes(&pixels, spec.width, spec.height));
-        if !on_frame(frame, &pixels) {
-            return Ok(None);
-        }
-    }
-    Ok(Some(TaskResult::new(spec.task_id(), tile_hashes)))
+	let bound = renderer.bind(scene)?;
+	let mut tile_hashes = Vec::with_capacity(spec.frame_count as usize);
+	for frame in 0..spec.frame_count {
+		let camera = FrameCamera::at_frame(&spec.camera_path, frame, spec.width, spec.height);
+		let pixels = bound.render_frame(&camera)?;
+		tile_hashes.push(frame_tile_hashes(&pixels, spec.width, spec.height));
+		if !on_frame(frame, &pixels) {
+			return Ok(None);
+		}
+	}
+	Ok(Some(TaskResult::new(spec.task_id(), tile_hashes)))
 }

@@ -2,15 +2,15 @@
 //! make no job.
 
 use axum::{
-    body::{to_bytes, Body},
-    http::{Request, StatusCode},
-    Router,
+	body::{to_bytes, Body},
+	http::{Request, StatusCode},
+	Router,
 };
 use codec::Encode;
 use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, TileProof};
 use playnet_render::{
-    serve::{router, ApiState, ServeConfig},
-    Backend, JobRequest,
+	serve::{router, ApiState, ServeConfig},
+	Backend, JobRequest,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -19,243 +19,208 @@ use tower::ServiceExt;
 const SEED: u64 = 5;
 
 fn state(config: ServeConfig) -> ApiState {
-    ApiState::start(Backend::Cpu, Some(1), config).expect("CPU renderer starts")
+	ApiState::start(Backend::Cpu, Some(1), config).expect("CPU renderer starts")
 }
 
 fn small_request() -> JobRequest {
-    let mut task = GeneratedTask::demo(SEED, 64, 48, 2);
-    task.min_chunk = ChunkCoord::new(-1, 3, -1);
-    task.max_chunk = ChunkCoord::new(0, 4, 0);
-    let (spec, chunks) = task.build();
-    JobRequest { spec, chunks }
+	let mut task = GeneratedTask::demo(SEED, 64, 48, 2);
+	task.min_chunk = ChunkCoord::new(-1, 3, -1);
+	task.max_chunk = ChunkCoord::new(0, 4, 0);
+	let (spec, chunks) = task.build();
+	JobRequest { spec, chunks }
 }
 
 async fn call(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = app.clone().oneshot(request).await.expect("router answers");
-    let status = response.status();
-    let bytes = to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("body");
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-    (status, body)
+	let response = app.clone().oneshot(request).await.expect("router answers");
+	let status = response.status();
+	let bytes = to_bytes(response.into_body(), usize::MAX).await.expect("body");
+	let body = serde_json::from_slice(&bytes)
+		.unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+	(status, body)
 }
 
 fn post(content_type: &str, body: Vec<u8>) -> Request<Body> {
-    Request::post("/jobs")
-        .header("content-type", content_type)
-        .body(Body::from(body))
-        .unwrap()
+	Request::post("/jobs").header("content-type", content_type).body(Body::from(body)).unwrap()
 }
 
 fn get(path: &str) -> Request<Body> {
-    Request::get(path).body(Body::empty()).unwrap()
+	Request::get(path).body(Body::empty()).unwrap()
 }
 
 async fn wait_done(app: &Router, id: &str) -> Value {
-    for _ in 0..600 {
-        let (status, body) = call(app, get(&format!("/jobs/{id}"))).await;
-        assert_eq!(status, StatusCode::OK);
-        match body["status"].as_str() {
-            Some("done") => return body,
-            Some("failed") => panic!("job failed: {body}"),
-            _ => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-    panic!("job {id} did not finish");
+	for _ in 0..600 {
+		let (status, body) = call(app, get(&format!("/jobs/{id}"))).await;
+		assert_eq!(status, StatusCode::OK);
+		match body["status"].as_str() {
+			Some("done") => return body,
+			Some("failed") => panic!("job failed: {body}"),
+			_ => tokio::time::sleep(Duration::from_millis(50)).await,
+		}
+	}
+	panic!("job {id} did not finish");
 }
 
 #[tokio::test]
 async fn a_json_job_renders_and_serves_proofs() {
-    let state = state(ServeConfig::default());
-    let app = router(state.clone());
-    let request = small_request();
-    let body = serde_json::to_vec(&request.to_json()).unwrap();
-    let (status, created) = call(&app, post("application/json", body)).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{created}");
-    let id = created["job_id"].as_str().unwrap().to_string();
-    assert_eq!(id, request.spec.task_id().to_string());
+	let state = state(ServeConfig::default());
+	let app = router(state.clone());
+	let request = small_request();
+	let body = serde_json::to_vec(&request.to_json()).unwrap();
+	let (status, created) = call(&app, post("application/json", body)).await;
+	assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+	let id = created["job_id"].as_str().unwrap().to_string();
+	assert_eq!(id, request.spec.task_id().to_string());
 
-    let done = wait_done(&app, &id).await;
-    let (status, frames) = call(&app, get(&format!("/jobs/{id}/frames"))).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(frames["frame_hashes"].as_array().unwrap().len(), 2);
-    assert_eq!(frames["root"], done["root"]);
+	let done = wait_done(&app, &id).await;
+	let (status, frames) = call(&app, get(&format!("/jobs/{id}/frames"))).await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(frames["frame_hashes"].as_array().unwrap().len(), 2);
+	assert_eq!(frames["root"], done["root"]);
 
-    let (status, proof) = call(&app, get(&format!("/jobs/{id}/proof?frame=1&tile=0"))).await;
-    assert_eq!(status, StatusCode::OK, "{proof}");
-    let tile_proof: TileProof = serde_json::from_value(proof["proof"].clone()).unwrap();
-    let root = Hash32::from_hex(done["root"].as_str().unwrap()).unwrap();
-    let scene = request.scene(None).unwrap();
-    assert!(playnet_primitives::proof::tile::verify_tile(
-        &request.spec,
-        &scene,
-        &tile_proof,
-        &root
-    )
-    .is_ok());
+	let (status, proof) = call(&app, get(&format!("/jobs/{id}/proof?frame=1&tile=0"))).await;
+	assert_eq!(status, StatusCode::OK, "{proof}");
+	let tile_proof: TileProof = serde_json::from_value(proof["proof"].clone()).unwrap();
+	let root = Hash32::from_hex(done["root"].as_str().unwrap()).unwrap();
+	let scene = request.scene(None).unwrap();
+	assert!(playnet_primitives::proof::tile::verify_tile(
+		&request.spec,
+		&scene,
+		&tile_proof,
+		&root
+	)
+	.is_ok());
 }
 
 #[tokio::test]
 async fn a_scale_job_without_chunks_uses_the_world_seed() {
-    let app = router(state(ServeConfig {
-        world_seed: Some(SEED),
-        ..Default::default()
-    }));
-    let mut request = small_request();
-    request.chunks.clear();
-    let (status, body) = call(&app, post("application/octet-stream", request.encode())).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    // Posting the same task again gives the same job.
-    let (status, again) = call(&app, post("application/octet-stream", request.encode())).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(again["job_id"], body["job_id"]);
+	let app = router(state(ServeConfig { world_seed: Some(SEED), ..Default::default() }));
+	let mut request = small_request();
+	request.chunks.clear();
+	let (status, body) = call(&app, post("application/octet-stream", request.encode())).await;
+	assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+	// Posting the same task again gives the same job.
+	let (status, again) = call(&app, post("application/octet-stream", request.encode())).await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(again["job_id"], body["job_id"]);
 }
 
 #[tokio::test]
 async fn a_bad_spec_is_rejected_and_creates_no_job() {
-    let state = state(ServeConfig::default());
-    let app = router(state.clone());
-    let mut request = small_request();
-    request.spec.width = 100_000;
-    let body = serde_json::to_vec(&request.to_json()).unwrap();
-    let (status, error) = call(&app, post("application/json", body)).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        error["error"].as_str().unwrap().contains("frame size"),
-        "{error}"
-    );
-    assert!(state.jobs().is_empty());
+	let state = state(ServeConfig::default());
+	let app = router(state.clone());
+	let mut request = small_request();
+	request.spec.width = 100_000;
+	let body = serde_json::to_vec(&request.to_json()).unwrap();
+	let (status, error) = call(&app, post("application/json", body)).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(error["error"].as_str().unwrap().contains("frame size"), "{error}");
+	assert!(state.jobs().is_empty());
 }
 
 #[tokio::test]
 async fn malformed_json_is_rejected_and_creates_no_job() {
-    let state = state(ServeConfig::default());
-    let app = router(state.clone());
-    let (status, error) = call(&app, post("application/json", b"{\"spec\": 3".to_vec())).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        error["error"].as_str().unwrap().contains("cannot parse"),
-        "{error}"
-    );
-    let (status, _) = call(&app, post("application/octet-stream", vec![1, 2, 3])).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(state.jobs().is_empty());
+	let state = state(ServeConfig::default());
+	let app = router(state.clone());
+	let (status, error) = call(&app, post("application/json", b"{\"spec\": 3".to_vec())).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST);
+	assert!(error["error"].as_str().unwrap().contains("cannot parse"), "{error}");
+	let (status, _) = call(&app, post("application/octet-stream", vec![1, 2, 3])).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST);
+	assert!(state.jobs().is_empty());
 }
 
 #[tokio::test]
 async fn a_missing_chunk_is_rejected_and_creates_no_job() {
-    let state = state(ServeConfig::default());
-    let app = router(state.clone());
-    let mut request = small_request();
-    // Drop every copy of one chunk's bytes (identical chunks, e.g. all air, share them).
-    let dropped = request.chunks[0].clone();
-    request.chunks.retain(|bytes| *bytes != dropped);
-    let (status, error) = call(&app, post("application/octet-stream", request.encode())).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        error["error"]
-            .as_str()
-            .unwrap()
-            .contains("was not supplied"),
-        "{error}"
-    );
-    assert!(state.jobs().is_empty());
+	let state = state(ServeConfig::default());
+	let app = router(state.clone());
+	let mut request = small_request();
+	// Drop every copy of one chunk's bytes (identical chunks, e.g. all air, share them).
+	let dropped = request.chunks[0].clone();
+	request.chunks.retain(|bytes| *bytes != dropped);
+	let (status, error) = call(&app, post("application/octet-stream", request.encode())).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(error["error"].as_str().unwrap().contains("was not supplied"), "{error}");
+	assert!(state.jobs().is_empty());
 }
 
 #[tokio::test]
 async fn an_oversized_request_is_rejected_and_creates_no_job() {
-    let state = state(ServeConfig {
-        max_body: 1024,
-        ..Default::default()
-    });
-    let app = router(state.clone());
-    let body = serde_json::to_vec(&small_request().to_json()).unwrap();
-    assert!(body.len() > 1024);
-    let (status, _) = call(&app, post("application/json", body)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(state.jobs().is_empty());
+	let state = state(ServeConfig { max_body: 1024, ..Default::default() });
+	let app = router(state.clone());
+	let body = serde_json::to_vec(&small_request().to_json()).unwrap();
+	assert!(body.len() > 1024);
+	let (status, _) = call(&app, post("application/json", body)).await;
+	assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+	assert!(state.jobs().is_empty());
 }
 
 #[tokio::test]
 async fn a_job_past_the_pixel_limit_is_rejected() {
-    let state = state(ServeConfig {
-        max_job_pixels: 1000,
-        ..Default::default()
-    });
-    let app = router(state.clone());
-    let body = serde_json::to_vec(&small_request().to_json()).unwrap();
-    let (status, error) = call(&app, post("application/json", body)).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        error["error"].as_str().unwrap().contains("at most 1000"),
-        "{error}"
-    );
-    assert!(state.jobs().is_empty());
+	let state = state(ServeConfig { max_job_pixels: 1000, ..Default::default() });
+	let app = router(state.clone());
+	let body = serde_json::to_vec(&small_request().to_json()).unwrap();
+	let (status, error) = call(&app, post("application/json", body)).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(error["error"].as_str().unwrap().contains("at most 1000"), "{error}");
+	assert!(state.jobs().is_empty());
 }
 
 #[tokio::test]
 async fn other_content_types_are_rejected() {
-    let app = router(state(ServeConfig::default()));
-    let (status, _) = call(&app, post("text/plain", b"hello".to_vec())).await;
-    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+	let app = router(state(ServeConfig::default()));
+	let (status, _) = call(&app, post("text/plain", b"hello".to_vec())).await;
+	assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
 #[tokio::test]
 async fn an_unknown_job_is_not_found() {
-    let app = router(state(ServeConfig::default()));
-    let unknown = Hash32::of(b"no such task").to_string();
-    for path in [
-        format!("/jobs/{unknown}"),
-        format!("/jobs/{unknown}/frames"),
-        format!("/jobs/{unknown}/proof?frame=0&tile=0"),
-    ] {
-        let (status, error) = call(&app, get(&path)).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-        assert!(
-            error["error"].as_str().unwrap().contains("no job"),
-            "{error}"
-        );
-    }
-    let (status, _) = call(&app, get("/jobs/not-hex")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+	let app = router(state(ServeConfig::default()));
+	let unknown = Hash32::of(b"no such task").to_string();
+	for path in [
+		format!("/jobs/{unknown}"),
+		format!("/jobs/{unknown}/frames"),
+		format!("/jobs/{unknown}/proof?frame=0&tile=0"),
+	] {
+		let (status, error) = call(&app, get(&path)).await;
+		assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+		assert!(error["error"].as_str().unwrap().contains("no job"), "{error}");
+	}
+	let (status, _) = call(&app, get("/jobs/not-hex")).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn a_proof_outside_the_task_is_a_bad_request() {
-    let app = router(state(ServeConfig::default()));
-    let body = serde_json::to_vec(&small_request().to_json()).unwrap();
-    let (_, created) = call(&app, post("application/json", body)).await;
-    let id = created["job_id"].as_str().unwrap().to_string();
-    wait_done(&app, &id).await;
-    let (status, _) = call(&app, get(&format!("/jobs/{id}/proof?frame=9&tile=0"))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = call(&app, get(&format!("/jobs/{id}/proof?frame=zero"))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+	let app = router(state(ServeConfig::default()));
+	let body = serde_json::to_vec(&small_request().to_json()).unwrap();
+	let (_, created) = call(&app, post("application/json", body)).await;
+	let id = created["job_id"].as_str().unwrap().to_string();
+	wait_done(&app, &id).await;
+	let (status, _) = call(&app, get(&format!("/jobs/{id}/proof?frame=9&tile=0"))).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST);
+	let (status, _) = call(&app, get(&format!("/jobs/{id}/proof?frame=zero"))).await;
+	assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn the_oldest_finished_jobs_are_forgotten_past_the_limit() {
-    let state = state(ServeConfig {
-        max_finished: 1,
-        ..Default::default()
-    });
-    let app = router(state.clone());
-    let first = small_request();
-    let mut second = small_request();
-    second.spec.frame_count = 1;
-    second.spec.camera_path.truncate(1);
-    let mut ids = Vec::new();
-    for request in [&first, &second] {
-        let body = serde_json::to_vec(&request.to_json()).unwrap();
-        let (status, created) = call(&app, post("application/json", body)).await;
-        assert_eq!(status, StatusCode::ACCEPTED, "{created}");
-        let id = created["job_id"].as_str().unwrap().to_string();
-        wait_done(&app, &id).await;
-        ids.push(id);
-    }
-    let (status, _) = call(&app, get(&format!("/jobs/{}", ids[0]))).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = call(&app, get(&format!("/jobs/{}", ids[1]))).await;
-    assert_eq!(status, StatusCode::OK);
+	let state = state(ServeConfig { max_finished: 1, ..Default::default() });
+	let app = router(state.clone());
+	let first = small_request();
+	let mut second = small_request();
+	second.spec.frame_count = 1;
+	second.spec.camera_path.truncate(1);
+	let mut ids = Vec::new();
+	for request in [&first, &second] {
+		let body = serde_json::to_vec(&request.to_json()).unwrap();
+		let (status, created) = call(&app, post("application/json", body)).await;
+		assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+		let id = created["job_id"].as_str().unwrap().to_string();
+		wait_done(&app, &id).await;
+		ids.push(id);
+	}
+	let (status, _) = call(&app, get(&format!("/jobs/{}", ids[0]))).await;
+	assert_eq!(status, StatusCode::NOT_FOUND);
+	let (status, _) = call(&app, get(&format!("/jobs/{}", ids[1]))).await;
+	assert_eq!(status, StatusCode::OK);
 }

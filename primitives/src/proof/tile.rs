@@ -11,13 +11,13 @@
 
 use super::merkle::{self, MerkleError, MerkleProof};
 use crate::{
-    hash::Hash32,
-    render::{
-        camera::FrameCamera,
-        kernel::render_pixel,
-        scene::Scene,
-        spec::{RenderSpec, SpecError},
-    },
+	hash::Hash32,
+	render::{
+		camera::FrameCamera,
+		kernel::render_pixel,
+		scene::Scene,
+		spec::{RenderSpec, SpecError},
+	},
 };
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -30,87 +30,82 @@ pub const TILE_SIZE: u32 = 64;
 /// A tile's place in its frame, in pixels.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct TileRect {
-    /// Left column.
-    pub x: u32,
-    /// Top row.
-    pub y: u32,
-    /// Width (64 except on the right edge).
-    pub width: u32,
-    /// Height (64 except on the bottom edge).
-    pub height: u32,
+	/// Left column.
+	pub x: u32,
+	/// Top row.
+	pub y: u32,
+	/// Width (64 except on the right edge).
+	pub width: u32,
+	/// Height (64 except on the bottom edge).
+	pub height: u32,
 }
 
 /// Tiles per row of a `width`-pixel frame.
 pub fn tiles_across(width: u32) -> u32 {
-    width.div_ceil(TILE_SIZE)
+	width.div_ceil(TILE_SIZE)
 }
 
 /// Tiles in a `width` x `height` frame.
 pub fn tile_count(width: u32, height: u32) -> u32 {
-    tiles_across(width) * height.div_ceil(TILE_SIZE)
+	tiles_across(width) * height.div_ceil(TILE_SIZE)
 }
 
 /// The rectangle of tile `tile` of a `width` x `height` frame; `None` past the last tile.
 pub fn tile_rect(width: u32, height: u32, tile: u32) -> Option<TileRect> {
-    if tile >= tile_count(width, height) {
-        return None;
-    }
-    let across = tiles_across(width);
-    let x = (tile % across) * TILE_SIZE;
-    let y = (tile / across) * TILE_SIZE;
-    Some(TileRect {
-        x,
-        y,
-        width: TILE_SIZE.min(width - x),
-        height: TILE_SIZE.min(height - y),
-    })
+	if tile >= tile_count(width, height) {
+		return None;
+	}
+	let across = tiles_across(width);
+	let x = (tile % across) * TILE_SIZE;
+	let y = (tile / across) * TILE_SIZE;
+	Some(TileRect { x, y, width: TILE_SIZE.min(width - x), height: TILE_SIZE.min(height - y) })
 }
 
 /// The hash of a tile's pixels, given row-major.
 pub fn tile_hash(pixels: &[u32]) -> Hash32 {
-    let mut hasher = blake3::Hasher::new();
-    for pixel in pixels {
-        hasher.update(&pixel.to_le_bytes());
-    }
-    Hash32(*hasher.finalize().as_bytes())
+	let mut hasher = blake3::Hasher::new();
+	for pixel in pixels {
+		hasher.update(&pixel.to_le_bytes());
+	}
+	Hash32(*hasher.finalize().as_bytes())
 }
 
 /// The hash of a frame of task `task_id` from its tile hashes in tile order (at least one).
 pub fn frame_hash(task_id: &Hash32, tile_hashes: &[Hash32]) -> Hash32 {
-    let tile_root = merkle::merkle_root(tile_hashes).unwrap_or_default();
-    Hash32::of_parts(&[&task_id.0, &tile_root.0])
+	let tile_root = merkle::merkle_root(tile_hashes).unwrap_or_default();
+	Hash32::of_parts(&[&task_id.0, &tile_root.0])
 }
 
 /// The hashes of every tile of a full frame (`width * height` pixels, row-major).
 pub fn frame_tile_hashes(pixels: &[u32], width: u32, height: u32) -> Vec<Hash32> {
-    let mut hashes = Vec::with_capacity(tile_count(width, height) as usize);
-    let mut buffer = Vec::with_capacity((TILE_SIZE * TILE_SIZE) as usize);
-    for tile in 0..tile_count(width, height) {
-        let Some(rect) = tile_rect(width, height, tile) else {
-            break;
-        };
-        buffer.clear();
-        for row in rect.y..rect.y + rect.height {
-            let start = (row * width + rect.x) as usize;
-            buffer.extend_from_slice(&pixels[start..start + rect.width as usize]);
-        }
-        hashes.push(tile_hash(&buffer));
-    }
-    hashes
+	let mut hashes = Vec::with_capacity(tile_count(width, height) as usize);
+	let mut buffer = Vec::with_capacity((TILE_SIZE * TILE_SIZE) as usize);
+	for tile in 0..tile_count(width, height) {
+		let Some(rect) = tile_rect(width, height, tile) else {
+			break;
+		};
+		buffer.clear();
+		for row in rect.y..rect.y + rect.height {
+			let start = (row * width + rect.x) as usize;
+			buffer.extend_from_slice(&pixels[start..start + rect.width as usize]);
+		}
+		hashes.push(tile_hash(&buffer));
+	}
+	hashes
 }
 
 /// Renders one tile: its pixels row-major and the DDA steps taken.
 pub fn render_tile(scene: &Scene, camera: &FrameCamera, rect: TileRect) -> (Vec<u32>, u64) {
-    let mut pixels = Vec::with_capacity((rect.width * rect.height) as usize);
-    let mut steps = 0u64;
-    for y in rect.y..rect.y + rect.height {
-        for x in rect.x..rect.x + rect.width {
-            let out = render_pixel(scene, camera, x, y);
-            pixels.push(out.rgba);
-            steps += out.steps as u64;
-        }
-    }
-    (pixels, steps)
+	let mut pixels = Vec::with_capacity((rect.width * rect.height) as usize);
+	let mut steps = 0u64;
+	for y in rect.y..rect.y + rect.height {
+		for x in rect.x..rect.x + rect.width {
+			let out = render_pixel(scene, camera, x, y);
+			pixels.push(out.rgba);
+			steps += out.steps as u64;
+		}
+	}
+	(pixels, steps)
 }
 
 /// A claim that one tile belongs to a task's result: where it is, and the two Merkle paths
@@ -118,45 +113,44 @@ pub fn render_tile(scene: &Scene, camera: &FrameCamera, rect: TileRect) -> (Vec<
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TileProof {
-    /// The frame.
-    pub frame: u32,
-    /// The tile within the frame.
-    pub tile: u32,
-    /// The tile's hash among the frame's tile hashes.
-    pub tile_path: MerkleProof,
-    /// The frame's hash among the task's frame hashes.
-    pub frame_path: MerkleProof,
+	/// The frame.
+	pub frame: u32,
+	/// The tile within the frame.
+	pub tile: u32,
+	/// The tile's hash among the frame's tile hashes.
+	pub tile_path: MerkleProof,
+	/// The frame's hash among the task's frame hashes.
+	pub frame_path: MerkleProof,
 }
 
 /// Why a tile does not verify.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum VerifyError {
-    /// The spec is invalid.
-    Spec(SpecError),
-    /// The proof's frame is not below the spec's frame count, or its frame path's position
-    /// or size disagree with the spec.
-    BadFrame,
-    /// The proof's tile is not in the frame, or its tile path's position or size disagree.
-    BadTile,
-    /// A Merkle path is malformed.
-    BadPath(MerkleError),
-    /// The re-rendered tile does not lead to the claimed root: the result is wrong.
-    RootMismatch,
+	/// The spec is invalid.
+	Spec(SpecError),
+	/// The proof's frame is not below the spec's frame count, or its frame path's position
+	/// or size disagree with the spec.
+	BadFrame,
+	/// The proof's tile is not in the frame, or its tile path's position or size disagree.
+	BadTile,
+	/// A Merkle path is malformed.
+	BadPath(MerkleError),
+	/// The re-rendered tile does not lead to the claimed root: the result is wrong.
+	RootMismatch,
 }
 
 impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Spec(e) => write!(f, "invalid spec: {e}"),
-            Self::BadFrame => write!(f, "the proof's frame does not match the spec"),
-            Self::BadTile => write!(f, "the proof's tile does not match the spec"),
-            Self::BadPath(e) => write!(f, "malformed Merkle path: {e}"),
-            Self::RootMismatch => write!(
-                f,
-                "the re-rendered tile does not lead to the claimed result root"
-            ),
-        }
-    }
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Self::Spec(e) => write!(f, "invalid spec: {e}"),
+			Self::BadFrame => write!(f, "the proof's frame does not match the spec"),
+			Self::BadTile => write!(f, "the proof's tile does not match the spec"),
+			Self::BadPath(e) => write!(f, "malformed Merkle path: {e}"),
+			Self::RootMismatch => {
+				write!(f, "the re-rendered tile does not lead to the claimed result root")
+			}
+		}
+	}
 }
 
 #[cfg(feature = "std")]
@@ -166,39 +160,34 @@ impl std::error::Error for VerifyError {}
 /// steps the re-render took. `scene` must be the spec's scene (see
 /// [`Scene::from_encoded`], which checks the chunks against their content hashes).
 pub fn verify_tile(
-    spec: &RenderSpec,
-    scene: &Scene,
-    proof: &TileProof,
-    root: &Hash32,
+	spec: &RenderSpec,
+	scene: &Scene,
+	proof: &TileProof,
+	root: &Hash32,
 ) -> Result<u64, VerifyError> {
-    spec.validate().map_err(VerifyError::Spec)?;
-    if proof.frame >= spec.frame_count
-        || proof.frame_path.index != proof.frame
-        || proof.frame_path.leaf_count != spec.frame_count
-    {
-        return Err(VerifyError::BadFrame);
-    }
-    let tiles = tile_count(spec.width, spec.height);
-    let Some(rect) = tile_rect(spec.width, spec.height, proof.tile) else {
-        return Err(VerifyError::BadTile);
-    };
-    if proof.tile_path.index != proof.tile || proof.tile_path.leaf_count != tiles {
-        return Err(VerifyError::BadTile);
-    }
-    let camera = FrameCamera::at_frame(&spec.camera_path, proof.frame, spec.width, spec.height);
-    let (pixels, steps) = render_tile(scene, &camera, rect);
-    let tile_root = proof
-        .tile_path
-        .compute_root(&tile_hash(&pixels))
-        .map_err(VerifyError::BadPath)?;
-    let frame = Hash32::of_parts(&[&spec.task_id().0, &tile_root.0]);
-    let computed = proof
-        .frame_path
-        .compute_root(&frame)
-        .map_err(VerifyError::BadPath)?;
-    if computed == *root {
-        Ok(steps)
-    } else {
-        Err(VerifyError::RootMismatch)
-    }
+	spec.validate().map_err(VerifyError::Spec)?;
+	if proof.frame >= spec.frame_count
+		|| proof.frame_path.index != proof.frame
+		|| proof.frame_path.leaf_count != spec.frame_count
+	{
+		return Err(VerifyError::BadFrame);
+	}
+	let tiles = tile_count(spec.width, spec.height);
+	let Some(rect) = tile_rect(spec.width, spec.height, proof.tile) else {
+		return Err(VerifyError::BadTile);
+	};
+	if proof.tile_path.index != proof.tile || proof.tile_path.leaf_count != tiles {
+		return Err(VerifyError::BadTile);
+	}
+	let camera = FrameCamera::at_frame(&spec.camera_path, proof.frame, spec.width, spec.height);
+	let (pixels, steps) = render_tile(scene, &camera, rect);
+	let tile_root =
+		proof.tile_path.compute_root(&tile_hash(&pixels)).map_err(VerifyError::BadPath)?;
+	let frame = Hash32::of_parts(&[&spec.task_id().0, &tile_root.0]);
+	let computed = proof.frame_path.compute_root(&frame).map_err(VerifyError::BadPath)?;
+	if computed == *root {
+		Ok(steps)
+	} else {
+		Err(VerifyError::RootMismatch)
+	}
 }

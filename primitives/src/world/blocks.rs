@@ -44,35 +44,35 @@ pub const BLOCK_COUNT: BlockId = 16;
 
 /// Base colour of each known block as `0xRRGGBB`, indexed by id.
 pub const BLOCK_COLORS: [u32; BLOCK_COUNT as usize] = [
-    0x000000, // air (never drawn)
-    0x7d7d7d, // stone
-    0x8b5e3c, // dirt
-    0x5da130, // grass (top)
-    0xdccf8e, // sand
-    0x2f5fd0, // water
-    0x6b4e2e, // wood
-    0x3f8a2a, // leaves
-    0x8a8580, // gravel
-    0xf0f4f8, // snow
-    0x3a3a3a, // bedrock
-    0xb48a52, // planks
-    0x9c4a3a, // bricks
-    0x6e6e6e, // cobblestone
-    0x5a5a5a, // coal ore
-    0xf5d77a, // lamp
+	0x000000, // air (never drawn)
+	0x7d7d7d, // stone
+	0x8b5e3c, // dirt
+	0x5da130, // grass (top)
+	0xdccf8e, // sand
+	0x2f5fd0, // water
+	0x6b4e2e, // wood
+	0x3f8a2a, // leaves
+	0x8a8580, // gravel
+	0xf0f4f8, // snow
+	0x3a3a3a, // bedrock
+	0xb48a52, // planks
+	0x9c4a3a, // bricks
+	0x6e6e6e, // cobblestone
+	0x5a5a5a, // coal ore
+	0xf5d77a, // lamp
 ];
 
 /// Whether `id` is one of the known blocks.
 pub fn is_known(id: BlockId) -> bool {
-    id < BLOCK_COUNT
+	id < BLOCK_COUNT
 }
 
 /// The colour the kernel draws for `id` as `0xRRGGBB`: the table entry for known ids, a
 /// colour derived from the id's bits for unknown ones (so a frame never fails to render).
 pub fn block_color(id: u32) -> u32 {
-    if id < BLOCK_COUNT as u32 {
-        BLOCK_COLORS[id as usize]
-    } else {
-        0x800080 | ((id & 0x3f) << 10)
-    }
+	if id < BLOCK_COUNT as u32 {
+		BLOCK_COLORS[id as usize]
+	} else {
+		0x800080 | ((id & 0x3f) << 10)
+	}
 }

@@ -1,8 +1,8 @@
 //! Block edits: the small deltas players make to a chunk.
 
 use super::{
-    blocks::{is_known, BlockId},
-    chunk::{Chunk, CHUNK_SIZE},
+	blocks::{is_known, BlockId},
+	chunk::{Chunk, CHUNK_SIZE},
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt;
@@ -10,150 +10,117 @@ use scale_info::TypeInfo;
 
 /// Set local block `(x, y, z)` (each `0..16`) of a chunk to `block`.
 #[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    TypeInfo,
-    MaxEncodedLen,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BlockEdit {
-    /// Local x, `0..16`.
-    pub x: u8,
-    /// Local y, `0..16`.
-    pub y: u8,
-    /// Local z, `0..16`.
-    pub z: u8,
-    /// The new block; must be a known id.
-    pub block: BlockId,
+	/// Local x, `0..16`.
+	pub x: u8,
+	/// Local y, `0..16`.
+	pub y: u8,
+	/// Local z, `0..16`.
+	pub z: u8,
+	/// The new block; must be a known id.
+	pub block: BlockId,
 }
 
 /// Why an edit cannot be applied.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum EditError {
-    /// A coordinate is 16 or more. `index` is the edit's position in the batch.
-    OutOfRange {
-        /// Position of the edit in the batch.
-        index: usize,
-    },
-    /// The block id is not a known block.
-    UnknownBlock {
-        /// Position of the edit in the batch.
-        index: usize,
-        /// The unknown id.
-        block: BlockId,
-    },
+	/// A coordinate is 16 or more. `index` is the edit's position in the batch.
+	OutOfRange {
+		/// Position of the edit in the batch.
+		index: usize,
+	},
+	/// The block id is not a known block.
+	UnknownBlock {
+		/// Position of the edit in the batch.
+		index: usize,
+		/// The unknown id.
+		block: BlockId,
+	},
 }
 
 impl fmt::Display for EditError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::OutOfRange { index } => {
-                write!(f, "edit {index} addresses a block outside the chunk")
-            }
-            Self::UnknownBlock { index, block } => {
-                write!(f, "edit {index} places unknown block id {block}")
-            }
-        }
-    }
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Self::OutOfRange { index } => {
+				write!(f, "edit {index} addresses a block outside the chunk")
+			}
+			Self::UnknownBlock { index, block } => {
+				write!(f, "edit {index} places unknown block id {block}")
+			}
+		}
+	}
 }
 
 #[cfg(feature = "std")]
 impl std::error::Error for EditError {}
 
 impl BlockEdit {
-    /// Checks the edit against the chunk bounds and the known block table.
-    pub fn validate(&self, index: usize) -> Result<(), EditError> {
-        let size = CHUNK_SIZE as u8;
-        if self.x >= size || self.y >= size || self.z >= size {
-            return Err(EditError::OutOfRange { index });
-        }
-        if !is_known(self.block) {
-            return Err(EditError::UnknownBlock {
-                index,
-                block: self.block,
-            });
-        }
-        Ok(())
-    }
+	/// Checks the edit against the chunk bounds and the known block table.
+	pub fn validate(&self, index: usize) -> Result<(), EditError> {
+		let size = CHUNK_SIZE as u8;
+		if self.x >= size || self.y >= size || self.z >= size {
+			return Err(EditError::OutOfRange { index });
+		}
+		if !is_known(self.block) {
+			return Err(EditError::UnknownBlock { index, block: self.block });
+		}
+		Ok(())
+	}
 }
 
 /// Applies `edits` in order, all or nothing: if any edit is invalid the chunk is unchanged.
 pub fn apply_edits(chunk: &mut Chunk, edits: &[BlockEdit]) -> Result<(), EditError> {
-    for (index, edit) in edits.iter().enumerate() {
-        edit.validate(index)?;
-    }
-    for edit in edits {
-        chunk.set(edit.x as u32, edit.y as u32, edit.z as u32, edit.block);
-    }
-    Ok(())
+	for (index, edit) in edits.iter().enumerate() {
+		edit.validate(index)?;
+	}
+	for edit in edits {
+		chunk.set(edit.x as u32, edit.y as u32, edit.z as u32, edit.block);
+	}
+	Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::world::blocks::{AIR, BLOCK_COUNT, STONE};
+	use super::*;
+	use crate::world::blocks::{AIR, BLOCK_COUNT, STONE};
 
-    #[test]
-    fn edits_change_the_addressed_block() {
-        let mut chunk = Chunk::filled(AIR);
-        apply_edits(
-            &mut chunk,
-            &[BlockEdit {
-                x: 1,
-                y: 2,
-                z: 3,
-                block: STONE,
-            }],
-        )
-        .unwrap();
-        assert_eq!(chunk.get(1, 2, 3), Some(STONE));
-    }
+	#[test]
+	fn edits_change_the_addressed_block() {
+		let mut chunk = Chunk::filled(AIR);
+		apply_edits(&mut chunk, &[BlockEdit { x: 1, y: 2, z: 3, block: STONE }]).unwrap();
+		assert_eq!(chunk.get(1, 2, 3), Some(STONE));
+	}
 
-    #[test]
-    fn out_of_range_edit_changes_nothing() {
-        let mut chunk = Chunk::filled(AIR);
-        let edits = [
-            BlockEdit {
-                x: 0,
-                y: 0,
-                z: 0,
-                block: STONE,
-            },
-            BlockEdit {
-                x: 16,
-                y: 0,
-                z: 0,
-                block: STONE,
-            },
-        ];
-        assert_eq!(
-            apply_edits(&mut chunk, &edits),
-            Err(EditError::OutOfRange { index: 1 })
-        );
-        assert_eq!(chunk, Chunk::filled(AIR));
-    }
+	#[test]
+	fn out_of_range_edit_changes_nothing() {
+		let mut chunk = Chunk::filled(AIR);
+		let edits = [
+			BlockEdit { x: 0, y: 0, z: 0, block: STONE },
+			BlockEdit { x: 16, y: 0, z: 0, block: STONE },
+		];
+		assert_eq!(apply_edits(&mut chunk, &edits), Err(EditError::OutOfRange { index: 1 }));
+		assert_eq!(chunk, Chunk::filled(AIR));
+	}
 
-    #[test]
-    fn unknown_block_is_rejected() {
-        let mut chunk = Chunk::filled(AIR);
-        let edit = BlockEdit {
-            x: 0,
-            y: 0,
-            z: 0,
-            block: BLOCK_COUNT,
-        };
-        assert_eq!(
-            apply_edits(&mut chunk, &[edit]),
-            Err(EditError::UnknownBlock {
-                index: 0,
-                block: BLOCK_COUNT
-            })
-        );
-    }
+	#[test]
+	fn unknown_block_is_rejected() {
+		let mut chunk = Chunk::filled(AIR);
+		let edit = BlockEdit { x: 0, y: 0, z: 0, block: BLOCK_COUNT };
+		assert_eq!(
+			apply_edits(&mut chunk, &[edit]),
+			Err(EditError::UnknownBlock { index: 0, block: BLOCK_COUNT })
+		);
+	}
 }

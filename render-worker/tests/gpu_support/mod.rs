@@ -8,24 +8,24 @@ use playnet_render::{gpu::GpuRenderer, RenderError};
 use std::sync::OnceLock;
 
 pub fn gpu() -> Option<&'static GpuRenderer> {
-    static GPU: OnceLock<Option<GpuRenderer>> = OnceLock::new();
-    GPU.get_or_init(|| match GpuRenderer::new() {
-        Ok(gpu) => {
-            eprintln!("GPU tests run on {}", gpu.adapter());
-            Some(gpu)
-        }
-        Err(RenderError::NoAdapter(reason)) => {
-            if std::env::var("PLAYNET_ALLOW_NO_GPU").as_deref() == Ok("1") {
-                eprintln!("no GPU adapter ({reason}); skipping GPU tests (PLAYNET_ALLOW_NO_GPU=1)");
-                None
-            } else {
-                panic!(
-                    "no GPU adapter ({reason}). Install lavapipe (apt-get install \
+	static GPU: OnceLock<Option<GpuRenderer>> = OnceLock::new();
+	GPU.get_or_init(|| match GpuRenderer::new() {
+		Ok(gpu) => {
+			eprintln!("GPU tests run on {}", gpu.adapter());
+			Some(gpu)
+		}
+		Err(RenderError::NoAdapter(reason)) => {
+			if std::env::var("PLAYNET_ALLOW_NO_GPU").as_deref() == Ok("1") {
+				eprintln!("no GPU adapter ({reason}); skipping GPU tests (PLAYNET_ALLOW_NO_GPU=1)");
+				None
+			} else {
+				panic!(
+					"no GPU adapter ({reason}). Install lavapipe (apt-get install \
 					 mesa-vulkan-drivers libvulkan1) or set PLAYNET_ALLOW_NO_GPU=1 to skip"
-                );
-            }
-        }
-        Err(error) => panic!("the GPU path does not start: {error}"),
-    })
-    .as_ref()
+				);
+			}
+		}
+		Err(error) => panic!("the GPU path does not start: {error}"),
+	})
+	.as_ref()
 }
