@@ -13,8 +13,15 @@ use playnet_primitives::{
 };
 use polkadot_sdk::{frame_support::defensive, frame_system};
 
-/// What happened to one queued submission.
+/// What happened to one queued submission: `None` when it applies.
 type Verdict = Option<BounceReason>;
+
+/// The version a block made of a chunk.
+struct NewVersion<AccountId> {
+	version: ChunkVersion,
+	content_hash: ContentHash,
+	author: Option<AccountId>,
+}
 
 impl<T: Config> Pallet<T> {
 	/// Decides every chunk with queued submissions and empties the queue.
@@ -76,7 +83,7 @@ impl<T: Config> Pallet<T> {
 			verdicts[i] = verdict;
 		}
 
-		let new_version = if verdicts.iter().any(Option::is_none) {
+		let update = if verdicts.iter().any(Option::is_none) {
 			let applied = Self::apply_winners(coord, version, &submissions, &verdicts, &mut log);
 			if applied.is_none() {
 				defensive!("a queued chunk could not be loaded, versioned or stored");
@@ -91,15 +98,15 @@ impl<T: Config> Pallet<T> {
 
 		for (submission, verdict) in submissions.into_iter().zip(verdicts) {
 			let PendingSubmission { id, who, base_version, client_timestamp, .. } = submission;
-			let event = match (verdict, &new_version) {
-				(None, Some((version, content_hash, _))) => Event::EditsApplied {
+			let event = match (verdict, &update) {
+				(None, Some(update)) => Event::EditsApplied {
 					id,
 					who,
 					coord,
 					base_version,
 					client_timestamp,
-					version: *version,
-					content_hash: *content_hash,
+					version: update.version,
+					content_hash: update.content_hash,
 				},
 				(reason, _) => Event::EditsBounced {
 					id,
@@ -112,21 +119,21 @@ impl<T: Config> Pallet<T> {
 			};
 			Self::deposit_event(event);
 		}
-		if let Some((version, content_hash, author)) = new_version {
+		if let Some(NewVersion { version, content_hash, author }) = update {
 			Self::deposit_event(Event::ChunkUpdated { coord, version, content_hash, author });
 		}
 	}
 
-	/// Applies the winning submissions in order as version `version + 1` and stores it.
-	/// Returns the new version, its hash and its author, or `None` (storing nothing) when the chunk cannot be
-	/// loaded or stored or its version is exhausted.
+	/// Applies the winning submissions in order as version `version + 1` and stores it, or
+	/// stores nothing and returns `None` when the chunk cannot be loaded or stored or its
+	/// version is exhausted.
 	fn apply_winners(
 		coord: ChunkCoord,
 		version: ChunkVersion,
 		submissions: &[PendingSubmissionOf<T>],
 		verdicts: &[Verdict],
 		log: &mut ChangeLogOf<T>,
-	) -> Option<(ChunkVersion, ContentHash, Option<T::AccountId>)> {
+	) -> Option<NewVersion<T::AccountId>> {
 		let new_version = version.checked_add(1)?;
 		let mut chunk = Self::current_chunk(&coord)?;
 		let winners = submissions.iter().zip(verdicts).filter(|(_, verdict)| verdict.is_none());
@@ -155,6 +162,6 @@ impl<T: Config> Pallet<T> {
 		EncodedChunks::<T>::insert(coord, bytes);
 		log.record(changed, new_version);
 		ChangeLogs::<T>::insert(coord, core::mem::take(log));
-		Some((new_version, content_hash, author))
+		Some(NewVersion { version: new_version, content_hash, author })
 	}
 }

@@ -26,6 +26,13 @@
 //! - the winners apply in inclusion order, and the chunk is loaded, encoded and hashed once
 //!   for the block, which makes one new version.
 //!
+//! Why a bounded log of recent changes rather than the version of every block: a full
+//! per-block version map is 16 KiB per chunk (4096 x `u32`) to read for every submission; the
+//! log is a few hundred 6-byte entries, sorted for binary search, so a check costs
+//! O(edits x log entries) and one small read. It decides exactly for any base version newer
+//! than its horizon, which a busy chunk pushes forward; older bases get
+//! [`Error::BaseVersionTooOld`] (fetch the chunk, resubmit), never a wrong answer.
+//!
 //! Every queued submission ends in [`Event::EditsApplied`] or [`Event::EditsBounced`], which
 //! carry the submitter, chunk, base version, client timestamp and the [`SubmissionId`] a
 //! client computes before submitting; each new version is reported once by
@@ -199,6 +206,7 @@ pub mod pallet {
 	/// The chunks with submissions queued in this block, in the order of their first
 	/// submission. Emptied at the end of every block.
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type PendingChunks<T: Config> =
 		StorageValue<_, BoundedVec<ChunkCoord, T::MaxPendingSubmissions>, ValueQuery>;
 
@@ -216,6 +224,7 @@ pub mod pallet {
 	/// How many submissions are queued in this block, over all chunks (at most
 	/// [`Config::MaxPendingSubmissions`]). Reset at the end of every block.
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type PendingCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// The world's genesis: its seed.

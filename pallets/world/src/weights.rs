@@ -13,8 +13,10 @@
 //! runs on a loaded 2-core machine. Execution times below are those times scaled to the
 //! runtime's bounds (32 edits per call, 256 tracked changes, 16 editors), times 3 for
 //! compiled Wasm and margin, rounded up. Storage reads and writes are counted from the code
-//! and priced by `T::DbWeight`. Proof sizes are the measured sizes of what each path reads
-//! (the queue items would be far larger in `MaxEncodedLen` mode), plus trie overhead.
+//! and priced by `T::DbWeight`, leaving out the whitelisted per-block values
+//! (`PendingChunks`, `PendingCount`, and `Timestamp::Now`), as the CLI does. Proof sizes are
+//! the measured sizes of what each path reads (the queue would be far larger in
+//! `MaxEncodedLen` mode), plus trie overhead.
 //!
 //! Measured natively (us): apply_edits 9; finalize_generated_chunk 330; finalize_stored_chunk
 //! 105 (largest chunk); finalize_submissions slope 10 per submission of 8 edits;
@@ -47,21 +49,20 @@ pub trait WeightInfo {
 /// Weights for `pallet_world` using the Substrate node and recommended hardware.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::Chunks` (r:1 w:0)
 	/// Storage: `World::ChangeLogs` (r:1 w:0)
 	/// Storage: `World::PendingCount` (r:1 w:1)
-	/// Storage: `World::Pending` (r:1 w:1)
 	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// Storage: `World::Pending` (r:1 w:1)
 	/// The range of component `e` is `[1, 32]`.
 	fn apply_edits(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Estimated: `17_000`
 		Weight::from_parts(40_000_000, 17_000)
 			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -77,8 +78,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Estimated: `18_000`
 		Weight::from_parts(1_000_000_000, 18_000)
 			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -93,8 +94,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Estimated: `26_000`
 		Weight::from_parts(320_000_000, 26_000)
 			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -109,8 +110,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Estimated: `26_000`
 		Weight::from_parts(320_000_000, 26_000)
 			.saturating_add(Weight::from_parts(100_000_000, 300).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -118,8 +119,6 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Estimated: `2_000`
 		Weight::from_parts(5_000_000, 2_000)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::Chunks` (r:1 w:1)
@@ -172,21 +171,20 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 // For backwards compatibility and tests.
 impl WeightInfo for () {
-	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::Chunks` (r:1 w:0)
 	/// Storage: `World::ChangeLogs` (r:1 w:0)
 	/// Storage: `World::PendingCount` (r:1 w:1)
-	/// Storage: `World::Pending` (r:1 w:1)
 	/// Storage: `World::PendingChunks` (r:1 w:1)
+	/// Storage: `World::Pending` (r:1 w:1)
 	/// The range of component `e` is `[1, 32]`.
 	fn apply_edits(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Estimated: `17_000`
 		Weight::from_parts(40_000_000, 17_000)
 			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -202,8 +200,8 @@ impl WeightInfo for () {
 		//  Estimated: `18_000`
 		Weight::from_parts(1_000_000_000, 18_000)
 			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -218,8 +216,8 @@ impl WeightInfo for () {
 		//  Estimated: `26_000`
 		Weight::from_parts(320_000_000, 26_000)
 			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -234,8 +232,8 @@ impl WeightInfo for () {
 		//  Estimated: `26_000`
 		Weight::from_parts(320_000_000, 26_000)
 			.saturating_add(Weight::from_parts(100_000_000, 300).saturating_mul(s.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `World::PendingChunks` (r:1 w:1)
 	/// Storage: `World::PendingCount` (r:0 w:1)
@@ -243,8 +241,6 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Estimated: `2_000`
 		Weight::from_parts(5_000_000, 2_000)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Storage: `World::Chunks` (r:1 w:1)
