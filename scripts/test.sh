@@ -29,6 +29,6 @@ step "primitives build for the runtime's wasm target" \
 step "build playnet-node (release)" cargo build --release -p playnet-node
 step "cargo test (unit, property and end-to-end tests)" cargo test --release --workspace
 step "npm ci (tests/js)" bash -c 'cd tests/js && npm ci --no-audit --no-fund --loglevel=error'
-step "node --test (@polkadot/api end-to-end)" node --test tests/js/
+step "node --test (@polkadot/api end-to-end)" node --test tests/js/chain.test.mjs
 
 echo "[test.sh] all tests passed in $(( $(date +%s) - total_start ))s"

@@ -1,9 +1,9 @@
 //! The runtime APIs: what the node, light clients and `state_call` can ask of the runtime.
 
 use crate::{
-	configs::EpochDuration, AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	BABE_GENESIS_EPOCH_CONFIG, VERSION,
+	configs::EpochDuration, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, World, BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -229,6 +229,30 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_world_runtime_api::WorldApi<Block, AccountId, BlockNumber, Balance> for Runtime {
+		fn world_seed() -> u64 {
+			World::world_seed()
+		}
+
+		fn chunk_record(
+			coord: playnet_primitives::ChunkCoord,
+		) -> Option<pallet_world::ChunkRecord<AccountId, BlockNumber>> {
+			World::chunk_record(coord)
+		}
+
+		fn chunk(
+			coord: playnet_primitives::ChunkCoord,
+		) -> pallet_world::ChunkView<AccountId, BlockNumber> {
+			World::chunk_view(coord)
+		}
+
+		fn region_claim(
+			region: pallet_world::RegionCoord,
+		) -> Option<pallet_world::RegionInfo<AccountId, Balance>> {
+			World::region_info(region)
 		}
 	}
 

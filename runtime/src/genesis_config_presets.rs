@@ -3,7 +3,7 @@
 
 use crate::{
 	currency::PGT, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig, BABE_GENESIS_EPOCH_CONFIG,
+	SessionKeys, SudoConfig, WorldConfig, BABE_GENESIS_EPOCH_CONFIG,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -15,6 +15,9 @@ use polkadot_sdk::{
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 };
 use serde_json::Value;
+
+/// The seed of the development and local worlds: every unedited chunk is generated from it.
+pub const DEV_WORLD_SEED: u64 = 42;
 
 /// What every endowed development account starts with: a million PGT.
 pub const ENDOWMENT: Balance = 1_000_000 * PGT;
@@ -44,6 +47,7 @@ fn playnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(sudo) },
+		world: WorldConfig { seed: DEV_WORLD_SEED },
 	})
 }
 

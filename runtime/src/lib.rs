@@ -3,7 +3,8 @@
 //! BABE block production (3-second slots) with GRANDPA finality, both driven by
 //! `pallet-session` so that a later pallet can choose the validator set by contribution.
 //! The token is PGT with 12 decimals; every transaction fee and tip is split by `pallet-fees`
-//! (a share burned, the rest to the block author and the treasury).
+//! (a share burned, the rest to the block author and the treasury). `pallet-world` records the
+//! shared voxel world: chunk versions, their hashes and bytes, block edits and region claims.
 //!
 //! Layout: this file declares the runtime and its types; `configs` configures each pallet;
 //! `apis` implements the runtime APIs the node and clients call; `genesis_config_presets`
@@ -238,4 +239,7 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(11)]
+	pub type World = pallet_world;
 }

@@ -115,3 +115,12 @@ fn half_of_a_fee_and_tip_is_burned_and_a_fifth_funds_the_treasury() {
 		assert_eq!(Balances::free_balance(alice()), genesis_config_presets::ENDOWMENT - fee - tip);
 	});
 }
+
+#[test]
+fn both_presets_seed_the_world() {
+	for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		genesis(preset).execute_with(|| {
+			assert_eq!(crate::World::world_seed(), genesis_config_presets::DEV_WORLD_SEED);
+		});
+	}
+}

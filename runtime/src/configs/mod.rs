@@ -1,6 +1,7 @@
 //! Configuration of every pallet in the runtime.
 
 mod fees;
+mod world;
 
 use crate::{
 	currency::*, time::*, AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce,

@@ -1,0 +1,33 @@
+//! The shared world: edit batches, region claims and the clock tolerance for edits.
+
+use crate::{currency::PGT, AccountId, Balance, Balances, Runtime, RuntimeHoldReason, Timestamp};
+use polkadot_sdk::{frame_support::parameter_types, frame_system::EnsureRoot};
+
+parameter_types! {
+	/// Claiming a region (4x4 chunk columns) holds 10 PGT until it is released.
+	pub const RegionDeposit: Balance = 10 * PGT;
+	/// One `apply_edits` call changes at most 32 blocks: a micro-transaction.
+	pub const MaxEditsPerCall: u32 = 32;
+	/// Edit batches queued in one block before it resolves them at its end.
+	pub const MaxPendingSubmissions: u32 = 1024;
+	/// Recently changed blocks remembered per chunk for conflict checks.
+	pub const MaxTrackedChanges: u32 = 256;
+	/// Accounts a region's owner may allow to edit it.
+	pub const MaxEditorsPerRegion: u32 = 16;
+	/// How far (in milliseconds) a client's timestamp may be from the chain's.
+	pub const MaxClockSkew: u64 = 30_000;
+}
+
+impl pallet_world::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type UnixTime = Timestamp;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type RegionDeposit = RegionDeposit;
+	type MaxEditsPerCall = MaxEditsPerCall;
+	type MaxPendingSubmissions = MaxPendingSubmissions;
+	type MaxTrackedChanges = MaxTrackedChanges;
+	type MaxEditorsPerRegion = MaxEditorsPerRegion;
+	type MaxClockSkew = MaxClockSkew;
+	type WeightInfo = pallet_world::weights::SubstrateWeight<Runtime>;
+}
