@@ -1,0 +1,72 @@
+//! The protocols every Playnet peer speaks, combined into one swarm behaviour.
+
+use super::{chunk_exchange::ChunkCodec, NetworkConfig};
+use crate::p2p::chunk_exchange::CHUNK_PROTOCOL;
+use libp2p::{
+	allow_block_list, gossipsub, identify, identity::Keypair, kad, ping, request_response,
+	swarm::NetworkBehaviour, StreamProtocol,
+};
+
+/// Kademlia's protocol name: Playnet peers form their own DHT, apart from IPFS's.
+pub const KADEMLIA_PROTOCOL: StreamProtocol = StreamProtocol::new("/playnet/kad/1");
+/// What identify reports as the protocol version.
+pub const IDENTIFY_VERSION: &str = "playnet/1";
+
+/// Blocked peers (dropped for misbehaving), Kademlia, identify, ping, gossip per region and
+/// the chunk exchange.
+#[derive(NetworkBehaviour)]
+pub(crate) struct WorldBehaviour {
+	pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
+	pub kademlia: kad::Behaviour<kad::store::MemoryStore>,
+	pub identify: identify::Behaviour,
+	pub ping: ping::Behaviour,
+	pub gossipsub: gossipsub::Behaviour,
+	pub chunks: request_response::Behaviour<ChunkCodec>,
+}
+
+impl WorldBehaviour {
+	pub fn new(key: &Keypair, config: &NetworkConfig) -> Result<Self, String> {
+		let peer_id = key.public().to_peer_id();
+
+		let mut kad_config = kad::Config::new(KADEMLIA_PROTOCOL);
+		kad_config.set_periodic_bootstrap_interval(Some(config.dht_refresh));
+		let mut kademlia =
+			kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
+		// Serve the DHT from the start: on loopback and LANs no external address is ever
+		// confirmed, and in client mode peers would never learn about each other.
+		kademlia.set_mode(Some(kad::Mode::Server));
+
+		let gossip_config = gossipsub::ConfigBuilder::default()
+			.heartbeat_interval(config.gossip_heartbeat)
+			.validation_mode(gossipsub::ValidationMode::Strict)
+			// Messages wait for the service's verdict before they are forwarded.
+			.validate_messages()
+			// Room for the signature and protobuf framing; the content limit is the service's.
+			.max_transmit_size(super::messages::MAX_GOSSIP_BYTES * 2 + 1024)
+			.build()
+			.map_err(|e| format!("gossipsub config: {e}"))?;
+		let gossipsub = gossipsub::Behaviour::new(
+			gossipsub::MessageAuthenticity::Signed(key.clone()),
+			gossip_config,
+		)
+		.map_err(|e| format!("gossipsub: {e}"))?;
+
+		let chunks = request_response::Behaviour::with_codec(
+			ChunkCodec,
+			[(CHUNK_PROTOCOL, request_response::ProtocolSupport::Full)],
+			request_response::Config::default().with_request_timeout(config.request_timeout),
+		);
+
+		Ok(WorldBehaviour {
+			blocked: Default::default(),
+			kademlia,
+			identify: identify::Behaviour::new(identify::Config::new(
+				IDENTIFY_VERSION.into(),
+				key.public(),
+			)),
+			ping: ping::Behaviour::default(),
+			gossipsub,
+			chunks,
+		})
+	}
+}

@@ -1,0 +1,88 @@
+//! Region topics: joining, publishing, and the check every arriving message passes.
+
+use super::{
+	region_topic, service::Service, topic_region, NetworkEvent, Offence, PublishError, WorldMessage,
+};
+use crate::region::RegionCoord;
+use libp2p::gossipsub::{self, MessageAcceptance};
+
+impl Service {
+	pub fn subscribe(&mut self, region: RegionCoord) -> Result<(), String> {
+		self.swarm
+			.behaviour_mut()
+			.gossipsub
+			.subscribe(&region_topic(region))
+			.map(|_| ())
+			.map_err(|e| e.to_string())
+	}
+
+	pub fn unsubscribe(&mut self, region: RegionCoord) {
+		self.swarm.behaviour_mut().gossipsub.unsubscribe(&region_topic(region));
+	}
+
+	pub fn publish(
+		&mut self,
+		region: RegionCoord,
+		message: &WorldMessage,
+	) -> Result<(), PublishError> {
+		let bytes = message.to_gossip(region)?;
+		self.publish_bytes(region, bytes)
+	}
+
+	pub fn publish_bytes(
+		&mut self,
+		region: RegionCoord,
+		bytes: Vec<u8>,
+	) -> Result<(), PublishError> {
+		self.swarm
+			.behaviour_mut()
+			.gossipsub
+			.publish(region_topic(region), bytes)
+			.map(|_| ())
+			.map_err(|e| PublishError::Gossip(e.to_string()))
+	}
+
+	pub fn on_gossip(&mut self, event: gossipsub::Event) {
+		match event {
+			gossipsub::Event::Message { propagation_source, message_id, message } => {
+				let checked = topic_region(&message.topic)
+					.ok_or_else(|| format!("unknown topic {}", message.topic))
+					.and_then(|region| {
+						WorldMessage::from_gossip(&message.data, region)
+							.map(|decoded| (region, decoded))
+							.map_err(|e| e.to_string())
+					});
+				let acceptance = match &checked {
+					Ok(_) => MessageAcceptance::Accept,
+					Err(_) => MessageAcceptance::Reject,
+				};
+				self.swarm.behaviour_mut().gossipsub.report_message_validation_result(
+					&message_id,
+					&propagation_source,
+					acceptance,
+				);
+				match checked {
+					Ok((region, decoded)) => self.emit(NetworkEvent::Gossip {
+						// Strict validation: every delivered message is signed by its source.
+						author: message.source.unwrap_or(propagation_source),
+						via: propagation_source,
+						region,
+						message: decoded,
+					}),
+					Err(reason) => {
+						tracing::debug!(peer = %propagation_source, "gossip rejected: {reason}");
+						// The peer that passed it on is the one penalised: an honest peer
+						// checks before forwarding, so it would never pass this on.
+						self.penalise(propagation_source, Offence::MalformedGossip);
+					}
+				}
+			}
+			gossipsub::Event::Subscribed { peer_id, topic } => {
+				if let Some(region) = topic_region(&topic) {
+					self.emit(NetworkEvent::PeerSubscribed { peer: peer_id, region });
+				}
+			}
+			_ => {}
+		}
+	}
+}

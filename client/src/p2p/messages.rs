@@ -1,0 +1,271 @@
+//! What peers say to each other on a region's gossip topic, and the checks every message
+//! passes before it is used or forwarded.
+
+use crate::region::RegionCoord;
+use codec::{Decode, DecodeLimit, Encode};
+use playnet_primitives::{BlockEdit, ChunkCoord, ContentHash, EditError};
+
+/// The largest gossip message accepted, in bytes. A full edit batch is about 1.3 KiB.
+pub const MAX_GOSSIP_BYTES: usize = 4096;
+/// The most block edits one delta may carry.
+pub const MAX_DELTA_EDITS: usize = 256;
+/// The longest chat line, in bytes of UTF-8.
+pub const MAX_CHAT_BYTES: usize = 256;
+/// SCALE nesting allowed while decoding a message (the types nest two deep).
+const MAX_DECODE_DEPTH: u32 = 8;
+
+/// A chunk version the chain is on: chunks of a region are versioned on chain, so a peer that
+/// sees this and holds an older version fetches `hash` from peers.
+pub type ChunkVersion = u32;
+
+/// One message on a region's topic.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub enum WorldMessage {
+	/// Block edits a player just made, sent before the chain orders them.
+	#[codec(index = 0)]
+	Edits(EditDelta),
+	/// Where a player is now.
+	#[codec(index = 1)]
+	Move(PlayerMove),
+	/// A chat line to everyone in the region.
+	#[codec(index = 2)]
+	Chat(ChatLine),
+	/// A chunk's new version as the chain recorded it.
+	#[codec(index = 3)]
+	ChunkVersion(ChunkAnnouncement),
+}
+
+/// Block edits to one chunk, in the form `world.apply_edits` takes them.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct EditDelta {
+	/// The edited chunk.
+	pub coord: ChunkCoord,
+	/// The chunk version the player edited.
+	pub base_version: ChunkVersion,
+	/// The edits, in order; 1 to [`MAX_DELTA_EDITS`].
+	pub edits: Vec<BlockEdit>,
+	/// The player's clock, in milliseconds since the Unix epoch.
+	pub timestamp_ms: u64,
+}
+
+/// A player's position and heading.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct PlayerMove {
+	/// World position in sixteenths of a block (fixed point, 4 fraction bits).
+	pub position: [i32; 3],
+	/// Heading around the vertical axis; a full turn is 65536.
+	pub yaw: u16,
+	/// Up-down angle; a quarter turn is 16384.
+	pub pitch: i16,
+	/// The player's clock, in milliseconds since the Unix epoch.
+	pub timestamp_ms: u64,
+}
+
+impl PlayerMove {
+	/// The chunk the player stands in.
+	pub fn chunk(&self) -> ChunkCoord {
+		// Sixteenths of a block to blocks (>> 4), blocks to chunks (>> 4).
+		let [x, y, z] = self.position;
+		ChunkCoord::new(x >> 8, y >> 8, z >> 8)
+	}
+}
+
+/// A chat line.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct ChatLine {
+	/// The text, at most [`MAX_CHAT_BYTES`] bytes of UTF-8.
+	pub text: String,
+	/// The player's clock, in milliseconds since the Unix epoch.
+	pub timestamp_ms: u64,
+}
+
+/// A chunk's version as recorded on chain.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct ChunkAnnouncement {
+	/// The chunk.
+	pub coord: ChunkCoord,
+	/// Its version on chain.
+	pub version: ChunkVersion,
+	/// When the version was made, in milliseconds since the Unix epoch.
+	pub timestamp_ms: u64,
+	/// BLAKE3 of the version's canonical bytes, as the chain computed it.
+	pub hash: ContentHash,
+}
+
+/// Why a gossip message is refused. A peer that sends one is penalised.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+pub enum MessageError {
+	/// Longer than [`MAX_GOSSIP_BYTES`].
+	#[error("message of {0} bytes is over the {MAX_GOSSIP_BYTES}-byte limit")]
+	TooLarge(usize),
+	/// Not the SCALE encoding of a [`WorldMessage`] (or bytes follow it).
+	#[error("malformed message: {0}")]
+	Malformed(String),
+	/// An edit delta without edits.
+	#[error("edit delta without edits")]
+	NoEdits,
+	/// An edit delta with more than [`MAX_DELTA_EDITS`] edits.
+	#[error("edit delta with {0} edits (at most {MAX_DELTA_EDITS})")]
+	TooManyEdits(usize),
+	/// An edit outside the chunk or with an unknown block id.
+	#[error("invalid edit: {0}")]
+	InvalidEdit(EditError),
+	/// A chunk outside the world's bounds.
+	#[error("chunk {0:?} is outside the world")]
+	OutsideWorld(ChunkCoord),
+	/// A chat line over [`MAX_CHAT_BYTES`].
+	#[error("chat line of {0} bytes (at most {MAX_CHAT_BYTES})")]
+	ChatTooLong(usize),
+	/// About a place in another region than the topic's.
+	#[error("message about region {actual} on the topic of region {topic}")]
+	WrongRegion {
+		/// The topic's region.
+		topic: RegionCoord,
+		/// The region the message is about.
+		actual: RegionCoord,
+	},
+}
+
+impl WorldMessage {
+	/// Checks the message against the game's rules for region `topic`.
+	pub fn validate(&self, topic: RegionCoord) -> Result<(), MessageError> {
+		let place = match self {
+			WorldMessage::Edits(delta) => {
+				if delta.edits.is_empty() {
+					return Err(MessageError::NoEdits);
+				}
+				if delta.edits.len() > MAX_DELTA_EDITS {
+					return Err(MessageError::TooManyEdits(delta.edits.len()));
+				}
+				for (index, edit) in delta.edits.iter().enumerate() {
+					edit.validate(index).map_err(MessageError::InvalidEdit)?;
+				}
+				Some(delta.coord)
+			}
+			WorldMessage::Move(step) => Some(step.chunk()),
+			WorldMessage::Chat(line) => {
+				if line.text.len() > MAX_CHAT_BYTES {
+					return Err(MessageError::ChatTooLong(line.text.len()));
+				}
+				None
+			}
+			WorldMessage::ChunkVersion(announcement) => Some(announcement.coord),
+		};
+		if let Some(coord) = place {
+			if !coord.in_world() {
+				return Err(MessageError::OutsideWorld(coord));
+			}
+			let actual = RegionCoord::of(&coord);
+			if actual != topic {
+				return Err(MessageError::WrongRegion { topic, actual });
+			}
+		}
+		Ok(())
+	}
+
+	/// The message's bytes on region `topic`'s gossip topic, after checking it.
+	pub fn to_gossip(&self, topic: RegionCoord) -> Result<Vec<u8>, MessageError> {
+		self.validate(topic)?;
+		let bytes = self.encode();
+		if bytes.len() > MAX_GOSSIP_BYTES {
+			return Err(MessageError::TooLarge(bytes.len()));
+		}
+		Ok(bytes)
+	}
+
+	/// Reads and checks a message that arrived on region `topic`'s gossip topic.
+	pub fn from_gossip(bytes: &[u8], topic: RegionCoord) -> Result<Self, MessageError> {
+		if bytes.len() > MAX_GOSSIP_BYTES {
+			return Err(MessageError::TooLarge(bytes.len()));
+		}
+		let message = WorldMessage::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut &bytes[..])
+			.map_err(|e| MessageError::Malformed(e.to_string()))?;
+		message.validate(topic)?;
+		Ok(message)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use playnet_primitives::world::blocks::{BLOCK_COUNT, STONE};
+
+	fn delta(coord: ChunkCoord, edits: Vec<BlockEdit>) -> WorldMessage {
+		WorldMessage::Edits(EditDelta { coord, base_version: 3, edits, timestamp_ms: 1_000 })
+	}
+
+	fn stone_at(x: u8) -> BlockEdit {
+		BlockEdit { x, y: 0, z: 0, block: STONE }
+	}
+
+	#[test]
+	fn a_valid_delta_round_trips() {
+		let region = RegionCoord::new(1, -1);
+		let message = delta(ChunkCoord::new(5, 2, -3), vec![stone_at(1), stone_at(2)]);
+		let bytes = message.to_gossip(region).unwrap();
+		assert_eq!(WorldMessage::from_gossip(&bytes, region), Ok(message));
+	}
+
+	#[test]
+	fn the_largest_delta_fits_a_gossip_message() {
+		let edits = (0..MAX_DELTA_EDITS).map(|i| stone_at((i % 16) as u8)).collect();
+		let message = delta(ChunkCoord::new(0, 0, 0), edits);
+		assert!(message.to_gossip(RegionCoord::new(0, 0)).is_ok());
+	}
+
+	#[test]
+	fn garbage_is_malformed() {
+		let result = WorldMessage::from_gossip(&[0xff, 1, 2, 3], RegionCoord::new(0, 0));
+		assert!(matches!(result, Err(MessageError::Malformed(_))));
+	}
+
+	#[test]
+	fn trailing_bytes_are_malformed() {
+		let region = RegionCoord::new(0, 0);
+		let mut bytes = delta(ChunkCoord::new(0, 0, 0), vec![stone_at(0)]).encode();
+		bytes.push(0);
+		assert!(matches!(
+			WorldMessage::from_gossip(&bytes, region),
+			Err(MessageError::Malformed(_))
+		));
+	}
+
+	#[test]
+	fn oversized_messages_are_refused_before_decoding() {
+		let bytes = vec![0u8; MAX_GOSSIP_BYTES + 1];
+		let result = WorldMessage::from_gossip(&bytes, RegionCoord::new(0, 0));
+		assert_eq!(result, Err(MessageError::TooLarge(MAX_GOSSIP_BYTES + 1)));
+	}
+
+	#[test]
+	fn an_edit_with_an_unknown_block_is_refused() {
+		let edit = BlockEdit { x: 0, y: 0, z: 0, block: BLOCK_COUNT };
+		let bytes = delta(ChunkCoord::new(0, 0, 0), vec![edit]).encode();
+		let result = WorldMessage::from_gossip(&bytes, RegionCoord::new(0, 0));
+		assert!(matches!(result, Err(MessageError::InvalidEdit(EditError::UnknownBlock { .. }))));
+	}
+
+	#[test]
+	fn a_delta_on_another_regions_topic_is_refused() {
+		let bytes = delta(ChunkCoord::new(4, 0, 0), vec![stone_at(0)]).encode();
+		let result = WorldMessage::from_gossip(&bytes, RegionCoord::new(0, 0));
+		assert!(matches!(result, Err(MessageError::WrongRegion { .. })));
+	}
+
+	#[test]
+	fn long_chat_lines_are_refused() {
+		let line = ChatLine { text: "x".repeat(MAX_CHAT_BYTES + 1), timestamp_ms: 0 };
+		let bytes = WorldMessage::Chat(line).encode();
+		let result = WorldMessage::from_gossip(&bytes, RegionCoord::new(0, 0));
+		assert_eq!(result, Err(MessageError::ChatTooLong(MAX_CHAT_BYTES + 1)));
+	}
+
+	#[test]
+	fn a_move_belongs_to_the_region_the_player_stands_in() {
+		// Block (70, 64, -1) is in chunk (4, 4, -1), region (1, -1).
+		let step =
+			PlayerMove { position: [70 * 16, 64 * 16, -16], yaw: 0, pitch: 0, timestamp_ms: 0 };
+		assert_eq!(step.chunk(), ChunkCoord::new(4, 4, -1));
+		assert!(WorldMessage::Move(step).validate(RegionCoord::new(1, -1)).is_ok());
+	}
+}
