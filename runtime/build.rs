@@ -2,7 +2,8 @@
 //!
 //! The blob goes into every chain spec, and the committed `chain-spec/local.json` must be
 //! reproducible from any checkout. Source paths end up in the blob (panic locations), so the
-//! checkout, cargo home and target directories are remapped to fixed names.
+//! checkout, cargo home and target directories are remapped to fixed names, and the symbol
+//! names (whose hashes depend on those paths) are left out.
 
 fn main() {
 	#[cfg(feature = "std")]
@@ -23,7 +24,10 @@ fn main() {
 		let mut builder = substrate_wasm_builder::WasmBuilder::new()
 			.with_current_project()
 			.export_heap_base()
-			.import_memory();
+			.import_memory()
+			// Symbol names carry hashes of the crates' paths; without a name section the blob
+			// does not depend on where the checkout is.
+			.append_to_rust_flags("-Clink-arg=--strip-all");
 		// The longest prefix must come last: rustc applies the last matching remap.
 		let mut remaps: Vec<(PathBuf, &str)> = vec![(workspace, "/playnet")];
 		if let Some(home) = cargo_home {

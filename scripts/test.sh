@@ -27,7 +27,7 @@ step "primitives build for the runtime's wasm target" \
 # One profile for binaries and tests: the node built here is the one the tests start, and
 # `cargo test --release` reuses every dependency compiled for it.
 step "build playnet-node (release)" cargo build --release -p playnet-node
-step "cargo test (unit, property and end-to-end tests)" cargo test --release --workspace
+step "cargo test (unit, property and end-to-end tests)" cargo test --release --workspace --no-fail-fast
 step "npm ci (tests/js)" bash -c 'cd tests/js && npm ci --no-audit --no-fund --loglevel=error'
 step "node --test (@polkadot/api end-to-end)" node --test tests/js/chain.test.mjs
 
