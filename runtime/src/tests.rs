@@ -11,7 +11,7 @@ use polkadot_sdk::{
 		traits::{
 			fungible::{Balanced, Inspect},
 			tokens::{Fortitude, Precision, Preservation},
-			Get, IntegrityTest, OnUnbalanced,
+			IntegrityTest, OnUnbalanced,
 		},
 	},
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
