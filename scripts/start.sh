@@ -64,8 +64,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-block_number() { # $1: a header JSON-RPC result -> decimal block number
-	sed -n 's/.*"number":"0x\([0-9a-fA-F]*\)".*/\1/p' | { read -r hex && echo $((16#$hex)); }
+block_number() { # stdin: a chain_getHeader answer -> its block number in decimal
+	local hex
+	hex=$(sed -n 's/.*"number":"0x\([0-9a-fA-F]*\)".*/\1/p')
+	[ -n "$hex" ] && echo $((16#$hex))
 }
 
 echo -n "[start] waiting for blocks to be produced and finalized"
