@@ -1,0 +1,115 @@
+//! Benchmarks of the pallet's calls, each in its worst case (a ledger with a full list of
+//! unlocking chunks; a first bond that creates a ledger), and of planning a session over
+//! `c` contributors.
+
+use crate::{pallet::*, BalanceOf, Outcome};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::traits::{fungible::Mutate, Get},
+	frame_system::{self, RawOrigin},
+	pallet_session::SessionManager,
+	sp_runtime::traits::{One, Saturating},
+};
+
+/// An account with `MinBond x 100` to bond.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, T::MinBond::get().saturating_mul(100u32.into()));
+	who
+}
+
+/// Bonds `MinBond x 10` for a new account.
+fn bonded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who = funded::<T>(name, index);
+	Pallet::<T>::bond(RawOrigin::Signed(who.clone()).into(), min_bond::<T>(10))
+		.expect("the account can afford it");
+	who
+}
+
+/// `MinBond x factor`.
+fn min_bond<T: Config>(factor: u32) -> BalanceOf<T> {
+	T::MinBond::get().saturating_mul(factor.into())
+}
+
+/// Fills `who`'s unlocking list, leaving room for `room` more chunks, one block apart.
+fn fill_unlocking<T: Config>(who: &T::AccountId, room: u32) {
+	let chunks = T::MaxUnlockingChunks::get().saturating_sub(room);
+	for _ in 0..chunks {
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into())
+			.expect("the active bond covers it");
+		let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+		frame_system::Pallet::<T>::set_block_number(next);
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn bond() {
+		// Leave room for the new ledger.
+		for i in 0..T::MaxContributors::get().saturating_sub(1).min(10) {
+			bonded::<T>("other", i);
+		}
+		let caller = funded::<T>("caller", 0);
+		let amount = min_bond::<T>(10);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), amount);
+
+		assert_eq!(Pallet::<T>::bonded(&caller), amount);
+	}
+
+	#[benchmark]
+	fn unbond() {
+		let caller = bonded::<T>("caller", 0);
+		fill_unlocking::<T>(&caller, 1);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), 1u32.into());
+
+		let ledger = Ledgers::<T>::get(&caller).expect("still bonded");
+		assert_eq!(ledger.unlocking.len() as u32, T::MaxUnlockingChunks::get());
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		let caller = bonded::<T>("caller", 0);
+		// Everything but the last chunk (all of the active bond) unlocks by one block each.
+		fill_unlocking::<T>(&caller, 1);
+		let rest = Pallet::<T>::bonded(&caller);
+		Pallet::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), rest)
+			.expect("unbonding everything is allowed");
+		let later = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::UnbondingPeriod::get())
+			.saturating_add(One::one());
+		frame_system::Pallet::<T>::set_block_number(later);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert!(Ledgers::<T>::get(&caller).is_none());
+	}
+
+	#[benchmark]
+	fn new_session(c: Linear<1, { T::MaxContributors::get() }>) {
+		for i in 0..c {
+			let who = bonded::<T>("contributor", i);
+			Pallet::<T>::record_outcome(&who, Outcome::Agreed);
+		}
+
+		#[block]
+		{
+			let _ = <Pallet<T> as SessionManager<T::AccountId>>::new_session(1);
+		}
+
+		assert_eq!(Ledgers::<T>::count(), c);
+	}
+
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::tests::mock::new_test_ext(),
+		crate::tests::mock::Test
+	);
+}
