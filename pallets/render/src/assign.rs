@@ -1,0 +1,212 @@
+//! Assigning workers: the weighted draw without replacement, the commit phase's start, the
+//! waiting queue, and replacing workers who missed the commit deadline.
+//!
+//! The draw: candidates are the first [`Config::MaxCandidates`] of
+//! [`WorkerRegistry::weighted_workers`] with a positive weight, less every worker ever
+//! assigned to the task. Draw `i` takes `r = u128(BLAKE3(seed || i)[..16]) mod total` and
+//! picks the candidate whose cumulative weight first exceeds `r`, then removes it; `seed =
+//! BLAKE3(SCALE((randomness, task)))` with the runtime's randomness for subject
+//! `"playnet/render" || task || workers ever assigned`. Given the seed, it is deterministic.
+
+use crate::{pallet::*, types::*, TaskOf, WeightInfo};
+use alloc::vec::Vec;
+use codec::Encode;
+use playnet_primitives::Hash32;
+use polkadot_sdk::{
+	frame_support::{
+		traits::{Get, Randomness},
+		weights::Weight,
+	},
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_runtime::{
+		traits::{One, Saturating},
+		DispatchError,
+	},
+};
+
+/// How many blocks past a full one a deadline may move.
+const DEADLINE_SEARCH: u32 = 64;
+
+impl<T: Config> Pallet<T> {
+	/// The eligible workers a draw chooses from, with positive weights, at most
+	/// [`Config::MaxCandidates`]. Records their number as the supply for the reward rate.
+	pub(crate) fn candidates() -> Vec<(T::AccountId, u128)> {
+		let mut workers = T::Workers::weighted_workers();
+		workers.retain(|(_, weight)| *weight > 0);
+		workers.truncate(T::MaxCandidates::get() as usize);
+		LastSupply::<T>::put(workers.len() as u32);
+		workers
+	}
+
+	/// Draws up to `count` workers for `task` from `candidates`, never one ever assigned to
+	/// it. Fewer come back when fewer fresh candidates are left.
+	pub(crate) fn draw_workers(
+		index: TaskIndex,
+		task: &TaskOf<T>,
+		count: u32,
+		candidates: &[(T::AccountId, u128)],
+	) -> Vec<T::AccountId> {
+		let mut pool: Vec<(T::AccountId, u128)> = candidates
+			.iter()
+			.filter(|(who, _)| !task.ever_assigned.contains(who))
+			.cloned()
+			.collect();
+		let subject = (b"playnet/render", index, task.ever_assigned.len() as u32).encode();
+		let (random, _) = T::Randomness::random(&subject);
+		let seed = Hash32::of(&(random, index).encode());
+		let mut drawn = Vec::with_capacity(count as usize);
+		for draw in 0..count {
+			let total = pool.iter().fold(0u128, |sum, (_, weight)| sum.saturating_add(*weight));
+			if total == 0 {
+				break;
+			}
+			let bytes = Hash32::of_parts(&[&seed.0, &draw.to_le_bytes()]).0;
+			let mut word = [0u8; 16];
+			word.copy_from_slice(&bytes[..16]);
+			let target = u128::from_le_bytes(word) % total;
+			let mut cumulative = 0u128;
+			let position = pool
+				.iter()
+				.position(|(_, weight)| {
+					cumulative = cumulative.saturating_add(*weight);
+					cumulative > target
+				})
+				.unwrap_or(pool.len().saturating_sub(1));
+			drawn.push(pool.remove(position).0);
+		}
+		drawn
+	}
+
+	/// Adds `workers` to `task`, indexes their assignments and (re)starts the commit phase
+	/// with a fresh deadline for every assigned worker.
+	pub(crate) fn start_commit_phase(
+		index: TaskIndex,
+		task: &mut TaskOf<T>,
+		workers: Vec<T::AccountId>,
+		now: BlockNumberFor<T>,
+	) -> Result<(), DispatchError> {
+		for who in &workers {
+			task.workers
+				.try_push(WorkerSlot { who: who.clone(), commitment: None, root: None })
+				.map_err(|_| DispatchError::Other("more workers than k"))?;
+			task.ever_assigned
+				.try_push(who.clone())
+				.map_err(|_| DispatchError::Other("more workers than k plus replacements"))?;
+			Assignments::<T>::insert(who, index, ());
+		}
+		task.phase = TaskPhase::Committing;
+		task.deadline = Self::schedule_deadline(index, now.saturating_add(T::CommitPeriod::get()))?;
+		Self::deposit_event(Event::WorkersAssigned {
+			task: index,
+			workers,
+			commit_deadline: task.deadline,
+		});
+		Ok(())
+	}
+
+	/// Schedules the end of `index`'s phase after block `deadline`, or after the first later
+	/// block with room in [`Deadlines`]. Returns the deadline it got.
+	pub(crate) fn schedule_deadline(
+		index: TaskIndex,
+		deadline: BlockNumberFor<T>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut deadline = deadline;
+		for _ in 0..DEADLINE_SEARCH {
+			let fires_at = deadline.saturating_add(One::one());
+			let scheduled = Deadlines::<T>::try_mutate(fires_at, |tasks| {
+				if tasks.contains(&index) {
+					return Ok(());
+				}
+				tasks.try_push(index)
+			});
+			if scheduled.is_ok() {
+				return Ok(deadline);
+			}
+			deadline = fires_at;
+		}
+		Err(Error::<T>::DeadlinesFull.into())
+	}
+
+	/// Assigns the oldest waiting tasks, at most [`Config::MaxAssignmentsPerBlock`], while
+	/// enough fresh candidates are eligible. Returns the weight used.
+	pub(crate) fn assign_waiting(now: BlockNumberFor<T>) -> Weight {
+		let waiting = WaitingTasks::<T>::get();
+		if waiting.is_empty() {
+			return T::DbWeight::get().reads(1);
+		}
+		let candidates = Self::candidates();
+		let k = T::WorkersPerTask::get();
+		let mut weight = T::DbWeight::get().reads(1);
+		let mut still_waiting = Vec::with_capacity(waiting.len());
+		let mut tries = 0u32;
+		for index in waiting {
+			if tries >= T::MaxAssignmentsPerBlock::get() || candidates.len() < k as usize {
+				still_waiting.push(index);
+				continue;
+			}
+			tries = tries.saturating_add(1);
+			weight = weight.saturating_add(T::WeightInfo::assign_waiting(candidates.len() as u32));
+			let Some(mut task) = Tasks::<T>::get(index) else { continue };
+			let drawn = Self::draw_workers(index, &task, k, &candidates);
+			if drawn.len() < k as usize {
+				still_waiting.push(index);
+				continue;
+			}
+			if Self::start_commit_phase(index, &mut task, drawn, now).is_err() {
+				// No deadline could be scheduled: the task stays waiting, as stored.
+				for slot in task.workers.iter() {
+					Assignments::<T>::remove(&slot.who, index);
+				}
+				still_waiting.push(index);
+				continue;
+			}
+			Tasks::<T>::insert(index, task);
+		}
+		WaitingTasks::<T>::put(polkadot_sdk::frame_support::BoundedVec::truncate_from(
+			still_waiting,
+		));
+		weight
+	}
+
+	/// The commit deadline passed with workers missing: slash and record them, and replace
+	/// them with fresh workers, or refund the poster when none can be found. Returns the
+	/// weight used.
+	pub(crate) fn expire_commits(
+		index: TaskIndex,
+		mut task: TaskOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Weight {
+		let (missing, kept): (Vec<_>, Vec<_>) =
+			task.workers.iter().cloned().partition(|slot| slot.commitment.is_none());
+		for slot in &missing {
+			Self::punish_miss(index, &slot.who);
+		}
+		let candidates = Self::candidates();
+		let weight = T::WeightInfo::expire_commits(candidates.len() as u32);
+		task.workers = polkadot_sdk::frame_support::BoundedVec::truncate_from(kept);
+		let needed = missing.len() as u32;
+		let room =
+			crate::MaxEverAssigned::<T>::get().saturating_sub(task.ever_assigned.len() as u32);
+		let drawn = if needed <= room {
+			Self::draw_workers(index, &task, needed, &candidates)
+		} else {
+			Vec::new()
+		};
+		if drawn.len() as u32 == needed
+			&& Self::start_commit_phase(index, &mut task, drawn, now).is_ok()
+		{
+			Tasks::<T>::insert(index, task);
+		} else {
+			Self::refund(index, task, RefundReason::NoReplacement);
+		}
+		weight
+	}
+
+	/// Slashes and records a worker who missed a deadline, and drops its assignment.
+	pub(crate) fn punish_miss(index: TaskIndex, who: &T::AccountId) {
+		let slashed = T::Workers::slash(who, T::MissSlash::get(), None);
+		T::Workers::record_outcome(who, Outcome::Missed);
+		Assignments::<T>::remove(who, index);
+		Self::deposit_event(Event::WorkerMissed { task: index, worker: who.clone(), slashed });
+	}
+}

@@ -1,0 +1,338 @@
+//! Benchmarks of the render calls and of the start-of-block work, each in its worst case:
+//! [`Config::MaxCandidates`] workers to draw from, the last commit or reveal (which opens
+//! reveals or decides the task, with a dissenter to slash), and a fraud proof whose tile is
+//! re-rendered in a scene of water and air that no ray stops in, from chunks with the
+//! longest encodings.
+
+use crate::{pallet::*, types::*, TaskOf};
+use alloc::vec::Vec;
+use playnet_primitives::{
+	world::{
+		blocks::{AIR, WATER},
+		encoding::encode_chunk,
+	},
+	CameraKeyframe, Chunk, ChunkCoord, ContentHash, Hash32, RenderSpec, SceneChunk, TaskResult,
+	KERNEL_VERSION,
+};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		traits::{
+			fungible::{Inspect, Mutate},
+			Get, Hooks,
+		},
+		BoundedVec,
+	},
+	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
+	sp_runtime::traits::Saturating,
+};
+
+/// Water and air in every other block: rays pass through all of it, and the run-length
+/// encoding is as long as it gets.
+fn see_through_chunk() -> Chunk {
+	let blocks = (0..4096u32).map(|i| if i % 2 == 0 { AIR } else { WATER }).collect();
+	Chunk::from_blocks(blocks).unwrap_or_default()
+}
+
+/// The edge, in chunks, of the smallest cube that holds `count` chunks.
+fn cube_edge(count: u32) -> i32 {
+	let mut edge = 1u32;
+	while edge.saturating_mul(edge).saturating_mul(edge) < count {
+		edge = edge.saturating_add(1);
+	}
+	edge as i32
+}
+
+/// The first `count` coordinates of a cube of `edge` chunks, ascending.
+fn cube_coords(count: u32, edge: i32) -> Vec<ChunkCoord> {
+	let mut coords = Vec::new();
+	for x in 0..edge {
+		for y in 0..edge {
+			for z in 0..edge {
+				coords.push(ChunkCoord::new(x, y, z));
+			}
+		}
+	}
+	coords.truncate(count as usize);
+	coords
+}
+
+/// A one-frame, one-tile spec over `count` chunks with `content`, the camera in the middle
+/// of the cube looking diagonally across it; and the chunks' encodings.
+fn spec_with_chunks<T: Config>(count: u32, content: &[u8]) -> (RenderSpec, Vec<Vec<u8>>) {
+	let edge = cube_edge(T::MaxSceneChunks::get());
+	let coords = cube_coords(count.max(1), edge);
+	let hash = ContentHash::of(content);
+	let middle = (edge * 8) << 16;
+	let spec = RenderSpec {
+		kernel_version: KERNEL_VERSION,
+		width: 64,
+		height: 64,
+		frame_count: 1,
+		scene: coords
+			.iter()
+			.map(|coord| SceneChunk { coord: *coord, content_hash: hash })
+			.collect(),
+		camera_path: alloc::vec![CameraKeyframe {
+			frame: 0,
+			position: [middle, middle, middle],
+			yaw: 65536 / 8,
+			pitch: 2048,
+		}],
+	};
+	let chunks = coords.iter().map(|_| content.to_vec()).collect();
+	(spec, chunks)
+}
+
+/// An account with `amount` free.
+fn funded<T: Config>(name: &'static str, index: u32, amount: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let amount = T::Currency::minimum_balance()
+		.saturating_add(T::MinFee::get())
+		.saturating_mul(amount.into());
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+/// Registers `count` funded workers of equal weight.
+fn register_workers<T: Config>(count: u32) -> Vec<T::AccountId> {
+	(0..count)
+		.map(|i| {
+			let who = funded::<T>("worker", i, 10);
+			T::BenchmarkHelper::register_worker(&who, 1_000_000);
+			who
+		})
+		.collect()
+}
+
+/// Posts `spec` as a funded poster; returns the task and the poster.
+fn posted<T: Config>(spec: RenderSpec) -> (TaskIndex, T::AccountId) {
+	let poster = funded::<T>("poster", 0, 1_000);
+	let index = NextTaskIndex::<T>::get();
+	Pallet::<T>::post_task(RawOrigin::Signed(poster.clone()).into(), spec, T::MinFee::get())
+		.expect("the spec and fee are valid");
+	(index, poster)
+}
+
+fn workers_of<T: Config>(index: TaskIndex) -> Vec<T::AccountId> {
+	Tasks::<T>::get(index)
+		.map(|task| task.workers.iter().map(|slot| slot.who.clone()).collect())
+		.unwrap_or_default()
+}
+
+fn salt(i: usize) -> Salt {
+	[i as u8; 32]
+}
+
+/// Every worker of `index` commits to `roots[i]`; then the first `reveals` reveal.
+fn commit_and_reveal<T: Config>(index: TaskIndex, roots: &[Hash32], reveals: usize) {
+	let workers = workers_of::<T>(index);
+	for (i, who) in workers.iter().enumerate() {
+		let root = roots[i % roots.len()];
+		Pallet::<T>::commit(
+			RawOrigin::Signed(who.clone()).into(),
+			index,
+			commitment_of(&root, &salt(i), who),
+		)
+		.expect("assigned and in time");
+	}
+	for (i, who) in workers.iter().enumerate().take(reveals) {
+		Pallet::<T>::reveal(
+			RawOrigin::Signed(who.clone()).into(),
+			index,
+			roots[i % roots.len()],
+			salt(i),
+		)
+		.expect("matches the commitment");
+	}
+}
+
+fn small_spec<T: Config>() -> RenderSpec {
+	spec_with_chunks::<T>(1, &encode_chunk(&see_through_chunk())).0
+}
+
+fn now<T: Config>() -> BlockNumberFor<T> {
+	frame_system::Pallet::<T>::block_number()
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn post_task(
+		s: Linear<1, { T::MaxSceneChunks::get() }>,
+		c: Linear<3, { T::MaxCandidates::get() }>,
+	) {
+		register_workers::<T>(c.max(T::WorkersPerTask::get()));
+		let (spec, _) = spec_with_chunks::<T>(s, &[0u8; 4]);
+		let poster = funded::<T>("poster", 0, 1_000);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(poster), spec, T::MinFee::get());
+
+		assert_eq!(Tasks::<T>::get(0).map(|task| task.phase), Some(TaskPhase::Committing));
+	}
+
+	#[benchmark]
+	fn commit() {
+		register_workers::<T>(T::MaxCandidates::get());
+		let (index, _) = posted::<T>(small_spec::<T>());
+		let workers = workers_of::<T>(index);
+		let root = Hash32::of(b"root");
+		let last = workers.len().saturating_sub(1);
+		for (i, who) in workers.iter().enumerate().take(last) {
+			Pallet::<T>::commit(
+				RawOrigin::Signed(who.clone()).into(),
+				index,
+				commitment_of(&root, &salt(i), who),
+			)
+			.expect("assigned and in time");
+		}
+		let who = workers[last].clone();
+		let commitment = commitment_of(&root, &salt(last), &who);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), index, commitment);
+
+		assert_eq!(Tasks::<T>::get(index).map(|task| task.phase), Some(TaskPhase::Revealing));
+	}
+
+	#[benchmark]
+	fn reveal() {
+		register_workers::<T>(T::MaxCandidates::get());
+		let (index, _) = posted::<T>(small_spec::<T>());
+		let workers = workers_of::<T>(index);
+		let (root, dissent) = (Hash32::of(b"root"), Hash32::of(b"dissent"));
+		// The first worker dissents; the last reveal decides.
+		let mut roots = alloc::vec![root; workers.len()];
+		roots[0] = dissent;
+		let last = workers.len().saturating_sub(1);
+		commit_and_reveal::<T>(index, &roots, last);
+		let who = workers[last].clone();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), index, root, salt(last));
+
+		assert_eq!(Tasks::<T>::get(index).map(|task| task.phase), Some(TaskPhase::Accepted));
+	}
+
+	#[benchmark]
+	fn report_fraud(s: Linear<1, { T::MaxSceneChunks::get() }>) {
+		register_workers::<T>(T::MaxCandidates::get());
+		let content = encode_chunk(&see_through_chunk());
+		let (spec, chunks) = spec_with_chunks::<T>(s, &content);
+		// The workers agree on a root whose only tile hash is made up.
+		let fake = TaskResult::new(spec.task_id(), alloc::vec![alloc::vec![Hash32::default()]]);
+		let (index, _) = posted::<T>(spec);
+		let k = T::WorkersPerTask::get() as usize;
+		commit_and_reveal::<T>(index, &[fake.root], k);
+		let proof = fake.tile_proof(0, 0).expect("one tile");
+		let chunks = BoundedVec::truncate_from(
+			chunks.into_iter().map(ChunkBytes::truncate_from).collect::<Vec<_>>(),
+		);
+		let reporter = funded::<T>("reporter", 0, 10);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(reporter), index, proof, Hash32::default(), chunks);
+
+		assert!(Tasks::<T>::get(index).is_none());
+	}
+
+	#[benchmark]
+	fn expire_commits(c: Linear<3, { T::MaxCandidates::get() }>) {
+		let k = T::WorkersPerTask::get();
+		register_workers::<T>(c.max(k));
+		let (index, _) = posted::<T>(small_spec::<T>());
+		// One worker missed (every draw of a replacement costs the same walk over the
+		// candidates; more missing only repeats the slash).
+		let workers = workers_of::<T>(index);
+		let root = Hash32::of(b"root");
+		for (i, who) in workers.iter().enumerate().skip(1) {
+			Pallet::<T>::commit(
+				RawOrigin::Signed(who.clone()).into(),
+				index,
+				commitment_of(&root, &salt(i), who),
+			)
+			.expect("assigned and in time");
+		}
+		let task: TaskOf<T> = Tasks::<T>::get(index).expect("posted");
+		let at = task.deadline.saturating_add(1u32.into());
+		frame_system::Pallet::<T>::set_block_number(at);
+
+		#[block]
+		{
+			Pallet::<T>::expire_commits(index, task, at);
+		}
+
+		assert!(Tasks::<T>::get(index).is_none() || workers_of::<T>(index) != workers);
+	}
+
+	#[benchmark]
+	fn expire_reveals() {
+		register_workers::<T>(T::MaxCandidates::get());
+		let (index, _) = posted::<T>(small_spec::<T>());
+		let k = T::WorkersPerTask::get() as usize;
+		let root = Hash32::of(b"root");
+		// All but one revealed the same root: a missed worker to slash, then the decision.
+		commit_and_reveal::<T>(index, &[root], k.saturating_sub(1));
+		let at = Tasks::<T>::get(index).expect("posted").deadline.saturating_add(1u32.into());
+		frame_system::Pallet::<T>::set_block_number(at);
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(at);
+		}
+
+		assert_eq!(Tasks::<T>::get(index).map(|task| task.phase), Some(TaskPhase::Accepted));
+	}
+
+	#[benchmark]
+	fn settle() {
+		register_workers::<T>(T::MaxCandidates::get());
+		let (index, _) = posted::<T>(small_spec::<T>());
+		let k = T::WorkersPerTask::get() as usize;
+		commit_and_reveal::<T>(index, &[Hash32::of(b"root")], k);
+		let task: TaskOf<T> = Tasks::<T>::get(index).expect("accepted");
+
+		#[block]
+		{
+			Pallet::<T>::settle(index, task);
+		}
+
+		assert!(Tasks::<T>::get(index).is_none());
+	}
+
+	#[benchmark]
+	fn assign_waiting(c: Linear<3, { T::MaxCandidates::get() }>) {
+		// Posted with nobody eligible, so it waits; then `c` workers bond.
+		let (index, _) = posted::<T>(small_spec::<T>());
+		register_workers::<T>(c.max(T::WorkersPerTask::get()));
+		let at = now::<T>().saturating_add(1u32.into());
+
+		#[block]
+		{
+			Pallet::<T>::assign_waiting(at);
+		}
+
+		assert_eq!(Tasks::<T>::get(index).map(|task| task.phase), Some(TaskPhase::Committing));
+	}
+
+	#[benchmark]
+	fn on_initialize_idle() {
+		let at = now::<T>().saturating_add(1u32.into());
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(at);
+		}
+
+		assert!(Deadlines::<T>::get(at).is_empty());
+	}
+
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::tests::mock::new_test_ext_without_workers(),
+		crate::tests::mock::Test
+	);
+}

@@ -1,0 +1,52 @@
+//! Committing: each assigned worker commits to its root before the commit deadline; the last
+//! commit opens the reveal phase.
+
+use crate::{pallet::*, types::*, TaskOf};
+use polkadot_sdk::{
+	frame_support::{ensure, traits::Get},
+	frame_system,
+	sp_runtime::{traits::Saturating, DispatchError, DispatchResult},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Records `who`'s commitment to `index`. Nothing changes unless every check passes.
+	pub(crate) fn do_commit(
+		who: T::AccountId,
+		index: TaskIndex,
+		commitment: Commitment,
+	) -> DispatchResult {
+		let mut task = Tasks::<T>::get(index).ok_or(Error::<T>::UnknownTask)?;
+		let slot = Self::assigned_slot(&task, &who)?;
+		ensure!(task.phase == TaskPhase::Committing, Error::<T>::NotCommitPhase);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= task.deadline, Error::<T>::CommitTooLate);
+		let worker = task.workers.get_mut(slot).ok_or(Error::<T>::NotAssigned)?;
+		ensure!(worker.commitment.is_none(), Error::<T>::AlreadyCommitted);
+		worker.commitment = Some(commitment);
+		Self::deposit_event(Event::Committed { task: index, worker: who });
+
+		let all_committed = task.workers.len() as u32 == T::WorkersPerTask::get()
+			&& task.workers.iter().all(|slot| slot.commitment.is_some());
+		if all_committed {
+			task.phase = TaskPhase::Revealing;
+			task.deadline =
+				Self::schedule_deadline(index, now.saturating_add(T::RevealPeriod::get()))?;
+			Self::deposit_event(Event::RevealsOpened {
+				task: index,
+				reveal_deadline: task.deadline,
+			});
+		}
+		Tasks::<T>::insert(index, task);
+		Ok(())
+	}
+
+	/// The slot of `who` in `task`, checking that it is assigned and still eligible.
+	pub(crate) fn assigned_slot(
+		task: &TaskOf<T>,
+		who: &T::AccountId,
+	) -> Result<usize, DispatchError> {
+		let slot = task.slot_of(who).ok_or(Error::<T>::NotAssigned)?;
+		ensure!(T::Workers::is_eligible(who), Error::<T>::WorkerNotEligible);
+		Ok(slot)
+	}
+}

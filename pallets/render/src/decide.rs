@@ -1,0 +1,165 @@
+//! Deciding: the end of each phase at its deadline, the majority decision over the revealed
+//! roots, and refunds.
+
+use crate::{pallet::*, types::*, BalanceOf, TaskOf, WeightInfo};
+use alloc::vec::Vec;
+use playnet_primitives::Hash32;
+use polkadot_sdk::{
+	frame_support::{
+		traits::{fungible::MutateHold, tokens::Precision, Get},
+		weights::Weight,
+	},
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_runtime::{
+		traits::{Bounded, Saturating},
+		DispatchResult,
+	},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Ends every phase whose deadline was the block before `now`. Returns the weight used.
+	pub(crate) fn fire_deadlines(now: BlockNumberFor<T>) -> Weight {
+		let due = Deadlines::<T>::take(now);
+		let mut weight = T::WeightInfo::on_initialize_idle();
+		for index in due {
+			let Some(task) = Tasks::<T>::get(index) else {
+				weight = weight.saturating_add(T::DbWeight::get().reads(1));
+				continue;
+			};
+			if task.deadline.saturating_add(1u32.into()) != now {
+				// The phase ended early and a later deadline is scheduled.
+				weight = weight.saturating_add(T::DbWeight::get().reads(1));
+				continue;
+			}
+			let used = match task.phase {
+				TaskPhase::Committing => Self::expire_commits(index, task, now),
+				TaskPhase::Revealing => Self::expire_reveals(index, task, now),
+				TaskPhase::Accepted => {
+					Self::settle(index, task);
+					T::WeightInfo::settle()
+				}
+				TaskPhase::Waiting => T::DbWeight::get().reads(1),
+			};
+			weight = weight.saturating_add(used);
+		}
+		weight
+	}
+
+	/// The reveal deadline passed: slash and record the workers who did not reveal, then
+	/// decide with the roots revealed. Returns the weight used.
+	fn expire_reveals(index: TaskIndex, task: TaskOf<T>, now: BlockNumberFor<T>) -> Weight {
+		for slot in task.workers.iter().filter(|slot| slot.root.is_none()) {
+			Self::punish_miss(index, &slot.who);
+		}
+		if Self::decide(index, task.clone(), now).is_err() {
+			// Settlement could not be scheduled: nobody is paid, the poster gets the fee.
+			Self::refund(index, task, RefundReason::NoMajority);
+		}
+		T::WeightInfo::expire_reveals()
+	}
+
+	/// Decides `task` from its revealed roots: a root revealed by a strict majority of `k` is
+	/// accepted (its signers agreed, other revealers lost and are slashed) and the task waits
+	/// out the fraud window; otherwise the poster is refunded.
+	pub(crate) fn decide(
+		index: TaskIndex,
+		mut task: TaskOf<T>,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let k = T::WorkersPerTask::get();
+		let Some(root) = Self::majority_root(&task, k) else {
+			Self::refund(index, task, RefundReason::NoMajority);
+			return Ok(());
+		};
+		task.phase = TaskPhase::Accepted;
+		task.accepted_root = Some(root);
+		task.reward_base = Self::reward_base(task.work_units);
+		task.deadline = Self::schedule_deadline(index, now.saturating_add(T::FraudWindow::get()))?;
+		for slot in &task.workers {
+			Assignments::<T>::remove(&slot.who, index);
+			match slot.root {
+				Some(revealed) if revealed == root => {
+					T::Workers::record_outcome(&slot.who, Outcome::Agreed)
+				}
+				Some(_) => {
+					let slashed = T::Workers::slash(&slot.who, T::DissentSlash::get(), None);
+					T::Workers::record_outcome(&slot.who, Outcome::Lost);
+					Self::deposit_event(Event::DissenterSlashed {
+						task: index,
+						worker: slot.who.clone(),
+						slashed,
+					});
+				}
+				// Missed: already slashed and recorded when the reveal deadline passed.
+				None => {}
+			}
+		}
+		Self::deposit_event(Event::ResultAccepted {
+			task: index,
+			root,
+			signers: task.signers(),
+			settle_after: task.deadline,
+		});
+		Tasks::<T>::insert(index, task);
+		Ok(())
+	}
+
+	/// The root revealed by more than half of `k` workers, if any.
+	fn majority_root(task: &TaskOf<T>, k: u32) -> Option<Hash32> {
+		let roots: Vec<Hash32> = task.workers.iter().filter_map(|slot| slot.root).collect();
+		roots.iter().copied().find(|root| {
+			let votes = roots.iter().filter(|other| *other == root).count() as u32;
+			votes.saturating_mul(2) > k
+		})
+	}
+
+	/// `work_units x BaseRewardPerUnit x rate / 1000`, with the rate from the tasks open now
+	/// and the workers eligible at the last draw.
+	pub(crate) fn reward_base(work_units: u64) -> BalanceOf<T> {
+		let rate = rate_permille(
+			OpenTasks::<T>::get(),
+			LastSupply::<T>::get(),
+			T::WorkersPerTask::get(),
+			T::MinRatePermille::get(),
+			T::MaxRatePermille::get(),
+		);
+		let units: BalanceOf<T> =
+			work_units.try_into().unwrap_or_else(|_| BalanceOf::<T>::max_value());
+		let base = T::BaseRewardPerUnit::get();
+		let (thousand, rate): (BalanceOf<T>, BalanceOf<T>) = (1000u32.into(), rate.into());
+		// floor(base x rate / 1000) without overflowing for large bases.
+		let per_unit = (base / thousand)
+			.saturating_mul(rate)
+			.saturating_add((base % thousand).saturating_mul(rate) / thousand);
+		units.saturating_mul(per_unit)
+	}
+
+	/// Ends `task`: the whole fee back to the poster, every assignment dropped.
+	pub(crate) fn refund(index: TaskIndex, task: TaskOf<T>, reason: RefundReason) {
+		let amount = T::Currency::release(
+			&HoldReason::TaskEscrow.into(),
+			&task.poster,
+			task.fee,
+			Precision::BestEffort,
+		)
+		.unwrap_or_default();
+		for slot in &task.workers {
+			Assignments::<T>::remove(&slot.who, index);
+		}
+		Self::end_task(index);
+		Self::deposit_event(Event::TaskRefunded {
+			task: index,
+			poster: task.poster,
+			amount,
+			reason,
+		});
+	}
+
+	/// Removes an ended task and its spec.
+	pub(crate) fn end_task(index: TaskIndex) {
+		Tasks::<T>::remove(index);
+		Specs::<T>::remove(index);
+		WaitingTasks::<T>::mutate(|waiting| waiting.retain(|queued| *queued != index));
+		OpenTasks::<T>::mutate(|open| *open = open.saturating_sub(1));
+	}
+}

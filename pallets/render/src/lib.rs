@@ -1,0 +1,635 @@
+//! # Render
+//!
+//! Batch render tasks with proof of contribution: anyone posts a [`RenderSpec`] with a fee;
+//! `k` staked workers render it, commit to their result roots, reveal them; the majority's
+//! root is accepted, and after a fraud window the matching workers are paid.
+//!
+//! ## Lifecycle
+//!
+//! 1. **Post** ([`Pallet::post_task`]): the spec is validated (the primitives' limits and this
+//!    pallet's tighter [`Config::MaxSceneChunks`] / [`Config::MaxKeyframes`]) and the fee is
+//!    held from the poster ([`HoldReason::TaskEscrow`]).
+//! 2. **Assign** (`assign.rs`): `k` = [`Config::WorkersPerTask`] workers are drawn from
+//!    [`WorkerRegistry::weighted_workers`], weighted by stake x reputation, without
+//!    replacement, never one ever assigned to the task before, from [`Config::Randomness`]
+//!    (BABE in the runtime) mixed with the task index and the draw. With fewer than `k`
+//!    eligible workers the task waits in [`WaitingTasks`] and is assigned at the start of a
+//!    later block (at most [`Config::MaxAssignmentsPerBlock`] per block, weight charged in
+//!    `on_initialize`).
+//! 3. **Commit** ([`Pallet::commit`]): each worker commits [`commitment_of`]`(root, salt,
+//!    worker)` by the commit deadline ([`Config::CommitPeriod`] blocks). At the deadline, the
+//!    workers that did not commit are slashed [`Config::MissSlash`], recorded
+//!    [`Outcome::Missed`] and replaced by fresh workers (at most
+//!    [`Config::MaxReplacements`] over the task's life); the commit phase restarts for all.
+//!    When no fresh worker can be found the poster is refunded.
+//! 4. **Reveal** ([`Pallet::reveal`]): once all `k` committed, each reveals `(root, salt)` by
+//!    the reveal deadline ([`Config::RevealPeriod`]). Reveal-phase no-shows are slashed and
+//!    recorded as missed but not replaced: revealed roots are public by then and a newcomer
+//!    could copy one.
+//! 5. **Decide** (`decide.rs`): when all revealed, or at the reveal deadline, a root revealed
+//!    by a strict majority of `k` is accepted: its signers are recorded [`Outcome::Agreed`],
+//!    other revealers [`Outcome::Lost`] and slashed [`Config::DissentSlash`]. Without a
+//!    majority the poster is refunded and nobody is paid.
+//! 6. **Settle** (`settle.rs`): [`Config::FraudWindow`] blocks after acceptance the fee is
+//!    split and new PGT minted (formulas below), and the task is removed.
+//! 7. **Fraud** ([`Pallet::report_fraud`]): until settlement, anyone may show a tile whose
+//!    hash, under the accepted root, differs from the tile the runtime re-renders with the
+//!    primitives' CPU kernel. Every signer is slashed [`Config::FraudSlash`] (the registry
+//!    gives the reporter its share) and recorded [`Outcome::Fraud`]; the poster gets the
+//!    whole fee back and nothing is minted.
+//!
+//! Deadlines fire at the start of the block after them, through [`Deadlines`].
+//!
+//! ## Money
+//!
+//! Escrow: every held fee ends exactly once as paid + burned + refunded.
+//!
+//! - Settlement of fee `F` with `m` signers: `burned = BurnShare x F` (rounded down), each
+//!   signer is paid `(F - burned) / m` from the hold, and the division's remainder is burned
+//!   too (as is a share that cannot be paid, e.g. below the existential deposit of a reaped
+//!   account).
+//! - Refund (no majority, no replacement, fraud): all of `F` back to the poster.
+//! - Minting: each signer gets `reward_base x (50% + 50% x reputation)` new PGT, where
+//!   `reward_base = work_units x BaseRewardPerUnit x rate / 1000`, `work_units = frames x
+//!   tiles per frame`, and `rate = clamp(open_tasks x k x 1000 / max(eligible_workers, 1),
+//!   MinRatePermille, MaxRatePermille)`: demand (tasks open) raises it, supply (eligible
+//!   workers at the last draw) lowers it. Integer arithmetic, saturating.
+//! - Slashes are the registry's: `MissSlash`, `DissentSlash`, `FraudSlash` of the bond.
+//!
+//! Total issuance changes only by minted rewards and burns (and the registry's slashes).
+//!
+//! ## Reading
+//!
+//! `pallet-render-runtime-api` declares `RenderApi`: [`Pallet::tasks_assigned_to`] (what an
+//! offchain worker must act on, from [`Assignments`]), [`Pallet::task_view`],
+//! [`Pallet::task_spec`] and [`Pallet::rewards_earned`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod api;
+mod assign;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod commit;
+mod decide;
+mod fraud;
+mod post;
+mod reveal;
+mod settle;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
+pub mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod tests;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use polkadot_sdk::{
+	frame_support::traits::{fungible, Get},
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+};
+
+/// The balance type of the currency fees and rewards are paid in.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// Most workers ever assigned to one task: `k + MaxReplacements`.
+pub struct MaxEverAssigned<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for MaxEverAssigned<T> {
+	fn get() -> u32 {
+		T::WorkersPerTask::get().saturating_add(T::MaxReplacements::get())
+	}
+}
+
+/// A [`Task`] of this runtime.
+pub type TaskOf<T> = Task<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberFor<T>,
+	<T as Config>::WorkersPerTask,
+	MaxEverAssigned<T>,
+>;
+
+/// A [`StoredSpec`] of this runtime.
+pub type StoredSpecOf<T> = StoredSpec<<T as Config>::MaxSceneChunks, <T as Config>::MaxKeyframes>;
+
+/// A [`TaskView`] of this runtime.
+pub type TaskViewOf<T> =
+	TaskView<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use playnet_primitives::{Hash32, RenderSpec, TileProof};
+	use polkadot_sdk::frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			Randomness,
+		},
+	};
+	use polkadot_sdk::{frame_system::pallet_prelude::*, sp_runtime::Perbill};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of render tasks.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency fees are held in and rewards minted in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ Mutate<Self::AccountId>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// On-chain randomness for assignment (BABE's in the runtime).
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// The staked workers: weights, eligibility, reputation and slashing.
+		type Workers: WorkerRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// `k`: workers per task (at least 3).
+		#[pallet::constant]
+		type WorkersPerTask: Get<u32>;
+
+		/// Most fresh workers one task may take in over its life to replace no-shows.
+		#[pallet::constant]
+		type MaxReplacements: Get<u32>;
+
+		/// Most candidates read from [`WorkerRegistry::weighted_workers`] for a draw.
+		#[pallet::constant]
+		type MaxCandidates: Get<u32>;
+
+		/// Blocks the workers have to commit, counted from assignment.
+		#[pallet::constant]
+		type CommitPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks the workers have to reveal, counted from the last commit.
+		#[pallet::constant]
+		type RevealPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after acceptance during which fraud proofs are taken; then the task is
+		/// settled.
+		#[pallet::constant]
+		type FraudWindow: Get<BlockNumberFor<Self>>;
+
+		/// The smallest fee a task may carry.
+		#[pallet::constant]
+		type MinFee: Get<BalanceOf<Self>>;
+
+		/// The share of every settled fee that is burned.
+		#[pallet::constant]
+		type BurnShare: Get<Perbill>;
+
+		/// New PGT per work unit (one 64x64 tile) at rate 1000 permille.
+		#[pallet::constant]
+		type BaseRewardPerUnit: Get<BalanceOf<Self>>;
+
+		/// Lowest reward rate, in permille of the base.
+		#[pallet::constant]
+		type MinRatePermille: Get<u32>;
+
+		/// Highest reward rate, in permille of the base.
+		#[pallet::constant]
+		type MaxRatePermille: Get<u32>;
+
+		/// The share of its bond a worker loses for missing a deadline.
+		#[pallet::constant]
+		type MissSlash: Get<Perbill>;
+
+		/// The share of its bond a worker loses for revealing a root the majority rejected.
+		#[pallet::constant]
+		type DissentSlash: Get<Perbill>;
+
+		/// The share of its bond a worker loses for signing a root a fraud proof overturned.
+		#[pallet::constant]
+		type FraudSlash: Get<Perbill>;
+
+		/// Most chunks in a task's scene (at most the primitives' `MAX_SCENE_CHUNKS`): bounds
+		/// a fraud proof's size and the chunk decoding it costs.
+		#[pallet::constant]
+		type MaxSceneChunks: Get<u32>;
+
+		/// Most keyframes in a task's camera path.
+		#[pallet::constant]
+		type MaxKeyframes: Get<u32>;
+
+		/// Most tasks waiting for workers.
+		#[pallet::constant]
+		type MaxWaitingTasks: Get<u32>;
+
+		/// Most waiting tasks assigned at the start of one block.
+		#[pallet::constant]
+		type MaxAssignmentsPerBlock: Get<u32>;
+
+		/// Most deadlines that fire in one block; later ones move to the next block with
+		/// room.
+		#[pallet::constant]
+		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// Weights of this pallet's calls and of its start-of-block work.
+		type WeightInfo: WeightInfo;
+
+		/// Registers workers for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A task's fee, from posting until it is settled or refunded.
+		#[codec(index = 0)]
+		TaskEscrow,
+	}
+
+	/// The index the next posted task gets.
+	#[pallet::storage]
+	pub type NextTaskIndex<T: Config> = StorageValue<_, TaskIndex, ValueQuery>;
+
+	/// Open tasks. Key: the task's index. Value: its poster, fee, phase, deadline and workers.
+	/// Removed when the task is settled or refunded.
+	#[pallet::storage]
+	pub type Tasks<T: Config> = StorageMap<_, Twox64Concat, TaskIndex, TaskOf<T>>;
+
+	/// The specs of open tasks. Key: the task's index. Value: its spec (bounded lists).
+	#[pallet::storage]
+	pub type Specs<T: Config> = StorageMap<_, Twox64Concat, TaskIndex, StoredSpecOf<T>>;
+
+	/// Who must act on which task: an offchain worker iterates its account's prefix. Keys:
+	/// the worker, then the task's index. Present from assignment until the worker is
+	/// replaced or the task is decided.
+	#[pallet::storage]
+	pub type Assignments<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		TaskIndex,
+		(),
+		OptionQuery,
+	>;
+
+	/// Tasks waiting for enough eligible workers, oldest first.
+	#[pallet::storage]
+	pub type WaitingTasks<T: Config> =
+		StorageValue<_, BoundedVec<TaskIndex, T::MaxWaitingTasks>, ValueQuery>;
+
+	/// Which tasks' phases end at the start of a block. Key: the block. Value: tasks whose
+	/// deadline is the block before (entries left by a phase that ended early are skipped).
+	#[pallet::storage]
+	pub type Deadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<TaskIndex, T::MaxDeadlinesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// How many tasks are open (in [`Tasks`]): the demand side of the reward rate.
+	#[pallet::storage]
+	pub type OpenTasks<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// How many eligible workers the last draw saw: the supply side of the reward rate.
+	#[pallet::storage]
+	pub type LastSupply<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Everything each account has earned from tasks. Key: the worker. Value: fee shares
+	/// paid plus PGT minted, over all settled tasks.
+	#[pallet::storage]
+	pub type RewardsEarned<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// Events of render tasks.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A task was posted and its fee held.
+		TaskPosted {
+			/// The task.
+			task: TaskIndex,
+			/// Its poster.
+			poster: T::AccountId,
+			/// The fee held.
+			fee: BalanceOf<T>,
+			/// `task_id` of the spec.
+			spec_id: Hash32,
+			/// Its work units.
+			work_units: u64,
+		},
+		/// Too few eligible workers: the task waits for a later block.
+		TaskWaiting {
+			/// The task.
+			task: TaskIndex,
+		},
+		/// Workers were assigned to a task (at posting, from the queue, or replacing
+		/// no-shows); every assigned worker commits by the deadline.
+		WorkersAssigned {
+			/// The task.
+			task: TaskIndex,
+			/// The newly assigned workers.
+			workers: alloc::vec::Vec<T::AccountId>,
+			/// The last block to commit in.
+			commit_deadline: BlockNumberFor<T>,
+		},
+		/// A worker committed.
+		Committed {
+			/// The task.
+			task: TaskIndex,
+			/// The worker.
+			worker: T::AccountId,
+		},
+		/// Every worker committed: the reveal phase started.
+		RevealsOpened {
+			/// The task.
+			task: TaskIndex,
+			/// The last block to reveal in.
+			reveal_deadline: BlockNumberFor<T>,
+		},
+		/// A worker revealed its root.
+		Revealed {
+			/// The task.
+			task: TaskIndex,
+			/// The worker.
+			worker: T::AccountId,
+			/// The root.
+			root: Hash32,
+		},
+		/// A worker missed a deadline and was slashed.
+		WorkerMissed {
+			/// The task.
+			task: TaskIndex,
+			/// The worker.
+			worker: T::AccountId,
+			/// The amount slashed.
+			slashed: BalanceOf<T>,
+		},
+		/// A majority agreed on a root; it is open to fraud proofs until `settle_after`.
+		ResultAccepted {
+			/// The task.
+			task: TaskIndex,
+			/// The accepted root.
+			root: Hash32,
+			/// The workers who revealed it.
+			signers: alloc::vec::Vec<T::AccountId>,
+			/// The last block a fraud proof is taken in.
+			settle_after: BlockNumberFor<T>,
+		},
+		/// A worker revealed a root the majority rejected and was slashed.
+		DissenterSlashed {
+			/// The task.
+			task: TaskIndex,
+			/// The worker.
+			worker: T::AccountId,
+			/// The amount slashed.
+			slashed: BalanceOf<T>,
+		},
+		/// A task's fee went back to its poster; the task ended.
+		TaskRefunded {
+			/// The task.
+			task: TaskIndex,
+			/// Its poster.
+			poster: T::AccountId,
+			/// The fee refunded.
+			amount: BalanceOf<T>,
+			/// Why.
+			reason: RefundReason,
+		},
+		/// A signer of a settled task was paid.
+		WorkerRewarded {
+			/// The task.
+			task: TaskIndex,
+			/// The worker.
+			worker: T::AccountId,
+			/// Its share of the fee.
+			fee_share: BalanceOf<T>,
+			/// New PGT minted to it.
+			minted: BalanceOf<T>,
+		},
+		/// A task was settled and ended.
+		TaskSettled {
+			/// The task.
+			task: TaskIndex,
+			/// Fee paid to the signers, in total.
+			paid: BalanceOf<T>,
+			/// Fee burned.
+			burned: BalanceOf<T>,
+			/// New PGT minted, in total.
+			minted: BalanceOf<T>,
+		},
+		/// A fraud proof overturned an accepted root; every signer was slashed.
+		FraudProven {
+			/// The task.
+			task: TaskIndex,
+			/// The reporter.
+			reporter: T::AccountId,
+			/// The frame of the wrong tile.
+			frame: u32,
+			/// The wrong tile.
+			tile: u32,
+			/// Slashed from the signers, in total.
+			slashed: BalanceOf<T>,
+		},
+	}
+
+	/// Errors of render tasks.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The spec breaks the primitives' limits (kernel, sizes, order, poses).
+		InvalidSpec,
+		/// The scene has more than [`Config::MaxSceneChunks`] chunks or the camera path more
+		/// than [`Config::MaxKeyframes`] keyframes.
+		SpecTooLarge,
+		/// The fee is below [`Config::MinFee`].
+		FeeTooLow,
+		/// The fee cannot be held from the poster's free balance.
+		EscrowUnavailable,
+		/// [`Config::MaxWaitingTasks`] tasks already wait for workers.
+		WaitingQueueFull,
+		/// No block within reach has room for another deadline.
+		DeadlinesFull,
+		/// No open task has this index.
+		UnknownTask,
+		/// The caller is not assigned to the task.
+		NotAssigned,
+		/// The caller is no longer an eligible worker (unbonded, or below the minimum).
+		WorkerNotEligible,
+		/// The task is not taking commits.
+		NotCommitPhase,
+		/// The commit deadline has passed.
+		CommitTooLate,
+		/// The caller already committed to this task.
+		AlreadyCommitted,
+		/// The caller reveals without having committed.
+		NotCommitted,
+		/// Other workers are still committing: reveals are not open yet.
+		RevealsNotOpen,
+		/// The reveal deadline has passed.
+		RevealTooLate,
+		/// The caller already revealed.
+		AlreadyRevealed,
+		/// `(root, salt)` does not match the caller's commitment.
+		CommitmentMismatch,
+		/// The task has no accepted root open to fraud proofs.
+		NotAccepted,
+		/// The proof's frame or tile is outside the spec, or its paths' positions or sizes
+		/// disagree with the spec.
+		BadTilePosition,
+		/// The tile hash and Merkle paths do not lead to the accepted root.
+		BadMerklePath,
+		/// The number of chunk encodings differs from the spec's scene.
+		WrongChunkCount,
+		/// A chunk's bytes do not hash to the content hash in the spec.
+		ChunkHashMismatch,
+		/// A chunk's bytes are not a canonical chunk encoding.
+		InvalidChunkBytes,
+		/// The re-rendered tile matches the claimed one: the accepted root is right there.
+		ResultNotFraudulent,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Ends the phases whose deadline was the previous block, then assigns waiting tasks.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let deadlines = Self::fire_deadlines(now);
+			deadlines.saturating_add(Self::assign_waiting(now))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::WorkersPerTask::get() >= 3, "WorkersPerTask must be at least 3");
+			assert!(T::MaxCandidates::get() >= T::WorkersPerTask::get(), "too few candidates");
+			assert!(
+				T::MaxSceneChunks::get() <= playnet_primitives::render::spec::MAX_SCENE_CHUNKS,
+				"MaxSceneChunks past the primitives' limit"
+			);
+			assert!(T::MaxDeadlinesPerBlock::get() > 0, "MaxDeadlinesPerBlock must be positive");
+			assert!(
+				T::MinRatePermille::get() <= T::MaxRatePermille::get(),
+				"MinRatePermille above MaxRatePermille"
+			);
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Post a render task: validate `spec`, hold `fee` from the caller, and assign `k`
+		/// workers now, or queue the task until enough workers are eligible.
+		///
+		/// # Events
+		/// - [`Event::TaskPosted`]; then [`Event::WorkersAssigned`] or [`Event::TaskWaiting`].
+		///
+		/// # Errors
+		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`]: the spec;
+		/// - [`Error::FeeTooLow`], [`Error::EscrowUnavailable`]: the fee;
+		/// - [`Error::WaitingQueueFull`], [`Error::DeadlinesFull`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::post_task(
+			(spec.scene.len() as u32).min(T::MaxSceneChunks::get()),
+			T::MaxCandidates::get(),
+		))]
+		pub fn post_task(
+			origin: OriginFor<T>,
+			spec: RenderSpec,
+			fee: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_post_task(who, spec, fee)
+		}
+
+		/// Commit to a result root: `commitment` is [`commitment_of`]`(root, salt, caller)`,
+		/// that is `BLAKE3(SCALE((root, salt, caller)))`. When the last worker commits, the
+		/// reveal phase opens.
+		///
+		/// # Events
+		/// - [`Event::Committed`]; [`Event::RevealsOpened`] after the last commit.
+		///
+		/// # Errors
+		/// - [`Error::UnknownTask`], [`Error::NotAssigned`], [`Error::WorkerNotEligible`];
+		/// - [`Error::NotCommitPhase`], [`Error::CommitTooLate`], [`Error::AlreadyCommitted`];
+		/// - [`Error::DeadlinesFull`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::commit())]
+		pub fn commit(
+			origin: OriginFor<T>,
+			task: TaskIndex,
+			commitment: Commitment,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit(who, task, commitment)
+		}
+
+		/// Reveal the committed root and salt. When the last worker reveals, the task is
+		/// decided at once.
+		///
+		/// # Events
+		/// - [`Event::Revealed`]; after the last reveal, [`Event::ResultAccepted`] (and
+		///   [`Event::DissenterSlashed`]) or [`Event::TaskRefunded`].
+		///
+		/// # Errors
+		/// - [`Error::UnknownTask`], [`Error::NotAssigned`], [`Error::WorkerNotEligible`];
+		/// - [`Error::NotCommitted`], [`Error::RevealsNotOpen`], [`Error::RevealTooLate`],
+		///   [`Error::AlreadyRevealed`];
+		/// - [`Error::CommitmentMismatch`]: wrong root or salt;
+		/// - [`Error::DeadlinesFull`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::reveal())]
+		pub fn reveal(
+			origin: OriginFor<T>,
+			task: TaskIndex,
+			root: Hash32,
+			salt: Salt,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal(who, task, root, salt)
+		}
+
+		/// Prove an accepted root wrong with one tile, before the task is settled.
+		///
+		/// `claimed_tile_hash` is the tile's hash in the workers' result; `proof` places it:
+		/// its tile path leads from it to the frame's tile root, and its frame path from
+		/// `BLAKE3(spec_id || tile_root)` to the accepted root. `chunks` are the canonical
+		/// encodings of the spec's scene chunks, in the spec's order. The runtime re-renders
+		/// the tile with the primitives' CPU kernel; when its hash differs from the claimed
+		/// one, every signer is slashed, the reporter rewarded through the registry, and the
+		/// poster refunded.
+		///
+		/// # Events
+		/// - [`Event::FraudProven`], [`Event::TaskRefunded`].
+		///
+		/// # Errors
+		/// - [`Error::UnknownTask`], [`Error::NotAccepted`];
+		/// - [`Error::BadTilePosition`], [`Error::BadMerklePath`]: the proof does not place
+		///   the claimed tile under the accepted root;
+		/// - [`Error::WrongChunkCount`], [`Error::ChunkHashMismatch`],
+		///   [`Error::InvalidChunkBytes`]: the chunks are not the scene's;
+		/// - [`Error::ResultNotFraudulent`]: the tile is right.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::report_fraud(chunks.len() as u32))]
+		pub fn report_fraud(
+			origin: OriginFor<T>,
+			task: TaskIndex,
+			proof: TileProof,
+			claimed_tile_hash: Hash32,
+			chunks: BoundedVec<ChunkBytes, T::MaxSceneChunks>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_report_fraud(who, task, proof, claimed_tile_hash, chunks)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+//! Commit, then reveal: the majority decision, and every way a commit or reveal is refused
+//! without changing anything.
+
+use super::mock::*;
+use crate::{commitment_of, pallet::*, Event as RenderEvent, Outcome, RefundReason, TaskPhase};
+use playnet_primitives::Hash32;
+use polkadot_sdk::frame_support::assert_noop;
+
+#[test]
+fn the_last_commit_opens_reveals_and_the_last_reveal_accepts_the_majority() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let workers = workers_of(task);
+		let root = correct_result().root;
+		for who in &workers {
+			commit_to(*who, task, root);
+		}
+		let stored = Tasks::<Test>::get(task).unwrap();
+		assert_eq!(stored.phase, TaskPhase::Revealing);
+		assert_eq!(stored.deadline, 1 + REVEAL_PERIOD);
+
+		for who in &workers {
+			reveal(*who, task, root);
+		}
+		let stored = Tasks::<Test>::get(task).unwrap();
+		assert_eq!(stored.phase, TaskPhase::Accepted);
+		assert_eq!(stored.accepted_root, Some(root));
+		assert_eq!(stored.deadline, 1 + FRAUD_WINDOW);
+		System::assert_last_event(
+			RenderEvent::ResultAccepted {
+				task,
+				root,
+				signers: workers.clone(),
+				settle_after: 1 + FRAUD_WINDOW,
+			}
+			.into(),
+		);
+		assert_eq!(
+			outcomes(),
+			workers.iter().map(|who| (*who, Outcome::Agreed)).collect::<Vec<_>>()
+		);
+		for who in &workers {
+			assert!(Render::tasks_assigned_to(who).is_empty(), "nothing left to do");
+		}
+	});
+}
+
+#[test]
+fn a_dissenter_loses_and_is_slashed() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let workers = workers_of(task);
+		let root = correct_result().root;
+		let other = Hash32::of(b"another root");
+		commit_and_reveal(task, &[root, other, root]);
+
+		assert_eq!(Tasks::<Test>::get(task).unwrap().accepted_root, Some(root));
+		assert_eq!(bond_of(workers[1]), BOND - BOND / 20, "DissentSlash is 5%");
+		assert!(outcomes().contains(&(workers[1], Outcome::Lost)));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().signers(), vec![workers[0], workers[2]]);
+		assert!(render_events().contains(&RenderEvent::DissenterSlashed {
+			task,
+			worker: workers[1],
+			slashed: BOND / 20,
+		}));
+	});
+}
+
+#[test]
+fn without_a_majority_the_poster_is_refunded() {
+	new_test_ext().execute_with(|| {
+		let before = free(POSTER);
+		let task = post();
+		let roots = [Hash32::of(b"a"), Hash32::of(b"b"), Hash32::of(b"c")];
+		commit_and_reveal(task, &roots);
+
+		assert!(Tasks::<Test>::get(task).is_none());
+		assert_eq!(free(POSTER), before);
+		System::assert_last_event(
+			RenderEvent::TaskRefunded {
+				task,
+				poster: POSTER,
+				amount: FEE,
+				reason: RefundReason::NoMajority,
+			}
+			.into(),
+		);
+		assert!(outcomes().is_empty(), "nobody is judged without a majority");
+	});
+}
+
+#[test]
+fn a_reveal_without_a_commit_fails() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let who = workers_of(task)[0];
+		assert_noop!(
+			Render::reveal(RuntimeOrigin::signed(who), task, correct_result().root, salt(who)),
+			Error::<Test>::NotCommitted
+		);
+	});
+}
+
+#[test]
+fn a_late_reveal_fails() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let workers = workers_of(task);
+		let root = correct_result().root;
+		for who in &workers {
+			commit_to(*who, task, root);
+		}
+		// The block after the deadline, before its start ends the phase.
+		System::set_block_number(2 + REVEAL_PERIOD);
+		assert_noop!(
+			Render::reveal(RuntimeOrigin::signed(workers[0]), task, root, salt(workers[0])),
+			Error::<Test>::RevealTooLate
+		);
+	});
+}
+
+#[test]
+fn a_reveal_with_the_wrong_salt_fails() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let workers = workers_of(task);
+		let root = correct_result().root;
+		for who in &workers {
+			commit_to(*who, task, root);
+		}
+		assert_noop!(
+			Render::reveal(RuntimeOrigin::signed(workers[0]), task, root, [0xee; 32]),
+			Error::<Test>::CommitmentMismatch
+		);
+	});
+}
+
+#[test]
+fn a_copied_commitment_does_not_reveal_for_another_worker() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let workers = workers_of(task);
+		let root = correct_result().root;
+		let copied = commitment_of(&root, &salt(workers[0]), &workers[0]);
+		for who in &workers {
+			assert!(Render::commit(RuntimeOrigin::signed(*who), task, copied).is_ok());
+		}
+		assert_noop!(
+			Render::reveal(RuntimeOrigin::signed(workers[1]), task, root, salt(workers[0])),
+			Error::<Test>::CommitmentMismatch
+		);
+	});
+}
+
+#[test]
+fn an_unbonded_worker_cannot_commit() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let who = workers_of(task)[0];
+		unbond(who);
+		assert_noop!(
+			Render::commit(
+				RuntimeOrigin::signed(who),
+				task,
+				commitment_of(&correct_result().root, &salt(who), &who)
+			),
+			Error::<Test>::WorkerNotEligible
+		);
+	});
+}
+
+#[test]
+fn only_assigned_workers_commit_and_only_once() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let who = workers_of(task)[0];
+		let outsider = *WORKERS.iter().find(|w| !workers_of(task).contains(w)).unwrap();
+		let commitment = commitment_of(&correct_result().root, &salt(who), &who);
+		assert_noop!(
+			Render::commit(RuntimeOrigin::signed(outsider), task, commitment),
+			Error::<Test>::NotAssigned
+		);
+		assert_noop!(
+			Render::commit(RuntimeOrigin::signed(who), task + 1, commitment),
+			Error::<Test>::UnknownTask
+		);
+		commit_to(who, task, correct_result().root);
+		assert_noop!(
+			Render::commit(RuntimeOrigin::signed(who), task, commitment),
+			Error::<Test>::AlreadyCommitted
+		);
+	});
+}
+
+#[test]
+fn reveals_wait_for_every_commit() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+		let who = workers_of(task)[0];
+		commit_to(who, task, correct_result().root);
+		assert_noop!(
+			Render::reveal(RuntimeOrigin::signed(who), task, correct_result().root, salt(who)),
+			Error::<Test>::RevealsNotOpen
+		);
+	});
+}

@@ -1,0 +1,397 @@
+//! A runtime with balances, settable randomness, a worker registry over plain storage and
+//! the render pallet, for the pallet's tests.
+
+use crate as pallet_render;
+use crate::{commitment_of, Outcome, Salt, TaskIndex, WorkerRegistry};
+use playnet_primitives::{
+	demo::GeneratedTask, proof::tile::frame_tile_hashes, render::frame::render_frame, ChunkCoord,
+	Hash32, RenderSpec, Scene, TaskResult,
+};
+use polkadot_sdk::{
+	frame_support::{
+		assert_ok, derive_impl, parameter_types,
+		traits::{Hooks, Randomness},
+		BoundedVec,
+	},
+	frame_system, pallet_balances,
+	sp_core::H256,
+	sp_io,
+	sp_runtime::{traits::IdentityLookup, BuildStorage, Perbill, Permill},
+};
+use std::{cell::RefCell, collections::BTreeMap, sync::OnceLock};
+
+pub type AccountId = u64;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+pub const POSTER: AccountId = 1;
+pub const REPORTER: AccountId = 2;
+/// An account without funds.
+pub const PAUPER: AccountId = 9;
+/// The workers bonded at the start of every test.
+pub const WORKERS: [AccountId; 4] = [10, 11, 12, 13];
+pub const ED: Balance = 10;
+pub const FEE: Balance = 1_000;
+pub const K: u32 = 3;
+pub const COMMIT_PERIOD: u64 = 5;
+pub const REVEAL_PERIOD: u64 = 5;
+pub const FRAUD_WINDOW: u64 = 10;
+pub const BOND: u128 = 10_000;
+
+#[polkadot_sdk::frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeTask,
+		RuntimeHoldReason,
+		RuntimeFreezeReason
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Render = pallet_render;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+parameter_types! {
+	pub const ExistentialDeposit: Balance = ED;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ExistentialDeposit;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// A worker as the mock registry keeps it.
+#[derive(Clone, Debug)]
+pub struct MockWorker {
+	pub bond: u128,
+	pub reputation: Permill,
+	pub bonded: bool,
+}
+
+thread_local! {
+	static REGISTRY: RefCell<BTreeMap<AccountId, MockWorker>> = RefCell::new(BTreeMap::new());
+	static OUTCOMES: RefCell<Vec<(AccountId, Outcome)>> = const { RefCell::new(Vec::new()) };
+	static REPORTER_REWARDS: RefCell<BTreeMap<AccountId, u128>> = RefCell::new(BTreeMap::new());
+	static RANDOM: RefCell<[u8; 32]> = const { RefCell::new([7; 32]) };
+}
+
+/// The registry over thread-local storage: weight = bond x reputation (in parts per million),
+/// a slash takes from the bond and gives a reporter half of it.
+pub struct MockRegistry;
+impl WorkerRegistry<AccountId, Balance> for MockRegistry {
+	fn weighted_workers() -> Vec<(AccountId, u128)> {
+		REGISTRY.with(|registry| {
+			registry
+				.borrow()
+				.iter()
+				.filter(|(_, worker)| worker.bonded)
+				.map(|(who, worker)| {
+					(*who, worker.bond.saturating_mul(worker.reputation.deconstruct() as u128))
+				})
+				.collect()
+		})
+	}
+
+	fn is_eligible(who: &AccountId) -> bool {
+		REGISTRY.with(|registry| registry.borrow().get(who).is_some_and(|worker| worker.bonded))
+	}
+
+	fn reputation(who: &AccountId) -> Permill {
+		REGISTRY.with(|registry| {
+			registry.borrow().get(who).map_or(Permill::zero(), |worker| worker.reputation)
+		})
+	}
+
+	fn record_outcome(who: &AccountId, outcome: Outcome) {
+		OUTCOMES.with(|outcomes| outcomes.borrow_mut().push((*who, outcome)));
+	}
+
+	fn slash(who: &AccountId, share: Perbill, reporter: Option<&AccountId>) -> Balance {
+		let slashed = REGISTRY.with(|registry| {
+			let mut registry = registry.borrow_mut();
+			let Some(worker) = registry.get_mut(who) else { return 0 };
+			let slashed = share.mul_floor(worker.bond);
+			worker.bond -= slashed;
+			slashed
+		});
+		if let Some(reporter) = reporter {
+			REPORTER_REWARDS
+				.with(|rewards| *rewards.borrow_mut().entry(*reporter).or_default() += slashed / 2);
+		}
+		slashed
+	}
+}
+
+/// Randomness the tests can set: the same seed mixed with the subject.
+pub struct MockRandomness;
+impl Randomness<H256, u64> for MockRandomness {
+	fn random(subject: &[u8]) -> (H256, u64) {
+		let seed = RANDOM.with(|random| *random.borrow());
+		(H256(Hash32::of_parts(&[&seed, subject]).0), System::block_number())
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn register_worker(who: &AccountId, weight: u128) {
+		bond(*who, weight.max(1), Permill::one());
+	}
+}
+
+parameter_types! {
+	pub const WorkersPerTask: u32 = K;
+	pub const MaxReplacements: u32 = 2;
+	pub const MaxCandidates: u32 = 16;
+	pub const CommitPeriod: u64 = COMMIT_PERIOD;
+	pub const RevealPeriod: u64 = REVEAL_PERIOD;
+	pub const FraudWindow: u64 = FRAUD_WINDOW;
+	pub const MinFee: Balance = 100;
+	pub const BurnShare: Perbill = Perbill::from_percent(10);
+	pub const BaseRewardPerUnit: Balance = 10;
+	pub const MinRatePermille: u32 = 500;
+	pub const MaxRatePermille: u32 = 2_000;
+	pub const MissSlash: Perbill = Perbill::from_percent(1);
+	pub const DissentSlash: Perbill = Perbill::from_percent(5);
+	pub const FraudSlash: Perbill = Perbill::from_percent(20);
+	pub const MaxSceneChunks: u32 = 64;
+	pub const MaxKeyframes: u32 = 8;
+	pub const MaxWaitingTasks: u32 = 4;
+	pub const MaxAssignmentsPerBlock: u32 = 2;
+	pub const MaxDeadlinesPerBlock: u32 = 8;
+}
+
+impl pallet_render::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Randomness = MockRandomness;
+	type Workers = MockRegistry;
+	type WorkersPerTask = WorkersPerTask;
+	type MaxReplacements = MaxReplacements;
+	type MaxCandidates = MaxCandidates;
+	type CommitPeriod = CommitPeriod;
+	type RevealPeriod = RevealPeriod;
+	type FraudWindow = FraudWindow;
+	type MinFee = MinFee;
+	type BurnShare = BurnShare;
+	type BaseRewardPerUnit = BaseRewardPerUnit;
+	type MinRatePermille = MinRatePermille;
+	type MaxRatePermille = MaxRatePermille;
+	type MissSlash = MissSlash;
+	type DissentSlash = DissentSlash;
+	type FraudSlash = FraudSlash;
+	type MaxSceneChunks = MaxSceneChunks;
+	type MaxKeyframes = MaxKeyframes;
+	type MaxWaitingTasks = MaxWaitingTasks;
+	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
+	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// Bonds `who` in the mock registry.
+pub fn bond(who: AccountId, bond: u128, reputation: Permill) {
+	REGISTRY.with(|registry| {
+		registry.borrow_mut().insert(who, MockWorker { bond, reputation, bonded: true })
+	});
+}
+
+/// Unbonds `who`: it is no longer eligible.
+pub fn unbond(who: AccountId) {
+	REGISTRY.with(|registry| {
+		if let Some(worker) = registry.borrow_mut().get_mut(&who) {
+			worker.bonded = false;
+		}
+	});
+}
+
+/// `who`'s bond in the mock registry.
+pub fn bond_of(who: AccountId) -> u128 {
+	REGISTRY.with(|registry| registry.borrow().get(&who).map_or(0, |worker| worker.bond))
+}
+
+/// Every outcome recorded so far.
+pub fn outcomes() -> Vec<(AccountId, Outcome)> {
+	OUTCOMES.with(|outcomes| outcomes.borrow().clone())
+}
+
+/// What a reporter got from slashes.
+pub fn reporter_reward(who: AccountId) -> u128 {
+	REPORTER_REWARDS.with(|rewards| rewards.borrow().get(&who).copied().unwrap_or(0))
+}
+
+/// Sets the randomness seed.
+pub fn set_random(seed: u8) {
+	RANDOM.with(|random| *random.borrow_mut() = [seed; 32]);
+}
+
+/// Four workers bonded with equal weight; the poster and the reporter funded; block 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let ext = new_test_ext_without_workers();
+	for worker in WORKERS {
+		bond(worker, BOND, Permill::from_percent(100));
+	}
+	ext
+}
+
+/// The poster, the reporter and the workers funded, nobody bonded; block 1.
+pub fn new_test_ext_without_workers() -> sp_io::TestExternalities {
+	REGISTRY.with(|registry| registry.borrow_mut().clear());
+	OUTCOMES.with(|outcomes| outcomes.borrow_mut().clear());
+	REPORTER_REWARDS.with(|rewards| rewards.borrow_mut().clear());
+	set_random(7);
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances = vec![(POSTER, 100_000), (REPORTER, 1_000)];
+	balances.extend(WORKERS.iter().map(|worker| (*worker, 1_000)));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// A small scene over a generated world and its chunk bytes, built once.
+pub fn scene() -> &'static (RenderSpec, Vec<Vec<u8>>) {
+	static SCENE: OnceLock<(RenderSpec, Vec<Vec<u8>>)> = OnceLock::new();
+	SCENE.get_or_init(|| {
+		let mut task = GeneratedTask::demo(11, 128, 96, 2);
+		task.min_chunk = ChunkCoord::new(-2, 3, -2);
+		task.max_chunk = ChunkCoord::new(1, 5, 1);
+		task.build()
+	})
+}
+
+/// The spec of the small scene.
+pub fn spec() -> RenderSpec {
+	scene().0.clone()
+}
+
+/// The chunk bytes of the small scene, as a fraud proof carries them.
+pub fn chunk_bytes() -> BoundedVec<crate::ChunkBytes, MaxSceneChunks> {
+	BoundedVec::truncate_from(
+		scene().1.iter().map(|bytes| crate::ChunkBytes::truncate_from(bytes.clone())).collect(),
+	)
+}
+
+/// The correct result of the small scene, rendered once.
+pub fn correct_result() -> &'static TaskResult {
+	static RESULT: OnceLock<TaskResult> = OnceLock::new();
+	RESULT.get_or_init(|| {
+		let (spec, chunks) = scene();
+		let scene = Scene::from_encoded(spec, chunks).expect("a valid scene");
+		let tiles = (0..spec.frame_count)
+			.map(|frame| {
+				let pixels = render_frame(&scene, spec, frame);
+				frame_tile_hashes(&pixels.pixels, spec.width, spec.height)
+			})
+			.collect();
+		TaskResult::new(spec.task_id(), tiles)
+	})
+}
+
+/// A wrong result: tile 1 of frame 0 has a made-up hash.
+pub fn wrong_result() -> TaskResult {
+	let correct = correct_result();
+	let mut tiles = correct.tile_hashes.clone();
+	tiles[0][1] = Hash32::of(b"not the tile");
+	TaskResult::new(correct.task_id, tiles)
+}
+
+/// The salt `who` uses.
+pub fn salt(who: AccountId) -> Salt {
+	[who as u8; 32]
+}
+
+/// Posts the small spec with [`FEE`] as the poster and returns its index.
+pub fn post() -> TaskIndex {
+	let index = crate::NextTaskIndex::<Test>::get();
+	assert_ok!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), FEE));
+	index
+}
+
+/// The workers assigned to `task` now.
+pub fn workers_of(task: TaskIndex) -> Vec<AccountId> {
+	crate::Tasks::<Test>::get(task)
+		.map(|task| task.workers.iter().map(|slot| slot.who).collect())
+		.unwrap_or_default()
+}
+
+/// `who` commits to `root` for `task`.
+pub fn commit_to(who: AccountId, task: TaskIndex, root: Hash32) {
+	assert_ok!(Render::commit(
+		RuntimeOrigin::signed(who),
+		task,
+		commitment_of(&root, &salt(who), &who)
+	));
+}
+
+/// `who` reveals `root` for `task`.
+pub fn reveal(who: AccountId, task: TaskIndex, root: Hash32) {
+	assert_ok!(Render::reveal(RuntimeOrigin::signed(who), task, root, salt(who)));
+}
+
+/// Every assigned worker commits and reveals its root from `roots` (in assignment order).
+pub fn commit_and_reveal(task: TaskIndex, roots: &[Hash32]) {
+	let workers = workers_of(task);
+	for (who, root) in workers.iter().zip(roots) {
+		commit_to(*who, task, *root);
+	}
+	for (who, root) in workers.iter().zip(roots) {
+		reveal(*who, task, *root);
+	}
+}
+
+/// Checks the invariants, ends the block and starts the next (running `on_initialize`).
+pub fn next_block() {
+	Render::do_try_state().expect("invariants hold at the end of the block");
+	let next = System::block_number() + 1;
+	System::set_block_number(next);
+	Render::on_initialize(next);
+	Render::do_try_state().expect("invariants hold after on_initialize");
+}
+
+/// Runs blocks until block `n` has started.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		next_block();
+	}
+}
+
+/// The pallet's events since genesis, oldest first.
+pub fn render_events() -> Vec<pallet_render::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Render(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+/// The free balance of `who`.
+pub fn free(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}

@@ -1,0 +1,131 @@
+//! Posting: the spec checked, the fee held, `k` workers assigned at once or the task queued
+//! until enough workers are eligible.
+
+use super::mock::*;
+use crate::{pallet::*, Event as RenderEvent, TaskPhase};
+use playnet_primitives::CameraKeyframe;
+use polkadot_sdk::{
+	frame_support::{assert_noop, traits::fungible::InspectHold},
+	sp_runtime::Permill,
+};
+
+fn held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Render(HoldReason::TaskEscrow), &who)
+}
+
+#[test]
+fn posting_holds_the_fee_and_assigns_k_distinct_workers() {
+	new_test_ext().execute_with(|| {
+		let task = post();
+
+		assert_eq!(held(POSTER), FEE);
+		let workers = workers_of(task);
+		assert_eq!(workers.len(), K as usize);
+		let mut distinct = workers.clone();
+		distinct.sort();
+		distinct.dedup();
+		assert_eq!(distinct.len(), K as usize, "never two slots of one account");
+		let stored = Tasks::<Test>::get(task).unwrap();
+		assert_eq!(stored.phase, TaskPhase::Committing);
+		assert_eq!(stored.deadline, 1 + COMMIT_PERIOD);
+		assert_eq!(stored.spec_id, spec().task_id());
+		assert_eq!(stored.work_units, 8, "four 64x64 tiles per frame, two frames");
+		for worker in &workers {
+			assert_eq!(Render::tasks_assigned_to(worker), vec![task]);
+		}
+		assert!(render_events().contains(&RenderEvent::WorkersAssigned {
+			task,
+			workers,
+			commit_deadline: 1 + COMMIT_PERIOD,
+		}));
+		assert_eq!(Render::task_spec(task), Some(spec()));
+	});
+}
+
+#[test]
+fn an_invalid_spec_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let mut bad = spec();
+		bad.kernel_version = 99;
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(POSTER), bad, FEE),
+			Error::<Test>::InvalidSpec
+		);
+	});
+}
+
+#[test]
+fn a_camera_path_past_the_pallet_bound_is_too_large() {
+	new_test_ext().execute_with(|| {
+		let mut long = spec();
+		let first = long.camera_path[0];
+		long.frame_count = 9;
+		long.camera_path =
+			(0..9).map(|frame| CameraKeyframe { frame, ..first }).collect::<Vec<_>>();
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(POSTER), long, FEE),
+			Error::<Test>::SpecTooLarge
+		);
+	});
+}
+
+#[test]
+fn a_fee_below_the_minimum_is_rejected() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 99),
+			Error::<Test>::FeeTooLow
+		);
+	});
+}
+
+#[test]
+fn a_poster_who_cannot_afford_the_fee_is_rejected() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(PAUPER), spec(), FEE),
+			Error::<Test>::EscrowUnavailable
+		);
+	});
+}
+
+#[test]
+fn with_too_few_workers_the_task_waits_and_is_assigned_later() {
+	new_test_ext().execute_with(|| {
+		unbond(WORKERS[2]);
+		unbond(WORKERS[3]);
+		let task = post();
+		assert_eq!(Tasks::<Test>::get(task).unwrap().phase, TaskPhase::Waiting);
+		assert_eq!(WaitingTasks::<Test>::get().into_inner(), vec![task]);
+		System::assert_last_event(RenderEvent::TaskWaiting { task }.into());
+
+		next_block();
+		assert_eq!(Tasks::<Test>::get(task).unwrap().phase, TaskPhase::Waiting, "still short");
+
+		bond(WORKERS[2], BOND, Permill::one());
+		next_block();
+		let stored = Tasks::<Test>::get(task).unwrap();
+		assert_eq!(stored.phase, TaskPhase::Committing);
+		assert_eq!(stored.deadline, 3 + COMMIT_PERIOD);
+		assert!(WaitingTasks::<Test>::get().is_empty());
+		let mut workers = workers_of(task);
+		workers.sort();
+		assert_eq!(workers, WORKERS[..3].to_vec());
+	});
+}
+
+#[test]
+fn a_full_waiting_queue_rejects_the_post() {
+	new_test_ext().execute_with(|| {
+		for worker in WORKERS {
+			unbond(worker);
+		}
+		for _ in 0..4 {
+			post();
+		}
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(POSTER), spec(), FEE),
+			Error::<Test>::WaitingQueueFull
+		);
+	});
+}

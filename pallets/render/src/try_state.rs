@@ -1,0 +1,69 @@
+//! The pallet's invariants, checked by `try-runtime` and after every block in the tests.
+
+use crate::{pallet::*, types::*, BalanceOf};
+use alloc::collections::BTreeMap;
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		traits::{fungible::InspectHold, Get},
+	},
+	sp_runtime::{traits::Saturating, DispatchError},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks that each poster's escrow hold equals the fees of its open tasks, that every
+	/// open task has its spec and consistent workers, that assignments point at open tasks in
+	/// which the worker acts, and that the counters agree.
+	pub fn do_try_state() -> Result<(), DispatchError> {
+		let reason = HoldReason::TaskEscrow.into();
+		let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut open = 0u32;
+		for (index, task) in Tasks::<T>::iter() {
+			open = open.saturating_add(1);
+			let held = fees.entry(task.poster.clone()).or_default();
+			*held = held.saturating_add(task.fee);
+			ensure!(Specs::<T>::contains_key(index), "an open task without its spec");
+			ensure!(index < NextTaskIndex::<T>::get(), "a task past the next index");
+			for slot in &task.workers {
+				ensure!(task.ever_assigned.contains(&slot.who), "a worker not in ever_assigned");
+			}
+			let mut seen = task.ever_assigned.to_vec();
+			seen.sort();
+			seen.dedup();
+			ensure!(seen.len() == task.ever_assigned.len(), "a worker assigned twice");
+			match task.phase {
+				TaskPhase::Waiting => {
+					ensure!(task.workers.is_empty(), "a waiting task has workers")
+				}
+				_ => ensure!(
+					task.workers.len() as u32 == T::WorkersPerTask::get(),
+					"an assigned task without k workers"
+				),
+			}
+			ensure!(
+				(task.phase == TaskPhase::Accepted) == task.accepted_root.is_some(),
+				"accepted root out of step with the phase"
+			);
+		}
+		for (poster, fee) in &fees {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, poster) == *fee,
+				"escrow held differs from the open tasks' fees"
+			);
+		}
+		ensure!(open == OpenTasks::<T>::get(), "OpenTasks differs from the open tasks");
+		for (who, index, ()) in Assignments::<T>::iter() {
+			let task = Tasks::<T>::get(index).ok_or("an assignment to no open task")?;
+			ensure!(task.slot_of(&who).is_some(), "an assignment to a task without the worker");
+			ensure!(
+				matches!(task.phase, TaskPhase::Committing | TaskPhase::Revealing),
+				"an assignment to a decided task"
+			);
+		}
+		for index in WaitingTasks::<T>::get() {
+			let task = Tasks::<T>::get(index).ok_or("a waiting entry for no open task")?;
+			ensure!(task.phase == TaskPhase::Waiting, "a queued task that is not waiting");
+		}
+		Ok(())
+	}
+}

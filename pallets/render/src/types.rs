@@ -1,0 +1,331 @@
+//! The pallet's data: tasks and their phases, worker slots, the stored spec, the worker
+//! registry it is decoupled from staking by, and the commitment scheme.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use playnet_primitives::{
+	world::{blocks::BLOCK_COUNT, chunk::CHUNK_VOLUME},
+	CameraKeyframe, Hash32, RenderSpec, SceneChunk,
+};
+use polkadot_sdk::{
+	frame_support::{
+		traits::{ConstU32, Get},
+		BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	},
+	sp_runtime::{Perbill, Permill},
+};
+use scale_info::TypeInfo;
+
+/// A task's number on chain, counted from 0 in posting order. Two posts of the same spec are
+/// two tasks with the same spec id.
+pub type TaskIndex = u64;
+
+/// What a worker commits to: `BLAKE3(SCALE((root, salt, worker)))` (see [`commitment_of`]).
+pub type Commitment = Hash32;
+
+/// The secret a worker mixes into its commitment and shows when it reveals.
+pub type Salt = [u8; 32];
+
+/// The commitment of `worker` to result `root` with `salt`: BLAKE3 of the SCALE encoding of
+/// the tuple `(root, salt, worker)`. The worker's account is part of it, so another worker
+/// cannot copy a commitment it sees in the pool and reveal the same root later.
+pub fn commitment_of<AccountId: Encode>(
+	root: &Hash32,
+	salt: &Salt,
+	worker: &AccountId,
+) -> Commitment {
+	Hash32::of(&(root, salt, worker).encode())
+}
+
+/// The largest canonical encoding of a chunk of known blocks (as in `pallet-world`): 3 header
+/// bytes, 2 bytes per palette entry, at most 2 bytes per block.
+pub const MAX_CHUNK_BYTES: u32 = 3 + 2 * BLOCK_COUNT as u32 + 2 * CHUNK_VOLUME as u32;
+
+/// One chunk's canonical encoding, as a fraud proof carries it.
+pub type ChunkBytes = BoundedVec<u8, ConstU32<MAX_CHUNK_BYTES>>;
+
+/// How one worker did on one task, as the pallet reports it to the [`WorkerRegistry`].
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Outcome {
+	/// It revealed the root the majority agreed on.
+	Agreed,
+	/// It did not commit, or did not reveal, in time.
+	Missed,
+	/// It revealed a root other than the majority's.
+	Lost,
+	/// It signed an accepted root that a fraud proof showed wrong.
+	Fraud,
+}
+
+/// The contributors render tasks are assigned to: bonded stake, reputation and slashing. The
+/// runtime implements it over `pallet-stake`; the tests over a few storage values.
+pub trait WorkerRegistry<AccountId, Balance> {
+	/// The accounts that may take tasks now, each with its weight (stake x reputation, in any
+	/// unit; 0 is never picked), in a deterministic order (the same on every node). The pallet
+	/// reads at most `Config::MaxCandidates` of them: put the best first.
+	fn weighted_workers() -> Vec<(AccountId, u128)>;
+
+	/// Whether `who` may take tasks now (bonded enough, not unbonding, not banned).
+	fn is_eligible(who: &AccountId) -> bool;
+
+	/// `who`'s reputation, which scales its minted reward.
+	fn reputation(who: &AccountId) -> Permill;
+
+	/// Records how `who` did on a task (the registry updates its reputation).
+	fn record_outcome(who: &AccountId, outcome: Outcome);
+
+	/// Slashes `share` of `who`'s bonded stake; with a `reporter`, the registry gives it its
+	/// reporter's share of the slash. Returns the amount slashed.
+	fn slash(who: &AccountId, share: Perbill, reporter: Option<&AccountId>) -> Balance;
+}
+
+/// Sets up workers for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `who` an eligible worker with weight `weight` (bond it, give it reputation).
+	fn register_worker(who: &AccountId, weight: u128);
+}
+
+/// Where a task is in its life. A task that ends (settled, refunded, overturned) is removed;
+/// its end is in the events.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum TaskPhase {
+	/// Fewer eligible workers than the task needs: queued in `WaitingTasks` and assigned at
+	/// the start of a later block.
+	Waiting,
+	/// Assigned; the workers commit until the task's deadline.
+	Committing,
+	/// Every worker committed; they reveal until the task's deadline.
+	Revealing,
+	/// A majority agreed on a root; fraud proofs are accepted until the task's deadline, then
+	/// the task is settled.
+	Accepted,
+}
+
+/// Why a task's fee went back to its poster.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum RefundReason {
+	/// The revealed roots had no strict majority of the task's workers.
+	NoMajority,
+	/// Workers missed the commit deadline and no fresh worker could replace them (none
+	/// eligible, or the task's replacements are used up).
+	NoReplacement,
+	/// A fraud proof overturned the accepted root.
+	Fraud,
+}
+
+/// One assigned worker and how far it got.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct WorkerSlot<AccountId> {
+	/// The worker.
+	pub who: AccountId,
+	/// Its commitment, once it committed.
+	pub commitment: Option<Commitment>,
+	/// The root it revealed, once it revealed.
+	pub root: Option<Hash32>,
+}
+
+/// A render task on chain.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(K, E))]
+pub struct Task<AccountId, Balance, BlockNumber, K: Get<u32>, E: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Who posted it; the fee is held from this account.
+	pub poster: AccountId,
+	/// The fee held in escrow until the task ends.
+	pub fee: Balance,
+	/// `task_id` of the spec: `BLAKE3(SCALE(spec))`, as every frame hash commits to it.
+	pub spec_id: Hash32,
+	/// Work units: frames x tiles per frame (one unit is one 64x64 tile).
+	pub work_units: u64,
+	/// The block it was posted in.
+	pub posted_at: BlockNumber,
+	/// Its phase.
+	pub phase: TaskPhase,
+	/// The last block of the current phase: commits, reveals or fraud proofs are accepted up
+	/// to and including it; the phase ends at the start of the next block. Unused while
+	/// waiting.
+	pub deadline: BlockNumber,
+	/// The workers now assigned (at most `k`), in assignment order.
+	pub workers: BoundedVec<WorkerSlot<AccountId>, K>,
+	/// Every worker ever assigned, replaced ones included: none is assigned again.
+	pub ever_assigned: BoundedVec<AccountId, E>,
+	/// The accepted root, once a majority agreed.
+	pub accepted_root: Option<Hash32>,
+	/// Minted per signer at settlement before its reputation factor: `work_units x rate`,
+	/// with the rate of the block the result was accepted in.
+	pub reward_base: Balance,
+}
+
+impl<AccountId, Balance, BlockNumber, K: Get<u32>, E: Get<u32>>
+	Task<AccountId, Balance, BlockNumber, K, E>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// The slot of `who`, if it is assigned now.
+	pub fn slot_of(&self, who: &AccountId) -> Option<usize> {
+		self.workers.iter().position(|slot| slot.who == *who)
+	}
+
+	/// The workers whose revealed root is the accepted one.
+	pub fn signers(&self) -> Vec<AccountId> {
+		match &self.accepted_root {
+			Some(root) => self
+				.workers
+				.iter()
+				.filter(|slot| slot.root.as_ref() == Some(root))
+				.map(|slot| slot.who.clone())
+				.collect(),
+			None => Vec::new(),
+		}
+	}
+}
+
+/// A task as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct TaskView<AccountId, Balance, BlockNumber> {
+	/// Who posted it.
+	pub poster: AccountId,
+	/// The fee held in escrow.
+	pub fee: Balance,
+	/// `task_id` of the spec.
+	pub spec_id: Hash32,
+	/// Work units (tiles over all frames).
+	pub work_units: u64,
+	/// The block it was posted in.
+	pub posted_at: BlockNumber,
+	/// Its phase.
+	pub phase: TaskPhase,
+	/// The last block of the current phase.
+	pub deadline: BlockNumber,
+	/// The workers now assigned and how far each got.
+	pub workers: Vec<WorkerSlot<AccountId>>,
+	/// The accepted root, once a majority agreed.
+	pub accepted_root: Option<Hash32>,
+}
+
+/// A spec as stored: the fields of [`RenderSpec`] with bounded lists. Its SCALE encoding is
+/// the spec's (a bounded vector encodes as a vector), so its hash is the spec's `task_id`.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(S, C))]
+pub struct StoredSpec<S: Get<u32>, C: Get<u32>> {
+	/// As [`RenderSpec::kernel_version`].
+	pub kernel_version: u16,
+	/// As [`RenderSpec::width`].
+	pub width: u32,
+	/// As [`RenderSpec::height`].
+	pub height: u32,
+	/// As [`RenderSpec::frame_count`].
+	pub frame_count: u32,
+	/// As [`RenderSpec::scene`], at most `S` chunks.
+	pub scene: BoundedVec<SceneChunk, S>,
+	/// As [`RenderSpec::camera_path`], at most `C` keyframes.
+	pub camera_path: BoundedVec<CameraKeyframe, C>,
+}
+
+impl<S: Get<u32>, C: Get<u32>> StoredSpec<S, C> {
+	/// The stored form of `spec`; `None` when its scene or camera path is past the bounds.
+	pub fn bounded(spec: RenderSpec) -> Option<Self> {
+		Some(StoredSpec {
+			kernel_version: spec.kernel_version,
+			width: spec.width,
+			height: spec.height,
+			frame_count: spec.frame_count,
+			scene: BoundedVec::try_from(spec.scene).ok()?,
+			camera_path: BoundedVec::try_from(spec.camera_path).ok()?,
+		})
+	}
+
+	/// The spec itself.
+	pub fn to_spec(&self) -> RenderSpec {
+		RenderSpec {
+			kernel_version: self.kernel_version,
+			width: self.width,
+			height: self.height,
+			frame_count: self.frame_count,
+			scene: self.scene.to_vec(),
+			camera_path: self.camera_path.to_vec(),
+		}
+	}
+}
+
+/// Work units of a spec: tiles per frame x frames, one unit per 64x64 tile.
+pub fn work_units(spec: &RenderSpec) -> u64 {
+	u64::from(spec.tiles_per_frame()).saturating_mul(u64::from(spec.frame_count))
+}
+
+/// The reward rate in permille of the base rate, from demand (tasks open, this one included)
+/// and supply (eligible workers): `demand x k x 1000 / max(supply, 1)` (the worker slots the
+/// open tasks need per available worker), clamped to `[min, max]`.
+pub fn rate_permille(demand: u32, supply: u32, k: u32, min: u32, max: u32) -> u32 {
+	let wanted = u64::from(demand).saturating_mul(u64::from(k)).saturating_mul(1000);
+	let pressure = wanted / u64::from(supply.max(1));
+	(pressure.min(u64::from(u32::MAX)) as u32).clamp(min, max.max(min))
+}
+
+/// The share of the base reward a worker with `reputation` gets: half, plus half scaled by
+/// reputation (50% at reputation 0, 100% at full reputation).
+pub fn reputation_factor(reputation: Permill) -> Permill {
+	Permill::from_parts(500_000u32.saturating_add(reputation.deconstruct() / 2))
+}
