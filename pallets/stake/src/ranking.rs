@@ -28,6 +28,9 @@ impl<T: Config> Pallet<T> {
 	/// Every contributor with a non-zero weight, with its weight (active bond x reputation),
 	/// heaviest first and, among equals, by account id. At most [`Config::MaxContributors`]
 	/// entries; the same state always gives the same list.
+	///
+	/// It reads every ledger and its record: callers in a dispatchable or hook should budget
+	/// about `WeightInfo::new_session(Ledgers::count())` for it.
 	pub fn contributors_weighted() -> Vec<(T::AccountId, u128)> {
 		let min_bond = T::MinBond::get();
 		let mut ranked: Vec<(T::AccountId, u128)> = Ledgers::<T>::iter()
