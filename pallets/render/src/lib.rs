@@ -50,8 +50,8 @@
 //!   account).
 //! - Refund (no majority, no replacement, fraud): all of `F` back to the poster.
 //! - Minting: each signer gets `reward_base x (50% + 50% x reputation)` new PGT, where
-//!   `reward_base = work_units x BaseRewardPerUnit x rate / 1000`, `work_units = frames x
-//!   tiles per frame`, and `rate = clamp(open_tasks x k x 1000 / max(eligible_workers, 1),
+//!   `reward_base = work_units x floor(BaseRewardPerUnit x rate / 1000)`, `work_units =
+//!   frames x tiles per frame`, and `rate = clamp(open_tasks x k x 1000 / max(eligible_workers, 1),
 //!   MinRatePermille, MaxRatePermille)`: demand (tasks open) raises it, supply (eligible
 //!   workers at the last draw) lowers it. Integer arithmetic, saturating.
 //! - Slashes are the registry's: `MissSlash`, `DissentSlash`, `FraudSlash` of the bond.

@@ -3,5 +3,6 @@ mod commit_reveal;
 mod deadlines;
 mod escrow;
 mod fraud;
+mod measure;
 pub(crate) mod mock;
 mod post;
