@@ -89,9 +89,9 @@ pub struct MockWorker {
 }
 
 thread_local! {
-	static REGISTRY: RefCell<BTreeMap<AccountId, MockWorker>> = RefCell::new(BTreeMap::new());
+	static REGISTRY: RefCell<BTreeMap<AccountId, MockWorker>> = const { RefCell::new(BTreeMap::new()) };
 	static OUTCOMES: RefCell<Vec<(AccountId, Outcome)>> = const { RefCell::new(Vec::new()) };
-	static REPORTER_REWARDS: RefCell<BTreeMap<AccountId, u128>> = RefCell::new(BTreeMap::new());
+	static REPORTER_REWARDS: RefCell<BTreeMap<AccountId, u128>> = const { RefCell::new(BTreeMap::new()) };
 	static RANDOM: RefCell<[u8; 32]> = const { RefCell::new([7; 32]) };
 }
 
