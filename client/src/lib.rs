@@ -1,15 +1,30 @@
 //! Playnet's game client.
 //!
-//! This first part needs no chain: the peer-to-peer world network ([`p2p`]: Kademlia peer
-//! discovery, one gossip topic per world region for live deltas and chunk-version
-//! announcements, chunk fetch by content hash from several peers at once) and the local chunk
-//! cache on disk ([`cache`]). Every chunk's bytes, from a peer or from disk, are checked
-//! against the [`ContentHash`](playnet_primitives::ContentHash) they were asked for
-//! ([`chunk_bytes`]) before anything uses them.
+//! - [`p2p`]: the peer-to-peer world network (Kademlia peer discovery, one gossip topic per
+//!   world region for live deltas, chat and moves, chunk fetch by content hash from several
+//!   peers at once);
+//! - [`cache`]: the local chunk cache on disk, least recently used first out, and
+//!   [`seeding`]: serving it to peers within a bandwidth cap;
+//! - [`chain`]: chain access behind one trait, [`chain::WorldChain`], implemented over a
+//!   node's JSON-RPC by [`chain::RpcWorldChain`];
+//! - [`session`]: a game session tying them together around one player, over the chunks it
+//!   holds ([`world_state`]); [`command`]: the commands of the CLI's line mode; [`view`]: the
+//!   player's view with the deterministic renderer.
+//!
+//! Every chunk's bytes, from a peer, the node or the disk, are checked against the
+//! [`ContentHash`](playnet_primitives::ContentHash) the chain recorded ([`chunk_bytes`])
+//! before anything uses them.
 
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod chain;
 pub mod chunk_bytes;
+pub mod command;
+pub mod identity;
 pub mod p2p;
 pub mod region;
+pub mod seeding;
+pub mod session;
+pub mod view;
+pub mod world_state;

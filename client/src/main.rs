@@ -1,37 +1,67 @@
-//! `playnet-client`: a headless Playnet peer.
+//! `playnet-client`: a headless Playnet player.
 //!
-//! For now it joins the world network, seeds chunks from its cache, and logs what happens on
-//! the regions it watches. Chain access and the line mode come next.
+//! Connects to a node over JSON-RPC, joins the world network, and runs commands: one given on
+//! the command line (`playnet-client set 1 70 2 stone`), or, without one, a line mode that
+//! reads commands from stdin, one per line, and answers each with one line (`ok ...` or
+//! `error ...`). What happens meanwhile (peers' edits, chat, the chain's decisions) is printed
+//! as `event ...` lines.
 
 use anyhow::Context;
 use clap::Parser;
 use libp2p::Multiaddr;
 use playnet_client::{
 	cache::ChunkCache,
-	p2p::{Network, NetworkConfig, NetworkEvent},
-	region::RegionCoord,
+	chain::RpcWorldChain,
+	command::{self, Command},
+	identity,
+	p2p::{ChunkSource, NetworkConfig},
+	seeding::CappedSource,
+	session::{GameSession, SessionConfig, SessionEvent},
 };
-use std::{path::PathBuf, sync::Arc};
+use std::{path::PathBuf, sync::Arc, time::Duration};
+use tokio::io::AsyncBufReadExt;
 
-/// A headless Playnet peer.
+/// A headless Playnet player.
+///
+/// Without a command, reads commands from stdin, one per line: goto x y z [yaw pitch],
+/// set x y z block [base=N], get x y z, say text, peers, view [--out view.png] [--size WxH],
+/// chunk x y z, wait [seconds], sleep ms, stats, whoami, help, quit.
 #[derive(Parser, Debug)]
 #[command(name = "playnet-client", version)]
 struct Cli {
-	/// Address to listen on (repeatable).
+	/// The node's JSON-RPC WebSocket URL.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The player's key as a secret URI: //Alice, a mnemonic, or a 0x seed.
+	#[arg(long, conflicts_with = "key_file")]
+	suri: Option<String>,
+	/// A file holding the player's secret URI (first line).
+	#[arg(long)]
+	key_file: Option<PathBuf>,
+	/// Address to listen on for peers (repeatable).
 	#[arg(long, default_value = "/ip4/0.0.0.0/tcp/0")]
 	listen: Vec<Multiaddr>,
-	/// Peer to bootstrap from, ending in /p2p/<peer id> (repeatable).
+	/// A peer to bootstrap from, ending in /p2p/<peer id> (repeatable).
 	#[arg(long)]
 	bootstrap: Vec<Multiaddr>,
-	/// Directory of the chunk cache.
+	/// Directory of the chunk cache and the peer identity (one per client).
 	#[arg(long, default_value = "playnet-cache")]
 	cache_dir: PathBuf,
 	/// Size limit of the chunk cache, in MiB.
 	#[arg(long, default_value_t = 256)]
 	cache_mib: u64,
-	/// Region to watch, as x,z (repeatable).
-	#[arg(long, allow_hyphen_values = true)]
-	region: Vec<RegionCoord>,
+	/// Seeding bandwidth cap in KiB/s (0: no cap).
+	#[arg(long, default_value_t = 0)]
+	seed_kib_per_sec: u64,
+	/// Regions watched around the player's (1: the 3x3 regions around it).
+	#[arg(long, default_value_t = 1)]
+	watch_radius: i32,
+	/// After stdin ends, keep running (seeding, printing events) until Ctrl-C.
+	#[arg(long)]
+	stay: bool,
+	/// A command to run instead of the line mode, e.g. `set 1 70 2 stone`.
+	#[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+	command: Vec<String>,
 }
 
 #[tokio::main]
@@ -39,7 +69,7 @@ async fn main() {
 	tracing_subscriber::fmt()
 		.with_env_filter(
 			tracing_subscriber::EnvFilter::try_from_default_env()
-				.unwrap_or_else(|_| "info,libp2p_kad=error".into()),
+				.unwrap_or_else(|_| "warn,libp2p_kad=error,libp2p_gossipsub=error".into()),
 		)
 		.with_writer(std::io::stderr)
 		.init();
@@ -49,43 +79,138 @@ async fn main() {
 	}
 }
 
+async fn start(cli: &Cli) -> anyhow::Result<GameSession> {
+	let uri = match (&cli.suri, &cli.key_file) {
+		(Some(uri), _) => uri.clone(),
+		(None, Some(path)) => std::fs::read_to_string(path)
+			.with_context(|| format!("reading the key file {}", path.display()))?
+			.lines()
+			.next()
+			.unwrap_or_default()
+			.to_owned(),
+		(None, None) => anyhow::bail!("no player key: pass --suri //Alice or --key-file <file>"),
+	};
+	let signer = RpcWorldChain::key_from_uri(&uri)?;
+	let chain = RpcWorldChain::connect(&cli.node, signer).await?;
+	let cache = Arc::new(
+		ChunkCache::open(&cli.cache_dir, cli.cache_mib.saturating_mul(1 << 20))
+			.context("opening the chunk cache")?,
+	);
+	let keypair = identity::load_or_create(&cli.cache_dir)?;
+	let source: Arc<dyn ChunkSource> = match cli.seed_kib_per_sec {
+		0 => cache.clone(),
+		kib => Arc::new(CappedSource::new(cache.clone(), kib.saturating_mul(1024))),
+	};
+	let network = NetworkConfig {
+		keypair: Some(keypair),
+		listen: cli.listen.clone(),
+		bootstrap: cli.bootstrap.clone(),
+		..NetworkConfig::default()
+	};
+	let config = SessionConfig { watch_radius: cli.watch_radius };
+	let session = GameSession::start(Arc::new(chain), network, cache, source, config)
+		.await
+		.context("starting the session")?;
+	Ok(session)
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-	let cache = ChunkCache::open(&cli.cache_dir, cli.cache_mib.saturating_mul(1 << 20))
-		.context("opening the chunk cache")?;
-	let config =
-		NetworkConfig { listen: cli.listen, bootstrap: cli.bootstrap, ..NetworkConfig::default() };
-	let (network, mut events) =
-		Network::start(config, Arc::new(cache)).await.context("starting the network")?;
-	// The addresses others pass to --bootstrap.
-	println!("peer {}", network.peer_id());
-	for addr in network.listen_addrs() {
-		println!("bootstrap-address {addr}");
+	let session = start(&cli).await?;
+	let addrs: Vec<String> =
+		session.network().listen_addrs().iter().map(|a| a.to_string()).collect();
+	println!(
+		"ready peer={} seed={} addrs={}",
+		session.network().peer_id(),
+		session.seed(),
+		addrs.join(",")
+	);
+	tokio::spawn(print_events(session.subscribe()));
+
+	if !cli.command.is_empty() {
+		let line = cli.command.join(" ");
+		let command = Command::parse(&line).map_err(anyhow::Error::msg)?.context("no command")?;
+		let ok = run_line(&session, &command).await;
+		if matches!(command, Command::Set { .. }) && ok {
+			// A one-shot edit is only done when the chain has decided it.
+			run_line(&session, &Command::Wait(Duration::from_secs(120))).await;
+		}
+		anyhow::ensure!(ok, "the command failed");
+		return Ok(());
 	}
-	for region in cli.region {
-		network.subscribe(region).await.context("joining a region")?;
-	}
+
+	let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
 	loop {
-		tokio::select! {
-			event = events.recv() => match event {
-				Some(event) => print_event(&event),
-				None => anyhow::bail!("the network stopped"),
-			},
+		let line = tokio::select! {
+			line = lines.next_line() => line.context("reading stdin")?,
 			_ = tokio::signal::ctrl_c() => return Ok(()),
+		};
+		let Some(line) = line else { break };
+		match Command::parse(&line) {
+			Ok(None) => {}
+			Ok(Some(Command::Quit)) => return Ok(()),
+			Ok(Some(command)) => {
+				run_line(&session, &command).await;
+			}
+			Err(e) => println!("error: {e}"),
+		}
+	}
+	if cli.stay {
+		println!("event stdin-closed staying");
+		tokio::signal::ctrl_c().await.ok();
+	}
+	Ok(())
+}
+
+/// Runs one command and prints its result line; returns whether it succeeded.
+async fn run_line(session: &GameSession, command: &Command) -> bool {
+	match command::run(session, command).await {
+		Ok(result) => {
+			println!("ok {} {result}", command.name());
+			true
+		}
+		Err(e) => {
+			println!("error {}: {e}", command.name());
+			false
 		}
 	}
 }
 
-fn print_event(event: &NetworkEvent) {
-	match event {
-		NetworkEvent::Listening(addr) => println!("listening {addr}"),
-		NetworkEvent::PeerConnected(peer) => println!("connected {peer}"),
-		NetworkEvent::PeerDisconnected(peer) => println!("disconnected {peer}"),
-		NetworkEvent::PeerSubscribed { peer, region } => println!("joined {region} {peer}"),
-		NetworkEvent::Gossip { author, region, message, .. } => {
-			println!("gossip {region} {author} {message:?}")
-		}
-		NetworkEvent::PeerPenalised { peer, offence, strikes, dropped } => {
-			println!("penalised {peer} {offence:?} strikes={strikes} dropped={dropped}")
+async fn print_events(mut events: tokio::sync::broadcast::Receiver<SessionEvent>) {
+	use tokio::sync::broadcast::error::RecvError;
+	loop {
+		let event = match events.recv().await {
+			Ok(event) => event,
+			Err(RecvError::Lagged(missed)) => {
+				println!("event missed {missed}");
+				continue;
+			}
+			Err(RecvError::Closed) => return,
+		};
+		let c = |coord: &playnet_primitives::ChunkCoord| command::coord_text(coord);
+		match event {
+			SessionEvent::DeltaApplied { from, coord, id, edits } => {
+				println!(
+					"event delta chunk={} edits={edits} from={from} submission={id}",
+					c(&coord)
+				)
+			}
+			SessionEvent::Chat { from, text } => println!("event chat from={from} {text}"),
+			SessionEvent::Applied { id, coord, version } => {
+				println!("event applied chunk={} version={version} submission={id}", c(&coord))
+			}
+			SessionEvent::Bounced { id, coord, reason } => {
+				println!("event bounced chunk={} reason={reason:?} submission={id}", c(&coord))
+			}
+			SessionEvent::Refused { id, coord, reason } => {
+				println!("event refused chunk={} reason={reason} submission={id}", c(&coord))
+			}
+			SessionEvent::ChunkConfirmed { coord, version, hash, origin } => println!(
+				"event confirmed chunk={} version={version} hash={hash} from={origin}",
+				c(&coord)
+			),
+			SessionEvent::PeerPenalised { peer, dropped } => {
+				println!("event penalised peer={peer} dropped={dropped}")
+			}
 		}
 	}
 }

@@ -33,11 +33,21 @@ pub enum WorldMessage {
 	/// A chunk's new version as the chain recorded it.
 	#[codec(index = 3)]
 	ChunkVersion(ChunkAnnouncement),
+	/// The chain refused a submission whose delta was gossiped: peers drop it.
+	#[codec(index = 4)]
+	Withdrawn(EditWithdrawal),
 }
 
-/// Block edits to one chunk, in the form `world.apply_edits` takes them.
+/// The chain account that signs a player's submissions (an sr25519 public key).
+pub type AccountBytes = [u8; 32];
+
+/// Block edits to one chunk, in the form `world.apply_edits` takes them, and the account that
+/// submits them: with it, peers compute the submission id that the chain's events carry and
+/// match the delta to its outcome.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
 pub struct EditDelta {
+	/// The account that submits the edits to the chain.
+	pub account: AccountBytes,
 	/// The edited chunk.
 	pub coord: ChunkCoord,
 	/// The chunk version the player edited.
@@ -90,6 +100,15 @@ pub struct ChunkAnnouncement {
 	pub timestamp_ms: u64,
 	/// BLAKE3 of the version's canonical bytes, as the chain computed it.
 	pub hash: ContentHash,
+}
+
+/// A submission the chain refused before queueing it (its delta was already gossiped).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct EditWithdrawal {
+	/// The chunk the delta edited.
+	pub coord: ChunkCoord,
+	/// The submission id, as `pallet-world` computes it.
+	pub id: ContentHash,
 }
 
 /// Why a gossip message is refused. A peer that sends one is penalised.
@@ -150,6 +169,7 @@ impl WorldMessage {
 				None
 			}
 			WorldMessage::ChunkVersion(announcement) => Some(announcement.coord),
+			WorldMessage::Withdrawn(withdrawal) => Some(withdrawal.coord),
 		};
 		if let Some(coord) = place {
 			if !coord.in_world() {
@@ -191,7 +211,13 @@ mod tests {
 	use playnet_primitives::world::blocks::{BLOCK_COUNT, STONE};
 
 	fn delta(coord: ChunkCoord, edits: Vec<BlockEdit>) -> WorldMessage {
-		WorldMessage::Edits(EditDelta { coord, base_version: 3, edits, timestamp_ms: 1_000 })
+		WorldMessage::Edits(EditDelta {
+			account: [7; 32],
+			coord,
+			base_version: 3,
+			edits,
+			timestamp_ms: 1_000,
+		})
 	}
 
 	fn stone_at(x: u8) -> BlockEdit {

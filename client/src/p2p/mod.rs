@@ -27,7 +27,8 @@ mod tests;
 
 pub use chunk_exchange::{ChunkRequest, ChunkResponse, RequestError};
 pub use messages::{
-	ChatLine, ChunkAnnouncement, EditDelta, MessageError, PlayerMove, WorldMessage,
+	AccountBytes, ChatLine, ChunkAnnouncement, EditDelta, EditWithdrawal, MessageError, PlayerMove,
+	WorldMessage,
 };
 pub use offences::Offence;
 

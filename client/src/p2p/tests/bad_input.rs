@@ -25,6 +25,7 @@ async fn malformed_gossip_is_rejected_and_a_repeat_offender_is_dropped() {
 		.await;
 
 	let wrong_region = WorldMessage::Edits(EditDelta {
+		account: [1; 32],
 		coord: ChunkCoord::new(40, 0, 0),
 		base_version: 0,
 		edits: vec![BlockEdit { x: 0, y: 0, z: 0, block: BRICK }],

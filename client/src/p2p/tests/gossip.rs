@@ -20,6 +20,7 @@ async fn an_edit_delta_reaches_a_peer_in_the_region() {
 	.await;
 
 	let delta = WorldMessage::Edits(EditDelta {
+		account: [1; 32],
 		coord: ChunkCoord::new(2, 4, 5),
 		base_version: 7,
 		edits: vec![BlockEdit { x: 1, y: 2, z: 3, block: BRICK }],
@@ -78,6 +79,7 @@ async fn a_message_breaking_the_rules_is_not_published() {
 	a.network.subscribe(region).await.unwrap();
 	// Chunk (8, 0, 0) is in region (2, 0), not (0, 0).
 	let delta = WorldMessage::Edits(EditDelta {
+		account: [1; 32],
 		coord: ChunkCoord::new(8, 0, 0),
 		base_version: 0,
 		edits: vec![BlockEdit { x: 0, y: 0, z: 0, block: BRICK }],

@@ -1,0 +1,115 @@
+//! The player's view, rendered with the deterministic CPU renderer of `playnet-primitives`
+//! over the chunks around the player as the player sees them (undecided edits included).
+
+use crate::{
+	session::{degrees_to_turn, GameSession, SessionError},
+	world_state::{hash_of, locate},
+};
+use playnet_primitives::{
+	render::{frame::render_frame, spec::MAX_PITCH},
+	world::chunk::{WORLD_MAX_CHUNK_Y, WORLD_MIN_CHUNK_Y},
+	CameraKeyframe, Chunk, ChunkCoord, RenderSpec, Scene, SceneChunk, KERNEL_VERSION,
+};
+use std::{fs::File, io::BufWriter, path::Path};
+
+/// Chunks rendered on each side of the player's, horizontally.
+pub const VIEW_RADIUS_XZ: i32 = 2;
+
+/// The chunks around the player that the view shows, sorted as a render spec wants them.
+pub fn view_coords(position: [i32; 3]) -> Vec<ChunkCoord> {
+	let (center, _) = locate(position);
+	let low_y = (center.y - 2).max(WORLD_MIN_CHUNK_Y);
+	let high_y = (center.y + 1).min(WORLD_MAX_CHUNK_Y - 1);
+	let mut coords = Vec::new();
+	for x in center.x - VIEW_RADIUS_XZ..=center.x + VIEW_RADIUS_XZ {
+		for y in low_y..=high_y {
+			for z in center.z - VIEW_RADIUS_XZ..=center.z + VIEW_RADIUS_XZ {
+				let coord = ChunkCoord::new(x, y, z);
+				if coord.in_world() {
+					coords.push(coord);
+				}
+			}
+		}
+	}
+	coords.sort();
+	coords
+}
+
+/// Renders the session's view: `width * height` RGBA8 pixels, row-major from the top left.
+pub async fn render(
+	session: &GameSession,
+	width: u32,
+	height: u32,
+) -> Result<Vec<u32>, SessionError> {
+	let pose = session.pose();
+	let coords = view_coords(pose.position);
+	for coord in &coords {
+		session.ensure_chunk(*coord).await?;
+	}
+	let chunks: Vec<(ChunkCoord, Chunk)> = {
+		let state = session.inner().state();
+		coords
+			.iter()
+			.filter_map(|c| state.world.chunk(c).map(|held| (*c, held.view().clone())))
+			.collect()
+	};
+	let pitch = degrees_to_turn(pose.pitch_degrees.clamp(-89, 89)).clamp(-MAX_PITCH, MAX_PITCH);
+	let spec = RenderSpec {
+		kernel_version: KERNEL_VERSION,
+		width,
+		height,
+		frame_count: 1,
+		scene: chunks
+			.iter()
+			.map(|(coord, chunk)| SceneChunk { coord: *coord, content_hash: hash_of(chunk) })
+			.collect(),
+		camera_path: vec![CameraKeyframe {
+			frame: 0,
+			// The eye in the middle of the block, in Q16.16.
+			position: pose.position.map(|p| (p << 16) + (1 << 15)),
+			yaw: degrees_to_turn(pose.yaw_degrees),
+			pitch,
+		}],
+	};
+	spec.validate().map_err(|e| SessionError::Render(e.to_string()))?;
+	let refs: Vec<(ChunkCoord, &Chunk)> = chunks.iter().map(|(c, chunk)| (*c, chunk)).collect();
+	let scene = Scene::from_chunks(&refs).map_err(|e| SessionError::Render(e.to_string()))?;
+	// A frame is a few hundred milliseconds of integer work: off the async threads.
+	let frame = tokio::task::spawn_blocking(move || render_frame(&scene, &spec, 0).pixels)
+		.await
+		.map_err(|e| SessionError::Render(e.to_string()))?;
+	Ok(frame)
+}
+
+/// Writes RGBA8 pixels (`0xAABBGGRR` little-endian words, as the kernel outputs) as a PNG.
+pub fn write_png(path: &Path, width: u32, height: u32, pixels: &[u32]) -> std::io::Result<()> {
+	let file = File::create(path)?;
+	let mut encoder = png::Encoder::new(BufWriter::new(file), width, height);
+	encoder.set_color(png::ColorType::Rgba);
+	encoder.set_depth(png::BitDepth::Eight);
+	let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
+	let bytes: Vec<u8> = pixels.iter().flat_map(|p| p.to_le_bytes()).collect();
+	writer.write_image_data(&bytes).map_err(std::io::Error::other)?;
+	writer.finish().map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_view_covers_the_chunks_around_the_player_in_spec_order() {
+		let coords = view_coords([8, 70, 8]);
+		assert_eq!(coords.len(), 5 * 4 * 5);
+		assert!(coords.windows(2).all(|w| w[0] < w[1]));
+		assert!(coords.contains(&ChunkCoord::new(0, 4, 0)));
+	}
+
+	#[test]
+	fn a_png_is_written() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("view.png");
+		write_png(&path, 2, 1, &[0xff0000ff, 0xff00ff00]).unwrap();
+		assert!(std::fs::metadata(&path).unwrap().len() > 0);
+	}
+}
