@@ -57,13 +57,19 @@ impl Service {
 	fn ask_more(&mut self, hash: ContentHash) {
 		let Some(fetch) = self.fetches.active.get_mut(&hash) else { return };
 		let want = self.config.fetch_fanout.max(1).saturating_sub(fetch.in_flight);
-		let candidates: Vec<PeerId> = self
+		let mut candidates: Vec<PeerId> = self
 			.swarm
 			.connected_peers()
 			.filter(|peer| !fetch.asked.contains(peer))
-			.take(want)
 			.copied()
 			.collect();
+		// Start each chunk's fetch at a different peer, so that many fetches spread over
+		// the seeders rather than all asking the same first one.
+		if !candidates.is_empty() {
+			let shift = hash.as_bytes()[0] as usize % candidates.len();
+			candidates.rotate_left(shift);
+		}
+		candidates.truncate(want);
 		for peer in candidates {
 			let request = RequestFrame::Valid(ChunkRequest::ByHash(hash));
 			let id = self.swarm.behaviour_mut().chunks.send_request(&peer, request);
