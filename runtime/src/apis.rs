@@ -2,8 +2,8 @@
 
 use crate::{
 	configs::EpochDuration, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, World, BABE_GENESIS_EPOCH_CONFIG, VERSION,
+	InherentDataExt, Nonce, Render, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Stake,
+	System, TransactionPayment, World, BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -253,6 +253,82 @@ impl_runtime_apis! {
 			region: pallet_world::RegionCoord,
 		) -> Option<pallet_world::RegionInfo<AccountId, Balance>> {
 			World::region_info(region)
+		}
+	}
+
+	impl pallet_stake_runtime_api::StakeApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn ledger(who: AccountId) -> Option<pallet_stake::LedgerView<Balance, BlockNumber>> {
+			Stake::ledger_view(&who)
+		}
+
+		fn reputation(who: AccountId) -> pallet_stake::ReputationView {
+			Stake::reputation_view(&who)
+		}
+
+		fn ranking() -> Vec<(AccountId, u128)> {
+			Stake::contributors_weighted()
+		}
+
+		fn next_validators() -> Option<Vec<AccountId>> {
+			Stake::next_validators()
+		}
+	}
+
+	impl pallet_render_runtime_api::RenderApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn tasks_assigned_to(who: AccountId) -> Vec<pallet_render::TaskIndex> {
+			Render::tasks_assigned_to(&who)
+		}
+
+		fn task(
+			task: pallet_render::TaskIndex,
+		) -> Option<pallet_render::TaskView<AccountId, Balance, BlockNumber>> {
+			Render::task_view(task)
+		}
+
+		fn task_spec(task: pallet_render::TaskIndex) -> Option<playnet_primitives::RenderSpec> {
+			Render::task_spec(task)
+		}
+
+		fn rewards_earned(who: AccountId) -> Balance {
+			Render::rewards_earned(&who)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(
+			extra: bool,
+		) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+			use frame_system_benchmarking::Pallet as SystemBench;
+			use crate::*;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::BenchmarkBatch;
+			use frame_support::traits::WhitelistedStorageKeys;
+			use frame_system_benchmarking::Pallet as SystemBench;
+			use sp_storage::TrackedStorageKey;
+			use crate::*;
+
+			impl frame_system_benchmarking::Config for Runtime {}
+
+			let whitelist: Vec<TrackedStorageKey> =
+				AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
 		}
 	}
 

@@ -3,7 +3,7 @@
 
 use crate::{
 	currency::PGT, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig, WorldConfig, BABE_GENESIS_EPOCH_CONFIG,
+	SessionKeys, StakeConfig, SudoConfig, WorldConfig, BABE_GENESIS_EPOCH_CONFIG,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -22,6 +22,9 @@ pub const DEV_WORLD_SEED: u64 = 42;
 /// What every endowed development account starts with: a million PGT.
 pub const ENDOWMENT: Balance = 1_000_000 * PGT;
 
+/// What every genesis validator has bonded: ten thousand PGT of its endowment.
+pub const VALIDATOR_BOND: Balance = 10_000 * PGT;
+
 /// The session keys of a well-known development validator: its sr25519 key for BABE, its
 /// ed25519 key for GRANDPA, both from the same dev seed (`//Alice`, ...).
 pub fn dev_session_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> SessionKeys {
@@ -37,6 +40,10 @@ fn playnet_genesis(
 ) -> Value {
 	let balances: Vec<(AccountId, Balance)> =
 		endowed.into_iter().map(|account| (account, ENDOWMENT)).collect();
+	// The first validators are contributors like any other: bonded, so that the session's
+	// stake x reputation ranking keeps them until others outrank them.
+	let bonds: Vec<(AccountId, Balance)> =
+		validators.iter().map(|(account, _)| (account.clone(), VALIDATOR_BOND)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
 		babe: pallet_babe::GenesisConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
@@ -46,6 +53,7 @@ fn playnet_genesis(
 				.map(|(account, keys)| (account.clone(), account, keys))
 				.collect::<Vec<_>>(),
 		},
+		stake: StakeConfig { bonds },
 		sudo: SudoConfig { key: Some(sudo) },
 		world: WorldConfig { seed: DEV_WORLD_SEED },
 	})

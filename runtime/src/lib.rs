@@ -18,6 +18,9 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -228,18 +231,26 @@ mod runtime {
 	#[runtime::pallet_index(6)]
 	pub type Fees = pallet_fees;
 
+	// Stake must come after Balances (its genesis bonds hold funds) and before Session (whose
+	// genesis asks Stake, as its SessionManager, for the first validator set).
 	#[runtime::pallet_index(7)]
-	pub type Session = pallet_session;
+	pub type Stake = pallet_stake;
 
 	#[runtime::pallet_index(8)]
-	pub type Grandpa = pallet_grandpa;
+	pub type Session = pallet_session;
 
 	#[runtime::pallet_index(9)]
-	pub type Treasury = pallet_treasury;
+	pub type Grandpa = pallet_grandpa;
 
 	#[runtime::pallet_index(10)]
-	pub type Sudo = pallet_sudo;
+	pub type Treasury = pallet_treasury;
 
 	#[runtime::pallet_index(11)]
+	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(12)]
 	pub type World = pallet_world;
+
+	#[runtime::pallet_index(13)]
+	pub type Render = pallet_render;
 }

@@ -3,10 +3,12 @@
 
 use crate::{
 	configs::TreasuryAccount, currency::*, genesis_config_presets, AccountId, AllPalletsWithSystem,
-	Balances, Runtime, RuntimeGenesisConfig, Session, System,
+	Balances, Runtime, RuntimeGenesisConfig, RuntimeOrigin, Session, SessionKeys, Stake, System,
 };
+use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{
+		assert_ok,
 		genesis_builder_helper::build_state,
 		traits::{
 			fungible::{Balanced, Inspect},
@@ -17,6 +19,7 @@ use polkadot_sdk::{
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
+	sp_keystore::{testing::MemoryKeystore, KeystoreExt},
 };
 
 /// Overlay `patch` on `base`, as the node does with a preset's patch and the default config.
@@ -59,14 +62,18 @@ fn every_pallet_passes_its_integrity_test() {
 fn development_preset_has_alice_as_the_only_validator() {
 	genesis(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(Session::validators(), vec![alice()]);
-		assert_eq!(Balances::free_balance(alice()), genesis_config_presets::ENDOWMENT);
+		assert_eq!(Stake::bonded(&alice()), genesis_config_presets::VALIDATOR_BOND);
+		assert_eq!(
+			Balances::free_balance(alice()),
+			genesis_config_presets::ENDOWMENT - genesis_config_presets::VALIDATOR_BOND
+		);
 	});
 }
 
 #[test]
 fn local_preset_has_four_validators() {
 	genesis(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		let expected: Vec<AccountId> = [
+		let mut expected: Vec<AccountId> = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
 			Sr25519Keyring::Charlie,
@@ -75,6 +82,8 @@ fn local_preset_has_four_validators() {
 		.iter()
 		.map(|k| k.to_account_id())
 		.collect();
+		// Equal stake and reputation: ranked by account id.
+		expected.sort();
 		assert_eq!(Session::validators(), expected);
 	});
 }
@@ -112,7 +121,10 @@ fn half_of_a_fee_and_tip_is_burned_and_a_fifth_funds_the_treasury() {
 			Balances::free_balance(TreasuryAccount::get()),
 			treasury_before + (fee + tip) - burned
 		);
-		assert_eq!(Balances::free_balance(alice()), genesis_config_presets::ENDOWMENT - fee - tip);
+		assert_eq!(
+			Balances::free_balance(alice()),
+			genesis_config_presets::ENDOWMENT - genesis_config_presets::VALIDATOR_BOND - fee - tip
+		);
 	});
 }
 
@@ -123,4 +135,72 @@ fn both_presets_seed_the_world() {
 			assert_eq!(crate::World::world_seed(), genesis_config_presets::DEV_WORLD_SEED);
 		});
 	}
+}
+
+/// Registers `who`'s freshly generated session keys (with their ownership proof), as
+/// `author_rotateKeysWithOwner` + `Session::set_keys` do on a live chain.
+fn set_session_keys(who: &AccountId) {
+	let generated = SessionKeys::generate(&who.encode(), None);
+	assert_ok!(Session::set_keys(
+		RuntimeOrigin::signed(who.clone()),
+		generated.keys,
+		generated.proof.encode()
+	));
+}
+
+/// Ends the current session and starts the next one, as BABE does at an epoch change.
+fn next_session() {
+	Session::rotate_session();
+}
+
+#[test]
+fn a_bonded_contributor_with_session_keys_validates_from_the_session_after_next() {
+	let mut ext = genesis(DEV_RUNTIME_PRESET);
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext.execute_with(|| {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		assert_ok!(Stake::bond(RuntimeOrigin::signed(eve.clone()), 20_000 * PGT));
+		assert_eq!(Stake::next_validators(), Some(vec![alice()]), "no session keys, no seat");
+
+		set_session_keys(&eve);
+		// Twice Alice's stake at the same reputation: Eve ranks first.
+		assert_eq!(Stake::next_validators(), Some(vec![eve.clone(), alice()]));
+
+		next_session();
+		assert_eq!(Session::validators(), vec![alice()], "the new set is queued one session");
+		next_session();
+		assert_eq!(Session::validators(), vec![eve.clone(), alice()]);
+	});
+}
+
+#[test]
+fn a_contributor_that_unbonds_everything_leaves_the_validator_set() {
+	let mut ext = genesis(DEV_RUNTIME_PRESET);
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext.execute_with(|| {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		assert_ok!(Stake::bond(RuntimeOrigin::signed(eve.clone()), 20_000 * PGT));
+		set_session_keys(&eve);
+		next_session();
+		next_session();
+		assert!(Session::validators().contains(&eve));
+
+		assert_ok!(Stake::unbond(RuntimeOrigin::signed(eve.clone()), 20_000 * PGT));
+		next_session();
+		next_session();
+		assert_eq!(Session::validators(), vec![alice()]);
+	});
+}
+
+#[test]
+fn the_validator_set_is_never_emptied() {
+	genesis(DEV_RUNTIME_PRESET).execute_with(|| {
+		// Alice, the only validator, unbonds: no candidate is left, so the set stays.
+		let bond = genesis_config_presets::VALIDATOR_BOND;
+		assert_ok!(Stake::unbond(RuntimeOrigin::signed(alice()), bond));
+		assert_eq!(Stake::next_validators(), None);
+		next_session();
+		next_session();
+		assert_eq!(Session::validators(), vec![alice()]);
+	});
 }

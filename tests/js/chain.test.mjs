@@ -17,6 +17,8 @@ import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 
 const PGT = 10n ** 12n;
 const DEV_ENDOWMENT = 1_000_000n * PGT;
+/// What each genesis validator has bonded (held) in pallet-stake.
+const VALIDATOR_BOND = 10_000n * PGT;
 /// Generous: 2-core machines, often beside a build.
 const STARTUP_TIMEOUT_MS = 90_000;
 const BLOCKS_TIMEOUT_MS = 120_000;
@@ -187,10 +189,11 @@ test('chain properties declare PGT with 12 decimals and SS58 format 42', async (
   assert.equal(api.registry.chainSS58, 42);
 });
 
-test('Alice holds 1,000,000 PGT at genesis', async () => {
+test('Alice holds 1,000,000 PGT at genesis, 10,000 of them bonded as the validator', async () => {
   const genesis = await api.at(api.genesisHash);
   const { data } = await genesis.query.system.account(alice.address);
-  assert.equal(data.free.toBigInt(), DEV_ENDOWMENT);
+  assert.equal(data.free.toBigInt() + data.reserved.toBigInt(), DEV_ENDOWMENT);
+  assert.equal(data.reserved.toBigInt(), VALIDATOR_BOND);
 
   const shown = formatBalance(data.free, {
     decimals: api.registry.chainDecimals[0],
@@ -198,7 +201,7 @@ test('Alice holds 1,000,000 PGT at genesis', async () => {
     forceUnit: '-',
     withZero: false,
   });
-  assert.equal(shown, '1,000,000 PGT');
+  assert.equal(shown, '990,000 PGT');
 });
 
 test('new heads and finalized heads advance', async () => {

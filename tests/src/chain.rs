@@ -23,6 +23,9 @@ pub const EXISTENTIAL_DEPOSIT: u128 = PGT / 1_000;
 /// What every development account holds at genesis.
 pub const DEV_ENDOWMENT: u128 = 1_000_000 * PGT;
 
+/// What each genesis validator (Alice on `--dev`) has bonded in pallet-stake: held, not free.
+pub const VALIDATOR_BOND: u128 = 10_000 * PGT;
+
 /// The treasury's account: `PalletId(*b"py/trsry").into_account_truncating()`, i.e. the bytes
 /// `modl` + `py/trsry`, zero-padded to 32 bytes.
 pub fn treasury_account() -> AccountId32 {

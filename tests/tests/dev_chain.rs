@@ -7,6 +7,7 @@
 use anyhow::{bail, ensure, Context, Result};
 use playnet_tests::chain::{
 	self, AtBlock, FeesDistributed, TransactionFeePaid, TreasuryBurnt, DEV_ENDOWMENT, PGT,
+	VALIDATOR_BOND,
 };
 use playnet_tests::{within, Node, NodeBuilder};
 use serde_json::Value as Json;
@@ -241,7 +242,11 @@ async fn transfer_above_the_free_balance_fails_and_only_the_fee_is_charged() -> 
 	let bob = account_of(&dev::bob());
 
 	let at_start = Snapshot::at_finalized(&node, &api).await?;
-	assert_eq!(at_start.alice, DEV_ENDOWMENT, "Alice starts with 1,000,000 PGT");
+	assert_eq!(
+		at_start.alice,
+		DEV_ENDOWMENT - VALIDATOR_BOND,
+		"Alice starts with 1,000,000 PGT, 10,000 of them bonded"
+	);
 	let too_much = at_start.alice + PGT;
 
 	let included = submit_until_finalized(&api, &transfer_keep_alive(&bob, too_much), &alice)

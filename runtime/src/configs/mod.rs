@@ -1,12 +1,15 @@
 //! Configuration of every pallet in the runtime.
 
 mod fees;
+mod render;
+mod stake;
 mod world;
 
 use crate::{
 	currency::*, time::*, AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, Treasury, SS58_PREFIX, VERSION,
+	RuntimeOrigin, RuntimeTask, Session, SessionKeys, Stake, System, Treasury, SS58_PREFIX,
+	VERSION,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -163,8 +166,9 @@ impl pallet_session::Config for Runtime {
 	type ValidatorIdOf = ConvertInto;
 	type ShouldEndSession = Babe;
 	type NextSessionRotation = Babe;
-	// The validator set stays as at genesis until contribution staking chooses it.
-	type SessionManager = ();
+	// Proof of contribution: each session's validators are the contributors with session keys
+	// ranked highest by stake x reputation (see `pallet_stake`).
+	type SessionManager = Stake;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = ();

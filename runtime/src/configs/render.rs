@@ -1,0 +1,122 @@
+//! Batch render tasks: escrowed fees, k staked workers drawn with BABE randomness,
+//! commit-reveal of result roots, rewards, slashing, and one-tile fraud proofs.
+
+use crate::{
+	currency::{MICRO_PGT, PGT},
+	AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeHoldReason, Stake,
+};
+use alloc::vec::Vec;
+use pallet_render::{Outcome, WorkerRegistry};
+use pallet_stake::SlashAmount;
+use polkadot_sdk::{
+	frame_support::parameter_types,
+	pallet_babe,
+	sp_runtime::{Perbill, Permill},
+};
+
+parameter_types! {
+	/// Three workers render every task; a strict majority (two) decides.
+	pub const WorkersPerTask: u32 = 3;
+	/// Fresh workers a task may take in over its life to replace no-shows.
+	pub const MaxReplacements: u32 = 3;
+	/// Every contributor can be drawn.
+	pub const MaxCandidates: u32 = super::stake::MaxContributors::get();
+	/// Two minutes to render and commit, one to reveal.
+	pub const CommitPeriod: BlockNumber = 40;
+	pub const RevealPeriod: BlockNumber = 20;
+	/// Two minutes for audits and fraud proofs before an accepted result is paid out.
+	pub const FraudWindow: BlockNumber = 40;
+	pub const MinFee: Balance = PGT;
+	/// A tenth of every settled fee is burned.
+	pub const BurnShare: Perbill = Perbill::from_percent(10);
+	/// 100 micro-PGT of new issuance per 64x64 tile rendered, at the base rate.
+	pub const BaseRewardPerUnit: Balance = 100 * MICRO_PGT;
+	pub const MinRatePermille: u32 = 500;
+	pub const MaxRatePermille: u32 = 2_000;
+	pub const MissSlash: Perbill = Perbill::from_percent(1);
+	pub const DissentSlash: Perbill = Perbill::from_percent(5);
+	pub const FraudSlash: Perbill = Perbill::from_percent(25);
+	pub const MaxSceneChunks: u32 = 64;
+	pub const MaxKeyframes: u32 = 16;
+	pub const MaxWaitingTasks: u32 = 256;
+	pub const MaxAssignmentsPerBlock: u32 = 8;
+	pub const MaxDeadlinesPerBlock: u32 = 32;
+}
+
+/// Render workers are the contributors of `pallet-stake`: their weight in the draw is
+/// stake x reputation, and the render pallet's outcomes and slashes land on their ledgers.
+pub struct StakedWorkers;
+
+impl WorkerRegistry<AccountId, Balance> for StakedWorkers {
+	fn weighted_workers() -> Vec<(AccountId, u128)> {
+		Stake::contributors_weighted()
+	}
+
+	fn is_eligible(who: &AccountId) -> bool {
+		Stake::is_contributor(who)
+	}
+
+	fn reputation(who: &AccountId) -> Permill {
+		Stake::reputation(who)
+	}
+
+	fn record_outcome(who: &AccountId, outcome: Outcome) {
+		Stake::record_outcome(
+			who,
+			match outcome {
+				Outcome::Agreed => pallet_stake::Outcome::Agreed,
+				Outcome::Missed => pallet_stake::Outcome::Missed,
+				Outcome::Lost => pallet_stake::Outcome::Lost,
+				Outcome::Fraud => pallet_stake::Outcome::Fraud,
+			},
+		)
+	}
+
+	fn slash(who: &AccountId, share: Perbill, reporter: Option<&AccountId>) -> Balance {
+		Stake::slash(who, SlashAmount::Fraction(share), reporter.cloned()).slashed
+	}
+}
+
+impl pallet_render::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+	type Workers = StakedWorkers;
+	type WorkersPerTask = WorkersPerTask;
+	type MaxReplacements = MaxReplacements;
+	type MaxCandidates = MaxCandidates;
+	type CommitPeriod = CommitPeriod;
+	type RevealPeriod = RevealPeriod;
+	type FraudWindow = FraudWindow;
+	type MinFee = MinFee;
+	type BurnShare = BurnShare;
+	type BaseRewardPerUnit = BaseRewardPerUnit;
+	type MinRatePermille = MinRatePermille;
+	type MaxRatePermille = MaxRatePermille;
+	type MissSlash = MissSlash;
+	type DissentSlash = DissentSlash;
+	type FraudSlash = FraudSlash;
+	type MaxSceneChunks = MaxSceneChunks;
+	type MaxKeyframes = MaxKeyframes;
+	type MaxWaitingTasks = MaxWaitingTasks;
+	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
+	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type WeightInfo = pallet_render::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BondedWorkers;
+}
+
+/// Benchmark workers: funded and bonded so that their weight in the draw is about `weight`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BondedWorkers;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_render::BenchmarkHelper<AccountId> for BondedWorkers {
+	fn register_worker(who: &AccountId, weight: u128) {
+		use polkadot_sdk::frame_support::traits::fungible::Mutate;
+		// weight = stake x reputation (millionths); a new contributor's reputation is 50%.
+		let stake = (weight / 500_000).max(super::stake::MinBond::get());
+		let _ = Balances::mint_into(who, stake.saturating_mul(2));
+		let _ = Stake::bond(crate::RuntimeOrigin::signed(who.clone()), stake);
+	}
+}
