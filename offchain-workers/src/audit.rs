@@ -1,0 +1,182 @@
+//! Auditing accepted results: one random tile of one random result still in its fraud
+//! window, re-rendered here with the primitives' CPU reference kernel.
+//!
+//! The chain keeps only a result's root, so the tile's claimed hash and its Merkle paths come
+//! from the audit source (the render worker's API: `GET {url}/jobs/{task id}/proof?frame=F&
+//! tile=T`). The audit goes on only if that proof places the claimed tile under the accepted
+//! root; then a re-rendered tile with another hash is fraud, and the node files
+//! `report_fraud` with the claimed hash, the proof and the scene's chunk encodings, exactly
+//! what the pallet re-checks on chain.
+
+use crate::{
+	render_worker::{ClaimedTile, RenderWorker},
+	transactions::{self, Sent},
+	work::scene_chunks,
+	Config, LOG_TARGET,
+};
+use alloc::vec::Vec;
+use pallet_render::{ChunkBytes, TaskIndex, TaskPhase};
+use playnet_primitives::{
+	proof::tile::{render_tile, tile_count, tile_hash, tile_rect},
+	FrameCamera, Hash32, RenderSpec, Scene,
+};
+use polkadot_sdk::{
+	frame_support::{traits::Get, BoundedVec},
+	frame_system::{offchain::Account, pallet_prelude::BlockNumberFor},
+	sp_io,
+};
+
+/// What an audit found.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Finding {
+	/// No accepted result is open to fraud proofs.
+	NothingToAudit,
+	/// The audit could not be done (no source, no proof under the accepted root, a chunk
+	/// missing): see the log.
+	Inconclusive,
+	/// The re-rendered tile matches the claimed one.
+	Correct,
+	/// The tile is wrong; a fraud report was sent (or waits for the account's pending
+	/// transaction).
+	Fraud,
+}
+
+/// The tile an audit picks, from the node's random `seed`: which of `candidates` results,
+/// which of `frames` frames and which of `tiles` tiles per frame (each at least 1).
+pub fn pick(seed: &[u8; 32], candidates: usize, frames: u32, tiles: u32) -> (usize, u32, u32) {
+	let draw = |what: &[u8], bound: u64| {
+		let hash = Hash32::of_parts(&[b"playnet-audit", seed, what]);
+		let mut word = [0u8; 8];
+		word.copy_from_slice(&hash.0[..8]);
+		u64::from_le_bytes(word) % bound.max(1)
+	};
+	let task = draw(b"task", candidates as u64) as usize;
+	let frame = draw(b"frame", u64::from(frames)) as u32;
+	let tile = draw(b"tile", u64::from(tiles)) as u32;
+	(task, frame, tile)
+}
+
+/// Audits one random tile of one random accepted result; reports fraud signed by
+/// `reporter`. `source_url` serves the claimed tile proofs.
+pub fn audit<T: Config>(
+	reporter: &Account<T>,
+	now: BlockNumberFor<T>,
+	source_url: Option<&str>,
+) -> Finding {
+	if transactions::is_busy::<T>(&reporter.id, now) {
+		log::debug!(target: LOG_TARGET, "audit waits for {:?}'s pending transaction", reporter.id);
+		return Finding::Inconclusive;
+	}
+	let candidates: Vec<(TaskIndex, Hash32, Hash32)> = pallet_render::Tasks::<T>::iter()
+		.filter(|(_, task)| task.phase == TaskPhase::Accepted && now <= task.deadline)
+		.filter_map(|(index, task)| Some((index, task.accepted_root?, task.spec_id)))
+		.take(T::MaxAuditCandidates::get() as usize)
+		.collect();
+	if candidates.is_empty() {
+		return Finding::NothingToAudit;
+	}
+	let seed = sp_io::offchain::random_seed();
+	let (choice, _, _) = pick(&seed, candidates.len(), 1, 1);
+	let (index, root, spec_id) = candidates[choice];
+	let Some(spec) = pallet_render::Pallet::<T>::task_spec(index) else {
+		return Finding::Inconclusive;
+	};
+	let (_, frame, tile) =
+		pick(&seed, candidates.len(), spec.frame_count, tile_count(spec.width, spec.height));
+	let Some(url) = source_url else {
+		log::debug!(target: LOG_TARGET, "audit of task {index}: no audit source URL set");
+		return Finding::Inconclusive;
+	};
+	let worker = RenderWorker::new(url, T::HttpTimeoutMillis::get());
+	let claimed = match worker.tile_proof(&spec_id, frame, tile) {
+		Ok(claimed) => claimed,
+		Err(error) => {
+			log::info!(
+				target: LOG_TARGET,
+				"audit of task {index} frame {frame} tile {tile}: no claimed tile ({error})",
+			);
+			return Finding::Inconclusive;
+		}
+	};
+	if claimed.root != root {
+		log::warn!(
+			target: LOG_TARGET,
+			"audit of task {index}: the audit source's result root {} differs from the \
+			 accepted root {root}; it cannot place a tile under the accepted root",
+			claimed.root,
+		);
+		return Finding::Inconclusive;
+	}
+	if !places_tile(&spec, &spec_id, &claimed, frame, tile) {
+		log::warn!(
+			target: LOG_TARGET,
+			"audit of task {index}: the audit source's proof for frame {frame} tile {tile} does \
+			 not lead to the accepted root",
+		);
+		return Finding::Inconclusive;
+	}
+	let Some(chunks) = scene_chunks::<T>(&spec) else {
+		log::warn!(target: LOG_TARGET, "audit of task {index}: a scene chunk's bytes are missing");
+		return Finding::Inconclusive;
+	};
+	let Some(rendered) = render_one_tile(&spec, &chunks, frame, tile) else {
+		log::warn!(target: LOG_TARGET, "audit of task {index}: the scene's chunks do not decode");
+		return Finding::Inconclusive;
+	};
+	if rendered == claimed.tile_hash {
+		log::info!(target: LOG_TARGET, "audit of task {index} frame {frame} tile {tile}: correct");
+		return Finding::Correct;
+	}
+	log::warn!(
+		target: LOG_TARGET,
+		"audit of task {index} frame {frame} tile {tile}: the accepted result claims tile \
+		 {}, the CPU reference renders {rendered}; reporting fraud",
+		claimed.tile_hash,
+	);
+	let chunks: Vec<ChunkBytes> = chunks.into_iter().map(ChunkBytes::truncate_from).collect();
+	let Ok(chunks) = BoundedVec::try_from(chunks) else {
+		log::warn!(target: LOG_TARGET, "audit of task {index}: more chunks than a report holds");
+		return Finding::Inconclusive;
+	};
+	let call = pallet_render::Call::report_fraud {
+		task: index,
+		proof: claimed.proof,
+		claimed_tile_hash: claimed.tile_hash,
+		chunks,
+	};
+	if transactions::submit::<T>(reporter, call, now) == Sent::Submitted {
+		log::info!(target: LOG_TARGET, "fraud report for task {index} submitted");
+	}
+	Finding::Fraud
+}
+
+/// Whether `claimed`'s proof places its tile at (`frame`, `tile`) under `claimed.root`, with
+/// the checks `report_fraud` makes.
+fn places_tile(
+	spec: &RenderSpec,
+	spec_id: &Hash32,
+	claimed: &ClaimedTile,
+	frame: u32,
+	tile: u32,
+) -> bool {
+	let proof = &claimed.proof;
+	let in_place = proof.frame == frame
+		&& proof.tile == tile
+		&& proof.frame_path.index == frame
+		&& proof.frame_path.leaf_count == spec.frame_count
+		&& proof.tile_path.index == tile
+		&& proof.tile_path.leaf_count == tile_count(spec.width, spec.height);
+	let Ok(tile_root) = proof.tile_path.compute_root(&claimed.tile_hash) else { return false };
+	let frame_hash = Hash32::of_parts(&[&spec_id.0, &tile_root.0]);
+	in_place && proof.frame_path.verify(&frame_hash, &claimed.root).is_ok()
+}
+
+/// The hash of `tile` of `frame` rendered with the CPU reference; `None` if the chunks do not
+/// make the spec's scene or the tile is outside the frame.
+fn render_one_tile(spec: &RenderSpec, chunks: &[Vec<u8>], frame: u32, tile: u32) -> Option<Hash32> {
+	let scene = Scene::from_encoded(spec, chunks).ok()?;
+	let rect = tile_rect(spec.width, spec.height, tile)?;
+	let camera = FrameCamera::at_frame(&spec.camera_path, frame, spec.width, spec.height);
+	let (pixels, _steps) = render_tile(&scene, &camera, rect);
+	Some(tile_hash(&pixels))
+}

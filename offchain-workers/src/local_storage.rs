@@ -1,0 +1,120 @@
+//! What the offchain worker keeps in the node's offchain persistent storage: the operator's
+//! settings (raw UTF-8, set over RPC) and its own records (SCALE), which outlive a restart.
+//!
+//! | Key | Value | Written by |
+//! |---|---|---|
+//! | [`RENDER_WORKER_URL_KEY`] | the render worker's base URL, e.g. `http://127.0.0.1:9955` | operator |
+//! | [`AUDIT_SOURCE_URL_KEY`] | base URL serving claimed tile proofs (default: the render worker) | operator |
+//! | [`AUDIT_KEY`] | `on` / `off`: audit even when not a validator, or never (default: validators) | operator |
+//! | `playnet::ocw::job::` ++ SCALE((task, account)) | [`JobRecord`] | worker |
+//! | `playnet::ocw::pending::` ++ SCALE(account) | [`PendingTx`] | worker |
+//! | `playnet::ocw::tasks::` ++ SCALE(account) | the tasks with a [`JobRecord`], to forget them | worker |
+
+use alloc::{string::String, vec::Vec};
+use codec::{Decode, Encode};
+use pallet_render::{Salt, TaskIndex};
+use playnet_primitives::Hash32;
+use polkadot_sdk::{
+	sp_core::offchain::StorageKind, sp_io, sp_runtime::offchain::storage::StorageValueRef,
+};
+
+/// Where the operator puts the local render worker's base URL (raw UTF-8 bytes).
+pub const RENDER_WORKER_URL_KEY: &[u8] = b"playnet::render-worker-url";
+
+/// Where the operator may put the base URL audits read claimed tile proofs from (raw UTF-8;
+/// the render worker's API: `GET {url}/jobs/{task id}/proof?frame=F&tile=T`). Unset: the
+/// render worker's URL.
+pub const AUDIT_SOURCE_URL_KEY: &[u8] = b"playnet::audit-source-url";
+
+/// The operator's audit switch (raw bytes `on` or `off`). Unset: audit on validators only.
+pub const AUDIT_KEY: &[u8] = b"playnet::audit";
+
+const JOB_PREFIX: &[u8] = b"playnet::ocw::job::";
+const PENDING_PREFIX: &[u8] = b"playnet::ocw::pending::";
+const TASKS_PREFIX: &[u8] = b"playnet::ocw::tasks::";
+
+/// Where one account's render of one task is.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub enum JobState {
+	/// A run is posting the spec; other runs keep off until `until` (offchain time, ms).
+	Posting {
+		/// When the claim lapses.
+		until: u64,
+	},
+	/// The render worker took the job; poll it.
+	Rendering {
+		/// The worker's job id (the spec's task id).
+		job_id: Hash32,
+	},
+	/// Rendered, with the salt drawn for it. Stored before the commit is signed, so the
+	/// reveal always finds the salt its commitment was made with.
+	Rendered {
+		/// The result root.
+		root: Hash32,
+		/// The commitment's salt.
+		salt: Salt,
+	},
+}
+
+/// One account's render of one task.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct JobRecord {
+	/// The task's spec id when the record was made (a record for another spec is stale).
+	pub spec_id: Hash32,
+	/// Where it is.
+	pub state: JobState,
+}
+
+/// The transaction an account has in the pool: the next one waits until the chain's nonce
+/// passes `nonce` or `submitted_at + PendingTxTimeout`.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct PendingTx<Nonce, BlockNumber> {
+	/// The nonce it was signed with.
+	pub nonce: Nonce,
+	/// The block whose offchain worker submitted it.
+	pub submitted_at: BlockNumber,
+}
+
+/// An operator setting as text; `None` when unset or not UTF-8.
+pub fn setting(key: &[u8]) -> Option<String> {
+	let bytes = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, key)?;
+	let text = String::from_utf8(bytes).ok()?;
+	let text = text.trim();
+	(!text.is_empty()).then(|| String::from(text.trim_end_matches('/')))
+}
+
+/// The key of `account`'s record for `task`.
+pub fn job_key<AccountId: Encode>(task: TaskIndex, account: &AccountId) -> Vec<u8> {
+	prefixed(JOB_PREFIX, &(task, account))
+}
+
+/// The key of `account`'s pending transaction.
+pub fn pending_key<AccountId: Encode>(account: &AccountId) -> Vec<u8> {
+	prefixed(PENDING_PREFIX, account)
+}
+
+/// `account`'s record for `task`, if any (an undecodable one counts as none).
+pub fn job_record<AccountId: Encode>(task: TaskIndex, account: &AccountId) -> Option<JobRecord> {
+	StorageValueRef::persistent(&job_key(task, account)).get::<JobRecord>().ok().flatten()
+}
+
+/// Forgets the records of `account`'s tasks that are no longer in `assigned`, and remembers
+/// `assigned` for the next run.
+pub fn forget_finished<AccountId: Encode>(account: &AccountId, assigned: &[TaskIndex]) {
+	let key = prefixed(TASKS_PREFIX, account);
+	let list = StorageValueRef::persistent(&key);
+	let known: Vec<TaskIndex> = list.get().ok().flatten().unwrap_or_default();
+	if known == assigned {
+		return;
+	}
+	for task in known.iter().filter(|task| !assigned.contains(task)) {
+		StorageValueRef::persistent(&job_key(*task, account)).clear();
+	}
+	list.set(&assigned);
+}
+
+fn prefixed(prefix: &[u8], suffix: &impl Encode) -> Vec<u8> {
+	let mut key = prefix.to_vec();
+	suffix.encode_to(&mut key);
+	key
+}

@@ -1,0 +1,122 @@
+//! Audits of accepted results.
+
+use super::mock::*;
+use crate::{audit::pick, AUDIT_KEY};
+use pallet_render::{commitment_of, TaskIndex, TaskPhase};
+use playnet_primitives::{proof::tile::tile_count, TaskResult};
+use polkadot_sdk::frame_support::assert_ok;
+
+const SEED: [u8; 32] = [5; 32];
+
+/// A chain where the node only audits (its key is no worker) and the three workers had
+/// `accepted` accepted for the test spec.
+fn accepted(accepted: &TaskResult) -> (Env, TaskIndex) {
+	let mut env = Env::with_workers(false);
+	// Unset: audits follow the node's validator role (the test externalities are a validator).
+	env.set_setting(AUDIT_KEY, "");
+	env.set_seed(SEED);
+	let task = env.post_task();
+	env.ext.execute_with(|| {
+		let workers: Vec<_> = pallet_render::Tasks::<Test>::get(task)
+			.unwrap()
+			.workers
+			.iter()
+			.map(|s| s.who.clone())
+			.collect();
+		for who in &workers {
+			let commitment = commitment_of(&accepted.root, &[1; 32], who);
+			assert_ok!(Render::commit(RuntimeOrigin::signed(who.clone()), task, commitment));
+		}
+		for who in &workers {
+			assert_ok!(Render::reveal(
+				RuntimeOrigin::signed(who.clone()),
+				task,
+				accepted.root,
+				[1; 32]
+			));
+		}
+		assert_eq!(pallet_render::Tasks::<Test>::get(task).unwrap().phase, TaskPhase::Accepted);
+	});
+	env.next_block();
+	(env, task)
+}
+
+/// The tile the audit picks with [`SEED`] from one candidate.
+fn picked_tile() -> (u32, u32) {
+	let spec = spec();
+	let (_, frame, tile) = pick(&SEED, 1, spec.frame_count, tile_count(spec.width, spec.height));
+	(frame, tile)
+}
+
+fn proof_path(frame: u32, tile: u32) -> String {
+	format!("/jobs/{}/proof?frame={frame}&tile={tile}", job_id())
+}
+
+#[test]
+fn a_forged_tile_is_reported_as_fraud() {
+	let forged = forged_result();
+	let (mut env, task) = accepted(&forged);
+	let (frame, tile) = picked_tile();
+	env.expect("GET", &proof_path(frame, tile), vec![], &proof_answer(&forged, frame, tile));
+
+	env.run_ocw();
+
+	let [tx] = env.take_transactions().try_into().expect("one fraud report");
+	assert_eq!(tx.signer, env.local);
+	let RuntimeCall::Render(pallet_render::Call::report_fraud {
+		task: reported,
+		ref proof,
+		claimed_tile_hash,
+		ref chunks,
+	}) = tx.call
+	else {
+		panic!("expected report_fraud, got {:?}", tx.call);
+	};
+	assert_eq!(reported, task);
+	assert_eq!(*proof, forged.tile_proof(frame, tile).unwrap());
+	assert_eq!(claimed_tile_hash, forged.tile_hashes[frame as usize][tile as usize]);
+	assert_eq!(chunks.len(), scene().1.len());
+	// The chain agrees: the result is overturned.
+	env.include(&tx);
+	env.ext.execute_with(|| assert!(pallet_render::Tasks::<Test>::get(task).is_none()));
+}
+
+#[test]
+fn a_correct_tile_is_not_reported() {
+	let correct = correct_result();
+	let (mut env, _) = accepted(correct);
+	let (frame, tile) = picked_tile();
+	env.expect("GET", &proof_path(frame, tile), vec![], &proof_answer(correct, frame, tile));
+
+	env.run_ocw();
+
+	assert!(env.take_transactions().is_empty());
+}
+
+#[test]
+fn a_proof_under_another_root_is_not_reported() {
+	let (mut env, _) = accepted(&forged_result());
+	let (frame, tile) = picked_tile();
+	// The source rendered the task honestly: its tiles are not the accepted result's.
+	env.expect(
+		"GET",
+		&proof_path(frame, tile),
+		vec![],
+		&proof_answer(correct_result(), frame, tile),
+	);
+
+	env.run_ocw();
+
+	assert!(env.take_transactions().is_empty());
+}
+
+#[test]
+fn a_node_with_audits_off_does_not_audit() {
+	let (mut env, _) = accepted(&forged_result());
+	env.set_setting(AUDIT_KEY, "off");
+
+	// No request is expected: the mock fails the test on any.
+	env.run_ocw();
+
+	assert!(env.take_transactions().is_empty());
+}

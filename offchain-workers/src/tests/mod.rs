@@ -1,0 +1,6 @@
+//! The offchain worker's behaviour, one concern per file, over the mock runtime in `mock.rs`.
+
+mod audit;
+mod mock;
+mod transactions;
+mod work;
