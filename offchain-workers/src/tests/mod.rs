@@ -2,5 +2,6 @@
 
 mod audit;
 mod mock;
+mod switchable_offchain;
 mod transactions;
 mod work;

@@ -209,3 +209,22 @@ fn the_records_of_a_decided_task_are_forgotten() {
 
 	assert_eq!(env.job_record(task), None);
 }
+
+#[test]
+fn a_failed_job_is_posted_again_next_block() {
+	let mut env = Env::new();
+	let task = env.post_task();
+	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	env.run_ocw();
+
+	env.next_block();
+	let failed = format!(r#"{{"job_id":"{}","status":"failed","error":"gpu lost"}}"#, job_id());
+	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &failed);
+	env.run_ocw();
+	assert_eq!(env.job_record(task), None);
+
+	env.next_block();
+	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	env.run_ocw();
+	assert!(env.take_transactions().is_empty());
+}
