@@ -95,3 +95,84 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 	}
 	line
 }
+
+/// Why the standalone worker (`work`) stopped, or gave up on one task.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+	/// Reading or writing the chain failed.
+	#[error(transparent)]
+	Chain(#[from] crate::work::chain::ChainError),
+	/// The state directory failed.
+	#[error("state directory: {0}")]
+	State(#[from] crate::work::state::StateError),
+	/// The task's spec or scene cannot be rendered.
+	#[error("task {task}: {error}")]
+	Job {
+		/// The task.
+		task: u64,
+		/// What is wrong with it.
+		error: JobError,
+	},
+	/// The renderer failed.
+	#[error(transparent)]
+	Render(#[from] RenderError),
+	/// The account cannot afford the bond it was asked for.
+	#[error("balance too low to bond {needed}: the free balance is {free} (and {margin} stays free for fees)")]
+	BalanceTooLow {
+		/// What bonding needs, formatted.
+		needed: String,
+		/// The free balance, formatted.
+		free: String,
+		/// What is kept for fees, formatted.
+		margin: String,
+	},
+	/// The bond asked for is below the runtime's minimum.
+	#[error("--bond {asked} is below the chain's minimum bond of {min}")]
+	BondBelowMinimum {
+		/// The bond asked for, formatted.
+		asked: String,
+		/// `Stake::MinBond`, formatted.
+		min: String,
+	},
+	/// The operating system gave no random salt.
+	#[error("no random salt: {0}")]
+	Salt(String),
+	/// The chain's spec of a task does not hash to the task's spec id.
+	#[error("task {task}: the spec read from the chain does not hash to the task's spec id")]
+	SpecMismatch {
+		/// The task.
+		task: u64,
+	},
+	/// A committed task has no saved root and salt (the state directory was lost).
+	#[error("task {task}: no saved root and salt in the state directory; cannot reveal")]
+	NoSavedResult {
+		/// The task.
+		task: u64,
+	},
+	/// The saved root and salt do not open the commitment on chain.
+	#[error("task {task}: the saved root and salt do not match the commitment on chain")]
+	SavedResultMismatch {
+		/// The task.
+		task: u64,
+	},
+	/// The phase's deadline passed before the worker could act.
+	#[error("task {task}: the {phase} deadline (block {deadline}) has passed")]
+	DeadlinePassed {
+		/// The task.
+		task: u64,
+		/// `commit` or `reveal`.
+		phase: &'static str,
+		/// The last block of the phase.
+		deadline: u32,
+	},
+	/// The render thread died.
+	#[error("the render thread failed: {0}")]
+	RenderThread(String),
+}
+
+impl WorkError {
+	/// Whether the worker should reconnect and go on: a lost connection or a timeout.
+	pub fn is_transient(&self) -> bool {
+		matches!(self, WorkError::Chain(error) if error.is_transient())
+	}
+}

@@ -4,7 +4,8 @@
 //! any Vulkan/Metal/DX12 adapter including Mesa's lavapipe) or on the CPU with the reference
 //! kernel from `playnet-primitives`, bit for bit the same. Produces tile hashes, frame
 //! hashes, the result root and tile proofs; serves all of it on a localhost HTTP API for the
-//! node's offchain worker (see `serve`).
+//! node's offchain worker (see `serve`), and works for a chain on its own account: takes
+//! assigned tasks, commits and reveals their roots over a node's RPC (see `work`).
 
 pub mod backend;
 pub mod cpu;
@@ -15,7 +16,8 @@ pub mod job;
 pub mod serve;
 pub mod task;
 pub mod verify;
+pub mod work;
 
 pub use backend::{Backend, Renderer};
-pub use error::{CheckError, JobError, RenderError};
+pub use error::{CheckError, JobError, RenderError, WorkError};
 pub use job::JobRequest;

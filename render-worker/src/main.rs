@@ -1,4 +1,4 @@
-//! `playnet-render`: render, verify, bench and serve Playnet render tasks.
+//! `playnet-render`: render, verify, bench and serve Playnet render tasks, and work for a chain.
 
 mod cli;
 

@@ -2,6 +2,7 @@
 
 mod measure;
 mod render;
+mod work;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -107,6 +108,9 @@ enum Command {
 		#[arg(long, default_value_t = 64)]
 		max_finished: usize,
 	},
+	/// Work for a chain with your own key: bond, take assigned tasks, render, commit and
+	/// reveal, and print what it earns.
+	Work(work::WorkArgs),
 	/// Write a demo request (JSON) to use with --spec or POST /jobs.
 	Spec {
 		#[command(flatten)]
@@ -202,6 +206,7 @@ pub fn run(cli: Cli) -> Result<()> {
 			runtime.block_on(serve::serve(listen, state))?;
 			Ok(())
 		}
+		Command::Work(args) => work::work(cli.backend, cli.threads, args),
 		Command::Spec { demo, out, with_chunks } => {
 			let task = GeneratedTask::demo(demo.seed, demo.width, demo.height, demo.frames);
 			let (spec, chunks) = task.build();

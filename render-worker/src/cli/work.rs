@@ -1,0 +1,138 @@
+//! `work`: the standalone worker, reconnecting after lost connections.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use playnet_render::{
+	backend::{Backend, Renderer},
+	work::{
+		chain::RenderChain,
+		report::parse_pgt,
+		rpc::{Follow, RpcRenderChain},
+		state::StateDir,
+		WorkConfig, Worker,
+	},
+};
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+#[derive(Args)]
+pub struct WorkArgs {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The worker's key as a secret URI: `//Eve`, a mnemonic (optionally with a derivation
+	/// path), or a 0x hex seed.
+	#[arg(long, conflicts_with = "key_file", required_unless_present = "key_file")]
+	suri: Option<String>,
+	/// A file holding the secret URI (keeps it out of the process list and shell history).
+	#[arg(long)]
+	key_file: Option<PathBuf>,
+	/// Bond up to this many PGT before working (nothing is added if as much is bonded).
+	#[arg(long)]
+	bond: Option<String>,
+	/// Which blocks to follow.
+	#[arg(long, value_enum, default_value = "finalized")]
+	follow: Follow,
+	/// Where task records (root and salt per task) are kept; one directory per chain and
+	/// account is made under it. Default: $XDG_DATA_HOME/playnet-render/work, else
+	/// ~/.local/share/playnet-render/work.
+	#[arg(long)]
+	state_dir: Option<PathBuf>,
+	/// Exit after this many of the worker's tasks have ended (settled or refunded).
+	#[arg(long)]
+	tasks: Option<u64>,
+	/// Give up after this many connection attempts in a row fail (0: never).
+	#[arg(long, default_value_t = 0)]
+	max_reconnects: u32,
+}
+
+/// The longest wait between reconnection attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+fn default_state_dir() -> PathBuf {
+	if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+		return PathBuf::from(data).join("playnet-render").join("work");
+	}
+	match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+		Some(home) => PathBuf::from(home).join(".local/share/playnet-render/work"),
+		None => PathBuf::from(".playnet-render/work"),
+	}
+}
+
+fn secret_uri(args: &WorkArgs) -> Result<String> {
+	match (&args.suri, &args.key_file) {
+		(Some(uri), _) => Ok(uri.clone()),
+		(None, Some(path)) => std::fs::read_to_string(path)
+			.map(|text| text.trim().to_owned())
+			.with_context(|| format!("cannot read the key file {}", path.display())),
+		(None, None) => bail!("give --suri or --key-file"),
+	}
+}
+
+pub fn work(backend: Backend, threads: Option<usize>, args: WorkArgs) -> Result<()> {
+	let bond = match &args.bond {
+		Some(text) => Some(
+			parse_pgt(text).with_context(|| format!("--bond {text:?} is not an amount of PGT"))?,
+		),
+		None => None,
+	};
+	let keypair = RpcRenderChain::key_from_uri(&secret_uri(&args)?)?;
+	let renderer = Arc::new(Renderer::new(backend, threads)?);
+	let config = WorkConfig { bond, stop_after: args.tasks };
+	let base = args.state_dir.clone().unwrap_or_else(default_state_dir);
+	let runtime = tokio::runtime::Runtime::new()?;
+	runtime.block_on(async {
+		tokio::select! {
+			result = work_until_done(&args, keypair, renderer, config, base) => result,
+			_ = tokio::signal::ctrl_c() => {
+				eprintln!("interrupted; task records are kept for the next start");
+				Ok(())
+			}
+		}
+	})
+}
+
+async fn work_until_done(
+	args: &WorkArgs,
+	keypair: subxt_signer::sr25519::Keypair,
+	renderer: Arc<Renderer>,
+	config: WorkConfig,
+	base: PathBuf,
+) -> Result<()> {
+	let mut failed_attempts = 0u32;
+	loop {
+		let started = std::time::Instant::now();
+		let outcome = async {
+			let chain = RpcRenderChain::connect(&args.node, keypair.clone(), args.follow).await?;
+			let state = StateDir::for_worker(&base, &chain.genesis_hash(), &chain.account())?;
+			let mut worker = Worker::new(chain, renderer.clone(), state, config.clone(), |event| {
+				println!("{event}")
+			});
+			worker.run().await
+		}
+		.await;
+		let error = match outcome {
+			Ok(ended) => {
+				println!("done: {ended} tasks ended");
+				return Ok(());
+			}
+			Err(error) if error.is_transient() => error,
+			Err(error) => return Err(error.into()),
+		};
+		// A worker that ran a while before losing the node starts counting afresh.
+		if started.elapsed() > MAX_BACKOFF * 2 {
+			failed_attempts = 0;
+		}
+		failed_attempts += 1;
+		if args.max_reconnects > 0 && failed_attempts > args.max_reconnects {
+			return Err(anyhow::Error::new(error)
+				.context(format!("giving up after {} attempts", failed_attempts)));
+		}
+		let delay = Duration::from_secs(1 << failed_attempts.min(5)).min(MAX_BACKOFF);
+		eprintln!(
+			"{}; reconnecting in {} s",
+			playnet_render::error::error_chain(&error),
+			delay.as_secs()
+		);
+		tokio::time::sleep(delay).await;
+	}
+}

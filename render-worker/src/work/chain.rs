@@ -1,0 +1,299 @@
+//! What the standalone worker needs from the chain, as a trait: the worker loop is written
+//! against [`RenderChain`], the node's JSON-RPC implements it ([`super::rpc::RpcRenderChain`]),
+//! and a test may substitute its own.
+//!
+//! Every read is at the block the last [`RenderChain::next_block`] returned, so that one
+//! pass of the loop sees one consistent state.
+
+use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
+
+/// A raw 32-byte account id (sr25519 public key).
+pub type AccountBytes = [u8; 32];
+
+/// A task's number on chain (`pallet_render::TaskIndex`).
+pub type TaskIndex = u64;
+
+/// Balances in plancks (12 decimals: `1_000_000_000_000` = 1 PGT).
+pub type Balance = u128;
+
+/// Why the chain could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The node could not be reached.
+	#[error("cannot connect to {url}: {reason}")]
+	Connect {
+		/// The node's URL.
+		url: String,
+		/// Why not.
+		reason: String,
+	},
+	/// A request failed on the way (connection lost, node busy, timeout): worth retrying.
+	#[error("{what}: {reason}")]
+	Rpc {
+		/// What was asked.
+		what: &'static str,
+		/// Why it failed.
+		reason: String,
+	},
+	/// The node answered something this worker cannot read: a runtime it does not know.
+	#[error("cannot decode {what}: {reason}")]
+	Decode {
+		/// What was read.
+		what: &'static str,
+		/// Why it cannot be decoded.
+		reason: String,
+	},
+	/// The node refused the transaction before it reached a block (bad nonce, cannot pay
+	/// the fee, invalid for the runtime).
+	#[error("the node refused {call}: {reason}")]
+	Refused {
+		/// The call, `Pallet::call`.
+		call: String,
+		/// The node's reason.
+		reason: String,
+	},
+	/// The transaction was included but its call failed.
+	#[error("{call} failed on chain: {error}")]
+	Dispatch {
+		/// The call, `Pallet::call`.
+		call: String,
+		/// The dispatch error, e.g. `Render::CommitTooLate`.
+		error: String,
+	},
+	/// The key could not be read.
+	#[error("bad key: {0}")]
+	Key(String),
+}
+
+impl ChainError {
+	/// Whether trying again later may succeed: lost connections and timeouts, not refusals,
+	/// failed calls, or a runtime this worker cannot read.
+	pub fn is_transient(&self) -> bool {
+		matches!(self, ChainError::Rpc { .. } | ChainError::Connect { .. })
+	}
+}
+
+/// A block the worker follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainBlock {
+	/// Its number.
+	pub number: u64,
+	/// Its hash.
+	pub hash: [u8; 32],
+}
+
+/// Where a task is in its life (`pallet_render::TaskPhase`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub enum TaskPhase {
+	/// Waiting for enough eligible workers.
+	Waiting,
+	/// Assigned; workers commit until the deadline.
+	Committing,
+	/// Everyone committed; workers reveal until the deadline.
+	Revealing,
+	/// A majority agreed; open to fraud proofs until the deadline, then settled.
+	Accepted,
+}
+
+/// One assigned worker and how far it got (`pallet_render::WorkerSlot`).
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub struct WorkerSlot {
+	/// The worker.
+	pub who: AccountBytes,
+	/// Its commitment, once it committed.
+	pub commitment: Option<Hash32>,
+	/// The root it revealed, once it revealed.
+	pub root: Option<Hash32>,
+}
+
+/// An open task, as `RenderApi::task` returns it (`pallet_render::TaskView`).
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub struct TaskView {
+	/// Who posted it.
+	pub poster: AccountBytes,
+	/// The fee held in escrow.
+	pub fee: Balance,
+	/// `task_id` of the spec.
+	pub spec_id: Hash32,
+	/// Work units (64x64 tiles over all frames).
+	pub work_units: u64,
+	/// The block it was posted in.
+	pub posted_at: u32,
+	/// Its phase.
+	pub phase: TaskPhase,
+	/// The last block of the current phase.
+	pub deadline: u32,
+	/// The workers now assigned.
+	pub workers: Vec<WorkerSlot>,
+	/// The accepted root, once a majority agreed.
+	pub accepted_root: Option<Hash32>,
+}
+
+impl TaskView {
+	/// The slot of `who`, if it is assigned.
+	pub fn slot_of(&self, who: &AccountBytes) -> Option<&WorkerSlot> {
+		self.workers.iter().find(|slot| slot.who == *who)
+	}
+}
+
+/// The render pallet's events the worker reports on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenderEvent {
+	/// Workers were assigned to a task.
+	WorkersAssigned {
+		/// The task.
+		task: TaskIndex,
+		/// The newly assigned workers.
+		workers: Vec<AccountBytes>,
+		/// The last block to commit in.
+		commit_deadline: u64,
+	},
+	/// Every worker committed: reveals are open.
+	RevealsOpened {
+		/// The task.
+		task: TaskIndex,
+		/// The last block to reveal in.
+		reveal_deadline: u64,
+	},
+	/// A majority agreed on a root.
+	ResultAccepted {
+		/// The task.
+		task: TaskIndex,
+		/// The accepted root.
+		root: Hash32,
+		/// The workers who revealed it.
+		signers: Vec<AccountBytes>,
+		/// The last block a fraud proof is taken in.
+		settle_after: u64,
+	},
+	/// A worker missed a deadline and was slashed.
+	WorkerMissed {
+		/// The task.
+		task: TaskIndex,
+		/// The worker.
+		worker: AccountBytes,
+		/// The amount slashed.
+		slashed: Balance,
+	},
+	/// A worker revealed a root the majority rejected and was slashed.
+	DissenterSlashed {
+		/// The task.
+		task: TaskIndex,
+		/// The worker.
+		worker: AccountBytes,
+		/// The amount slashed.
+		slashed: Balance,
+	},
+	/// A signer of a settled task was paid.
+	WorkerRewarded {
+		/// The task.
+		task: TaskIndex,
+		/// The worker.
+		worker: AccountBytes,
+		/// Its share of the fee.
+		fee_share: Balance,
+		/// New PGT minted to it.
+		minted: Balance,
+	},
+	/// A task was settled and ended.
+	TaskSettled {
+		/// The task.
+		task: TaskIndex,
+	},
+	/// A task's fee went back to its poster; the task ended.
+	TaskRefunded {
+		/// The task.
+		task: TaskIndex,
+		/// Why (`NoMajority`, `NoReplacement`, `Fraud`).
+		reason: String,
+	},
+	/// A fraud proof overturned an accepted root.
+	FraudProven {
+		/// The task.
+		task: TaskIndex,
+	},
+}
+
+/// A call the worker signs and submits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkCall {
+	/// `Stake::bond(amount)`: add `amount` to the worker's bond.
+	Bond(Balance),
+	/// `Render::commit(task, commitment)`.
+	Commit {
+		/// The task.
+		task: TaskIndex,
+		/// `commitment_of(root, salt, worker)`.
+		commitment: Hash32,
+	},
+	/// `Render::reveal(task, root, salt)`.
+	Reveal {
+		/// The task.
+		task: TaskIndex,
+		/// The committed root.
+		root: Hash32,
+		/// The committed salt.
+		salt: [u8; 32],
+	},
+}
+
+impl WorkCall {
+	/// `Pallet::call`, for messages.
+	pub fn name(&self) -> &'static str {
+		match self {
+			WorkCall::Bond(_) => "Stake::bond",
+			WorkCall::Commit { .. } => "Render::commit",
+			WorkCall::Reveal { .. } => "Render::reveal",
+		}
+	}
+}
+
+/// The chain as the worker sees it: one account, the blocks it follows, the render pallet's
+/// state and events, and signed submissions from that account.
+#[async_trait::async_trait]
+pub trait RenderChain: Send + Sync {
+	/// The worker's account.
+	fn account(&self) -> AccountBytes;
+
+	/// The chain's genesis hash (separates the state of different chains).
+	fn genesis_hash(&self) -> [u8; 32];
+
+	/// Waits for the next followed block (finalized or best) and makes it the block every
+	/// read below is at.
+	async fn next_block(&mut self) -> Result<ChainBlock, ChainError>;
+
+	/// The render pallet's events in the current block.
+	async fn render_events(&self) -> Result<Vec<RenderEvent>, ChainError>;
+
+	/// `RenderApi::tasks_assigned_to(account)`: tasks to commit or reveal for, ascending.
+	async fn tasks_assigned(&self) -> Result<Vec<TaskIndex>, ChainError>;
+
+	/// `RenderApi::task(task)`: an open task, `None` once it ended.
+	async fn task(&self, task: TaskIndex) -> Result<Option<TaskView>, ChainError>;
+
+	/// `RenderApi::task_spec(task)`: an open task's spec.
+	async fn task_spec(&self, task: TaskIndex) -> Result<Option<RenderSpec>, ChainError>;
+
+	/// `WorldApi::world_seed()`: every unedited chunk is generated from it.
+	async fn world_seed(&self) -> Result<u64, ChainError>;
+
+	/// `WorldApi::chunk(coord)`: the chunk's current content hash and canonical bytes.
+	async fn chunk(&self, coord: ChunkCoord) -> Result<(Hash32, Vec<u8>), ChainError>;
+
+	/// `RenderApi::rewards_earned(account)`: fee shares plus minted PGT over settled tasks.
+	async fn rewards_earned(&self) -> Result<Balance, ChainError>;
+
+	/// The account's free balance.
+	async fn free_balance(&self) -> Result<Balance, ChainError>;
+
+	/// The account's active bond (`StakeApi::ledger`), 0 when it has none.
+	async fn bonded(&self) -> Result<Balance, ChainError>;
+
+	/// The runtime's `Stake::MinBond`.
+	async fn min_bond(&self) -> Result<Balance, ChainError>;
+
+	/// Signs `call` with the next nonce (`system_accountNextIndex`), submits it and waits
+	/// until it is in a followed block (best or finalized). Returns that block's number; a
+	/// failed call is [`ChainError::Dispatch`].
+	async fn submit(&mut self, call: WorkCall) -> Result<u64, ChainError>;
+}

@@ -1,0 +1,535 @@
+//! [`RenderChain`] over a node's JSON-RPC with subxt's dynamic API: no generated code and no
+//! committed metadata. Runtime APIs are called raw and decoded with the pallets' SCALE
+//! layouts (mirrored in [`super::chain`]); calls, storage, constants and events go by name
+//! through the runtime's metadata.
+
+use super::chain::{
+	AccountBytes, Balance, ChainBlock, ChainError, RenderChain, RenderEvent, TaskIndex, TaskView,
+	WorkCall,
+};
+use codec::{Decode, Encode};
+use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
+use std::time::Duration;
+use subxt::{
+	client::{Blocks, OnlineClientAtBlock},
+	config::DefaultExtrinsicParamsBuilder,
+	dynamic,
+	error::{BackendError, ExtrinsicError, RpcError, TransactionEventsError},
+	ext::{
+		scale_decode::{self, DecodeAsType},
+		scale_encode::{self, EncodeAsType},
+		scale_value::{Value, ValueDef},
+	},
+	rpcs::{rpc_params, RpcClient},
+	transactions::{Payload, TransactionStatus},
+	utils::AccountId32,
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// Which blocks the worker follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Follow {
+	/// Finalized blocks: what the worker reads can no longer change.
+	Finalized,
+	/// Best blocks: a few seconds sooner, but a reorg may undo what was read.
+	Best,
+}
+
+/// How long a submitted transaction may take to reach a followed block.
+const INCLUSION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// `Hash32` as the metadata names it: a 32-byte newtype.
+#[derive(Clone, Copy, Debug, EncodeAsType, DecodeAsType)]
+#[encode_as_type(crate_path = "scale_encode")]
+#[decode_as_type(crate_path = "scale_decode")]
+struct Hash([u8; 32]);
+
+/// `System::Account`, as far as the worker reads it.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct AccountInfo {
+	data: AccountData,
+}
+
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct AccountData {
+	free: u128,
+}
+
+/// `WorldApi::chunk`'s answer, as far as the worker reads it.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct ChunkViewFields {
+	content_hash: Hash,
+	bytes: Vec<u8>,
+}
+
+/// `StakeApi::ledger`'s answer (`pallet_stake::LedgerView`).
+#[derive(Decode)]
+struct LedgerView {
+	active: u128,
+	#[allow(dead_code)]
+	unlocking: Vec<(u128, u32)>,
+	#[allow(dead_code)]
+	total: u128,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct WorkersAssignedFields {
+	task: u64,
+	workers: Vec<AccountId32>,
+	commit_deadline: u64,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct RevealsOpenedFields {
+	task: u64,
+	reveal_deadline: u64,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct ResultAcceptedFields {
+	task: u64,
+	root: Hash,
+	signers: Vec<AccountId32>,
+	settle_after: u64,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct SlashedFields {
+	task: u64,
+	worker: AccountId32,
+	slashed: u128,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct RewardedFields {
+	task: u64,
+	worker: AccountId32,
+	fee_share: u128,
+	minted: u128,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct TaskFields {
+	task: u64,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct RefundedFields {
+	task: u64,
+	reason: Value,
+}
+
+fn rpc_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
+	move |e| ChainError::Rpc { what, reason: e.to_string() }
+}
+
+fn decode_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
+	move |e| ChainError::Decode { what, reason: e.to_string() }
+}
+
+/// Decodes all of `bytes` as `T`.
+fn decode_all<T: Decode>(what: &'static str, bytes: &[u8]) -> Result<T, ChainError> {
+	let mut input = bytes;
+	let value = T::decode(&mut input).map_err(decode_error(what))?;
+	if !input.is_empty() {
+		return Err(ChainError::Decode {
+			what,
+			reason: format!("{} bytes left over", input.len()),
+		});
+	}
+	Ok(value)
+}
+
+/// A Playnet node's JSON-RPC, with the worker's key for signing.
+pub struct RpcRenderChain {
+	rpc: RpcClient,
+	api: OnlineClient<SubstrateConfig>,
+	signer: Keypair,
+	account: AccountId32,
+	follow: Follow,
+	/// The block subscription; in a mutex only to make the chain `Sync` (it is used through
+	/// `&mut self`, without locking).
+	blocks: std::sync::Mutex<Option<Blocks<SubstrateConfig>>>,
+	/// The finalized block when the subscription started: the node's first answer may
+	/// include older blocks (from genesis on a young chain), which are skipped.
+	first_block: u64,
+	at: Option<OnlineClientAtBlock<SubstrateConfig>>,
+}
+
+impl RpcRenderChain {
+	/// Connects to the node at `url` (`ws://` or `wss://`), to sign with `signer` and follow
+	/// `follow` blocks.
+	pub async fn connect(url: &str, signer: Keypair, follow: Follow) -> Result<Self, ChainError> {
+		let connect_error = |e: &dyn std::fmt::Display| ChainError::Connect {
+			url: url.to_owned(),
+			reason: e.to_string(),
+		};
+		// ws:// is the usual way to a local or LAN node; the URL is the operator's choice.
+		let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| connect_error(&e))?;
+		let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone())
+			.await
+			.map_err(|e| connect_error(&e))?;
+		let account = signer.public_key().to_account_id();
+		Ok(RpcRenderChain {
+			rpc,
+			api,
+			signer,
+			account,
+			follow,
+			blocks: Default::default(),
+			first_block: 0,
+			at: None,
+		})
+	}
+
+	/// The key named by a secret URI: `//Eve`, a mnemonic with an optional derivation path,
+	/// or a `0x` hex seed.
+	pub fn key_from_uri(uri: &str) -> Result<Keypair, ChainError> {
+		let uri: subxt_signer::SecretUri =
+			uri.trim().parse().map_err(|e| ChainError::Key(format!("{e}")))?;
+		Keypair::from_uri(&uri).map_err(|e| ChainError::Key(format!("{e}")))
+	}
+
+	/// The subxt client, for callers that need more than [`RenderChain`].
+	pub fn api(&self) -> &OnlineClient<SubstrateConfig> {
+		&self.api
+	}
+
+	fn at(&self) -> Result<&OnlineClientAtBlock<SubstrateConfig>, ChainError> {
+		self.at.as_ref().ok_or(ChainError::Rpc {
+			what: "reading the chain",
+			reason: "no block followed yet".into(),
+		})
+	}
+
+	/// Calls runtime API function `function` (`RenderApi_task`, ...) at the current block.
+	async fn call_api<T: Decode>(
+		&self,
+		what: &'static str,
+		function: &str,
+		args: &[u8],
+	) -> Result<T, ChainError> {
+		let bytes = self
+			.at()?
+			.runtime_apis()
+			.call_raw(function, Some(args))
+			.await
+			.map_err(rpc_error(what))?;
+		decode_all(what, &bytes)
+	}
+
+	async fn next_nonce(&self) -> Result<u64, ChainError> {
+		// Counts the pool's transactions too, unlike the nonce in the account's storage.
+		let nonce: u64 = self
+			.rpc
+			.request("system_accountNextIndex", rpc_params![self.account.to_string()])
+			.await
+			.map_err(rpc_error("reading the account's next nonce"))?;
+		Ok(nonce)
+	}
+
+	async fn submit_payload<P: Payload>(
+		&self,
+		name: &'static str,
+		payload: P,
+	) -> Result<u64, ChainError> {
+		let nonce = self.next_nonce().await?;
+		let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
+		let mut transactions = self.api.tx().await.map_err(rpc_error("preparing a transaction"))?;
+		let signed = transactions
+			.create_signed(&payload, &self.signer, params)
+			.await
+			.map_err(|e| ChainError::Refused { call: name.into(), reason: e.to_string() })?;
+		let mut progress = signed.submit_and_watch().await.map_err(|e| submit_error(name, e))?;
+		let watch = async {
+			while let Some(status) = progress.next().await {
+				let in_block = match status {
+					Ok(TransactionStatus::InBestBlock(in_block)) if self.follow == Follow::Best => {
+						in_block
+					}
+					Ok(TransactionStatus::InFinalizedBlock(in_block)) => in_block,
+					Ok(TransactionStatus::Error { message })
+					| Ok(TransactionStatus::Invalid { message })
+					| Ok(TransactionStatus::Dropped { message }) => {
+						return Err(ChainError::Refused { call: name.into(), reason: message })
+					}
+					Ok(_) => continue,
+					Err(e) => return Err(rpc_error("watching a transaction")(e)),
+				};
+				let number = in_block
+					.at()
+					.await
+					.map_err(rpc_error("opening a transaction's block"))?
+					.block_number();
+				return match in_block.wait_for_success().await {
+					Ok(_) => Ok(number),
+					Err(TransactionEventsError::ExtrinsicFailed(error)) => {
+						Err(ChainError::Dispatch {
+							call: name.into(),
+							error: dispatch_text(&error),
+						})
+					}
+					Err(e) => Err(rpc_error("reading a transaction's events")(e)),
+				};
+			}
+			Err(ChainError::Rpc {
+				what: "watching a transaction",
+				reason: "the node stopped reporting on it".into(),
+			})
+		};
+		match tokio::time::timeout(INCLUSION_TIMEOUT, watch).await {
+			Ok(result) => result,
+			Err(_) => Err(ChainError::Rpc {
+				what: "watching a transaction",
+				reason: format!("{name} was not in a block within {INCLUSION_TIMEOUT:?}"),
+			}),
+		}
+	}
+}
+
+/// `Render::CommitTooLate` and the like, from a failed call's error.
+fn dispatch_text(error: &subxt::error::DispatchError) -> String {
+	match error {
+		subxt::error::DispatchError::Module(module) => module.details_string(),
+		other => other.to_string(),
+	}
+}
+
+/// A refusal by the pool (an RPC error answer) is final; anything else may pass on retry.
+fn submit_error(name: &'static str, error: ExtrinsicError) -> ChainError {
+	match error {
+		ExtrinsicError::ErrorSubmittingTransaction(BackendError::Rpc(RpcError::ClientError(
+			subxt::rpcs::Error::User(user),
+		))) => {
+			let data =
+				user.data.as_ref().map(|data| format!(" ({})", data.get())).unwrap_or_default();
+			ChainError::Refused { call: name.into(), reason: format!("{}{data}", user.message) }
+		}
+		other => rpc_error("submitting a transaction")(other),
+	}
+}
+
+fn account_bytes(account: AccountId32) -> AccountBytes {
+	account.0
+}
+
+fn decode_render_event(
+	event: &subxt::events::Event<'_, SubstrateConfig>,
+) -> Result<Option<RenderEvent>, ChainError> {
+	if event.pallet_name() != "Render" {
+		return Ok(None);
+	}
+	let fail = decode_error("a Render event");
+	let decoded = match event.event_name() {
+		"WorkersAssigned" => {
+			let f = event.decode_fields_unchecked_as::<WorkersAssignedFields>().map_err(fail)?;
+			RenderEvent::WorkersAssigned {
+				task: f.task,
+				workers: f.workers.into_iter().map(account_bytes).collect(),
+				commit_deadline: f.commit_deadline,
+			}
+		}
+		"RevealsOpened" => {
+			let f = event.decode_fields_unchecked_as::<RevealsOpenedFields>().map_err(fail)?;
+			RenderEvent::RevealsOpened { task: f.task, reveal_deadline: f.reveal_deadline }
+		}
+		"ResultAccepted" => {
+			let f = event.decode_fields_unchecked_as::<ResultAcceptedFields>().map_err(fail)?;
+			RenderEvent::ResultAccepted {
+				task: f.task,
+				root: Hash32(f.root.0),
+				signers: f.signers.into_iter().map(account_bytes).collect(),
+				settle_after: f.settle_after,
+			}
+		}
+		"WorkerMissed" | "DissenterSlashed" => {
+			let f = event.decode_fields_unchecked_as::<SlashedFields>().map_err(fail)?;
+			let (task, worker, slashed) = (f.task, f.worker.0, f.slashed);
+			if event.event_name() == "WorkerMissed" {
+				RenderEvent::WorkerMissed { task, worker, slashed }
+			} else {
+				RenderEvent::DissenterSlashed { task, worker, slashed }
+			}
+		}
+		"WorkerRewarded" => {
+			let f = event.decode_fields_unchecked_as::<RewardedFields>().map_err(fail)?;
+			RenderEvent::WorkerRewarded {
+				task: f.task,
+				worker: f.worker.0,
+				fee_share: f.fee_share,
+				minted: f.minted,
+			}
+		}
+		"TaskSettled" => {
+			let f = event.decode_fields_unchecked_as::<TaskFields>().map_err(fail)?;
+			RenderEvent::TaskSettled { task: f.task }
+		}
+		"FraudProven" => {
+			let f = event.decode_fields_unchecked_as::<TaskFields>().map_err(fail)?;
+			RenderEvent::FraudProven { task: f.task }
+		}
+		"TaskRefunded" => {
+			let f = event.decode_fields_unchecked_as::<RefundedFields>().map_err(fail)?;
+			let reason = match &f.reason.value {
+				ValueDef::Variant(variant) => variant.name.clone(),
+				_ => "unknown".into(),
+			};
+			RenderEvent::TaskRefunded { task: f.task, reason }
+		}
+		_ => return Ok(None),
+	};
+	Ok(Some(decoded))
+}
+
+#[async_trait::async_trait]
+impl RenderChain for RpcRenderChain {
+	fn account(&self) -> AccountBytes {
+		self.account.0
+	}
+
+	fn genesis_hash(&self) -> [u8; 32] {
+		self.api.genesis_hash().0
+	}
+
+	async fn next_block(&mut self) -> Result<ChainBlock, ChainError> {
+		let subscription = self.blocks.get_mut().unwrap_or_else(|p| p.into_inner());
+		if subscription.is_none() {
+			let blocks = match self.follow {
+				Follow::Finalized => self.api.stream_blocks().await,
+				Follow::Best => self.api.stream_best_blocks().await,
+			};
+			*subscription = Some(blocks.map_err(rpc_error("subscribing to blocks"))?);
+			let finalized = self
+				.api
+				.at_current_block()
+				.await
+				.map_err(rpc_error("reading the finalized block"))?;
+			self.first_block = finalized.block_number();
+		}
+		let block = loop {
+			let next = match subscription.as_mut() {
+				Some(blocks) => blocks.next().await,
+				None => None,
+			};
+			match next {
+				Some(Ok(block)) if block.number() < self.first_block => continue,
+				other => break other,
+			}
+		};
+		let block = match block {
+			Some(Ok(block)) => block,
+			Some(Err(e)) => {
+				*subscription = None;
+				return Err(rpc_error("following blocks")(e));
+			}
+			None => {
+				*subscription = None;
+				return Err(ChainError::Rpc {
+					what: "following blocks",
+					reason: "the node ended the subscription".into(),
+				});
+			}
+		};
+		let at = block.at().await.map_err(rpc_error("opening a block"))?;
+		let followed = ChainBlock { number: block.number(), hash: block.hash().0 };
+		self.at = Some(at);
+		Ok(followed)
+	}
+
+	async fn render_events(&self) -> Result<Vec<RenderEvent>, ChainError> {
+		let events = self.at()?.events().fetch().await.map_err(rpc_error("fetching events"))?;
+		let mut decoded = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(decode_error("an event"))?;
+			decoded.extend(decode_render_event(&event)?);
+		}
+		Ok(decoded)
+	}
+
+	async fn tasks_assigned(&self) -> Result<Vec<TaskIndex>, ChainError> {
+		self.call_api("assigned tasks", "RenderApi_tasks_assigned_to", &self.account.0.encode())
+			.await
+	}
+
+	async fn task(&self, task: TaskIndex) -> Result<Option<TaskView>, ChainError> {
+		self.call_api("a task", "RenderApi_task", &task.encode()).await
+	}
+
+	async fn task_spec(&self, task: TaskIndex) -> Result<Option<RenderSpec>, ChainError> {
+		self.call_api("a task's spec", "RenderApi_task_spec", &task.encode()).await
+	}
+
+	async fn world_seed(&self) -> Result<u64, ChainError> {
+		self.call_api("the world seed", "WorldApi_world_seed", &[]).await
+	}
+
+	async fn chunk(&self, coord: ChunkCoord) -> Result<(Hash32, Vec<u8>), ChainError> {
+		let payload = dynamic::runtime_api_call::<_, ChunkViewFields>(
+			"WorldApi",
+			"chunk",
+			(Value::named_composite([
+				("x", Value::i128(i128::from(coord.x))),
+				("y", Value::i128(i128::from(coord.y))),
+				("z", Value::i128(i128::from(coord.z))),
+			]),),
+		);
+		let view = self.at()?.runtime_apis().call(payload).await.map_err(rpc_error("a chunk"))?;
+		Ok((Hash32(view.content_hash.0), view.bytes))
+	}
+
+	async fn rewards_earned(&self) -> Result<Balance, ChainError> {
+		self.call_api("rewards earned", "RenderApi_rewards_earned", &self.account.0.encode()).await
+	}
+
+	async fn free_balance(&self) -> Result<Balance, ChainError> {
+		let address = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
+		let info = self
+			.at()?
+			.storage()
+			.fetch(address, (self.account,))
+			.await
+			.map_err(rpc_error("the account's balance"))?
+			.decode()
+			.map_err(decode_error("the account's balance"))?;
+		Ok(info.data.free)
+	}
+
+	async fn bonded(&self) -> Result<Balance, ChainError> {
+		let ledger: Option<LedgerView> =
+			self.call_api("the stake ledger", "StakeApi_ledger", &self.account.0.encode()).await?;
+		Ok(ledger.map_or(0, |ledger| ledger.active))
+	}
+
+	async fn min_bond(&self) -> Result<Balance, ChainError> {
+		let address = dynamic::constant::<u128>("Stake", "MinBond");
+		self.at()?.constants().entry(address).map_err(decode_error("Stake::MinBond"))
+	}
+
+	async fn submit(&mut self, call: WorkCall) -> Result<u64, ChainError> {
+		let name = call.name();
+		match call {
+			WorkCall::Bond(amount) => {
+				self.submit_payload(name, dynamic::tx("Stake", "bond", (amount,))).await
+			}
+			WorkCall::Commit { task, commitment } => {
+				let payload = dynamic::tx("Render", "commit", (task, Hash(commitment.0)));
+				self.submit_payload(name, payload).await
+			}
+			WorkCall::Reveal { task, root, salt } => {
+				let payload = dynamic::tx("Render", "reveal", (task, Hash(root.0), salt));
+				self.submit_payload(name, payload).await
+			}
+		}
+	}
+}

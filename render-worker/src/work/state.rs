@@ -1,0 +1,277 @@
+//! The worker's memory on disk: for each task it works on, the root it rendered and the salt
+//! it committed with. A record is written (and synced) before the commit is submitted, so a
+//! worker restarted between commit and reveal still reveals; it is removed when the task ends.
+//!
+//! One directory per chain and account (`BASE/<genesis>/<account>/`), one file per task
+//! (`task-<index>.json`), each replaced atomically (write a temporary file, sync, rename,
+//! sync the directory).
+
+use super::{
+	chain::{AccountBytes, TaskIndex},
+	commitment::Salt,
+};
+use playnet_primitives::Hash32;
+use std::{
+	fs,
+	io::Write,
+	path::{Path, PathBuf},
+};
+
+/// Why the state directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+	/// A file or directory operation failed.
+	#[error("{path}: {reason}")]
+	Io {
+		/// The file or directory.
+		path: String,
+		/// Why.
+		reason: String,
+	},
+	/// A record file is not a record.
+	#[error("{path} is not a task record: {reason}")]
+	Corrupt {
+		/// The file.
+		path: String,
+		/// Why.
+		reason: String,
+	},
+}
+
+/// What the worker keeps about one task.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskRecord {
+	/// The task's index on chain.
+	pub task: TaskIndex,
+	/// The spec's `task_id`: a record for another spec (an older chain, say) is not reused.
+	pub spec_id: Hash32,
+	/// The result root the worker rendered.
+	pub root: Hash32,
+	/// The salt of its commitment (hex).
+	#[serde(with = "salt_hex")]
+	pub salt: Salt,
+	/// Whether its commit was included.
+	pub committed: bool,
+	/// Whether its reveal was included.
+	pub revealed: bool,
+}
+
+mod salt_hex {
+	use playnet_primitives::Hash32;
+
+	pub fn serialize<S: serde::Serializer>(salt: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+		serde::Serialize::serialize(&Hash32(*salt), s)
+	}
+
+	pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+		let hash: Hash32 = serde::Deserialize::deserialize(d)?;
+		Ok(hash.0)
+	}
+}
+
+/// The records of one worker on one chain.
+#[derive(Clone, Debug)]
+pub struct StateDir {
+	dir: PathBuf,
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
+	move |e| StateError::Io { path: path.display().to_string(), reason: e.to_string() }
+}
+
+const RECORD_PREFIX: &str = "task-";
+const RECORD_SUFFIX: &str = ".json";
+
+impl StateDir {
+	/// The directory of `account` on the chain with `genesis` under `base`, created if
+	/// missing.
+	pub fn for_worker(
+		base: &Path,
+		genesis: &[u8; 32],
+		account: &AccountBytes,
+	) -> Result<Self, StateError> {
+		let dir = base.join(hex::encode(&genesis[..8])).join(hex::encode(account));
+		Self::open(dir)
+	}
+
+	/// `dir` itself, created if missing.
+	pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StateError> {
+		let dir = dir.into();
+		fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+		Ok(StateDir { dir })
+	}
+
+	/// The directory.
+	pub fn path(&self) -> &Path {
+		&self.dir
+	}
+
+	fn record_path(&self, task: TaskIndex) -> PathBuf {
+		self.dir.join(format!("{RECORD_PREFIX}{task}{RECORD_SUFFIX}"))
+	}
+
+	/// The record of `task`, if there is one.
+	pub fn load(&self, task: TaskIndex) -> Result<Option<TaskRecord>, StateError> {
+		let path = self.record_path(task);
+		let bytes = match fs::read(&path) {
+			Ok(bytes) => bytes,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(io_error(&path)(e)),
+		};
+		let record: TaskRecord = serde_json::from_slice(&bytes).map_err(|e| {
+			StateError::Corrupt { path: path.display().to_string(), reason: e.to_string() }
+		})?;
+		if record.task != task {
+			return Err(StateError::Corrupt {
+				path: path.display().to_string(),
+				reason: format!("it holds task {}", record.task),
+			});
+		}
+		Ok(Some(record))
+	}
+
+	/// Writes `record`, replacing any earlier one of its task; on return it is on disk.
+	pub fn save(&self, record: &TaskRecord) -> Result<(), StateError> {
+		let path = self.record_path(record.task);
+		let temporary = path.with_extension("json.tmp");
+		let bytes = serde_json::to_vec_pretty(record).map_err(|e| StateError::Corrupt {
+			path: path.display().to_string(),
+			reason: e.to_string(),
+		})?;
+		let mut file = fs::File::create(&temporary).map_err(io_error(&temporary))?;
+		file.write_all(&bytes).map_err(io_error(&temporary))?;
+		file.sync_all().map_err(io_error(&temporary))?;
+		drop(file);
+		fs::rename(&temporary, &path).map_err(io_error(&path))?;
+		// The rename is durable only once the directory is.
+		fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io_error(&self.dir))
+	}
+
+	/// Forgets `task` (no error if there was no record).
+	pub fn remove(&self, task: TaskIndex) -> Result<(), StateError> {
+		let path = self.record_path(task);
+		match fs::remove_file(&path) {
+			Ok(()) => Ok(()),
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+			Err(e) => Err(io_error(&path)(e)),
+		}
+	}
+
+	/// Every task with a record, ascending.
+	pub fn tasks(&self) -> Result<Vec<TaskIndex>, StateError> {
+		let mut tasks = Vec::new();
+		for entry in fs::read_dir(&self.dir).map_err(io_error(&self.dir))? {
+			let name = entry.map_err(io_error(&self.dir))?.file_name();
+			let index = name
+				.to_str()
+				.and_then(|name| name.strip_prefix(RECORD_PREFIX))
+				.and_then(|rest| rest.strip_suffix(RECORD_SUFFIX))
+				.and_then(|index| index.parse::<TaskIndex>().ok());
+			tasks.extend(index);
+		}
+		tasks.sort_unstable();
+		Ok(tasks)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn record(task: TaskIndex) -> TaskRecord {
+		TaskRecord {
+			task,
+			spec_id: Hash32([7; 32]),
+			root: Hash32([8; 32]),
+			salt: [9; 32],
+			committed: false,
+			revealed: false,
+		}
+	}
+
+	#[test]
+	fn a_saved_record_loads_back_unchanged() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		let mut saved = record(5);
+		state.save(&saved).unwrap();
+		assert_eq!(state.load(5).unwrap(), Some(saved.clone()));
+		saved.committed = true;
+		state.save(&saved).unwrap();
+		assert_eq!(state.load(5).unwrap(), Some(saved));
+	}
+
+	#[test]
+	fn a_record_survives_reopening_the_directory() {
+		let base = tempfile::tempdir().unwrap();
+		StateDir::for_worker(base.path(), &[1; 32], &[2; 32]).unwrap().save(&record(3)).unwrap();
+		let reopened = StateDir::for_worker(base.path(), &[1; 32], &[2; 32]).unwrap();
+		assert_eq!(reopened.load(3).unwrap(), Some(record(3)));
+	}
+
+	#[test]
+	fn other_chains_and_accounts_have_their_own_records() {
+		let base = tempfile::tempdir().unwrap();
+		StateDir::for_worker(base.path(), &[1; 32], &[2; 32]).unwrap().save(&record(3)).unwrap();
+		let other_chain = StateDir::for_worker(base.path(), &[9; 32], &[2; 32]).unwrap();
+		let other_account = StateDir::for_worker(base.path(), &[1; 32], &[9; 32]).unwrap();
+		assert_eq!(other_chain.load(3).unwrap(), None);
+		assert_eq!(other_account.load(3).unwrap(), None);
+	}
+
+	#[test]
+	fn an_unknown_task_has_no_record() {
+		let base = tempfile::tempdir().unwrap();
+		assert_eq!(StateDir::open(base.path()).unwrap().load(1).unwrap(), None);
+	}
+
+	#[test]
+	fn removing_forgets_the_task_and_tolerates_a_missing_record() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		state.save(&record(2)).unwrap();
+		state.remove(2).unwrap();
+		assert_eq!(state.load(2).unwrap(), None);
+		state.remove(2).unwrap();
+	}
+
+	#[test]
+	fn tasks_lists_records_ascending_and_ignores_other_files() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		for task in [10, 2, 7] {
+			state.save(&record(task)).unwrap();
+		}
+		fs::write(base.path().join("notes.txt"), "hello").unwrap();
+		fs::write(base.path().join("task-x.json"), "{}").unwrap();
+		assert_eq!(state.tasks().unwrap(), vec![2, 7, 10]);
+	}
+
+	#[test]
+	fn no_temporary_file_is_left_behind() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		state.save(&record(1)).unwrap();
+		let names: Vec<_> =
+			fs::read_dir(base.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+		assert_eq!(names, vec![std::ffi::OsString::from("task-1.json")]);
+	}
+
+	#[test]
+	fn a_garbled_record_is_an_error_not_a_missing_one() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		fs::write(base.path().join("task-4.json"), "{ not json").unwrap();
+		assert!(matches!(state.load(4), Err(StateError::Corrupt { .. })));
+	}
+
+	#[test]
+	fn a_record_filed_under_another_task_is_an_error() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		state.save(&record(4)).unwrap();
+		fs::rename(base.path().join("task-4.json"), base.path().join("task-5.json")).unwrap();
+		assert!(matches!(state.load(5), Err(StateError::Corrupt { .. })));
+	}
+}
