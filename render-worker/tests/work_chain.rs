@@ -433,3 +433,46 @@ async fn measure_tasks_completed_per_hour_by_three_workers() -> Result<()> {
 	drop(node);
 	Ok(())
 }
+
+/// Runs `playnet-render work` to its end with `args` after `--node URL`; returns its exit
+/// status and stderr.
+async fn work_to_the_end(url: &str, args: &[&str]) -> Result<(std::process::ExitStatus, String)> {
+	let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_playnet-render"))
+		.args(["--backend", "cpu", "work", "--node", url])
+		.args(args)
+		.kill_on_drop(true)
+		.output();
+	let output = tokio::time::timeout(STEP_TIMEOUT, output).await.context("work did not end")??;
+	Ok((output.status, String::from_utf8_lossy(&output.stderr).into_owned()))
+}
+
+#[tokio::test]
+async fn bonds_the_chain_refuses_end_the_worker_with_one_line() -> Result<()> {
+	let node = NodeBuilder::dev("render-work-bond").spawn().await?;
+	let url = node.ws_url();
+	let scratch = tempfile::tempdir()?;
+	let state = scratch.path().to_str().context("a UTF-8 temporary path")?;
+
+	let (status, stderr) = work_to_the_end(
+		&url,
+		&["--suri", "//PlaynetPenniless", "--bond", "1000", "--state-dir", state],
+	)
+	.await?;
+	assert!(!status.success(), "an account without funds cannot bond: {stderr}");
+	assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+	assert!(
+		stderr.starts_with("error: balance too low to bond 1000 PGT: the free balance is 0 PGT"),
+		"{stderr}"
+	);
+
+	let (status, stderr) =
+		work_to_the_end(&url, &["--suri", "//Eve", "--bond", "50", "--state-dir", state]).await?;
+	assert!(!status.success(), "a bond below Stake::MinBond is refused: {stderr}");
+	assert_eq!(
+		stderr.trim_end(),
+		"error: --bond 50 PGT is below the chain's minimum bond of 100 PGT",
+		"one line naming both amounts"
+	);
+	drop(node);
+	Ok(())
+}
