@@ -253,4 +253,7 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Render = pallet_render;
+
+	#[runtime::pallet_index(14)]
+	pub type RenderOcw = pallet_render_ocw;
 }

@@ -1,6 +1,7 @@
 //! Configuration of every pallet in the runtime.
 
 mod fees;
+mod offchain;
 mod render;
 mod stake;
 mod world;
