@@ -293,7 +293,7 @@ pub trait RenderChain: Send + Sync {
 	async fn min_bond(&self) -> Result<Balance, ChainError>;
 
 	/// Signs `call` with the next nonce (`system_accountNextIndex`), submits it and waits
-	/// until it is in a followed block (best or finalized). Returns that block's number; a
+	/// until it is in a block (the best chain's). Returns that block's number; a
 	/// failed call is [`ChainError::Dispatch`].
 	async fn submit(&mut self, call: WorkCall) -> Result<u64, ChainError>;
 }

@@ -14,7 +14,8 @@
 //! The render pallet's events in each block say how its tasks end: accepted, rewarded
 //! (`WorkerRewarded`, with `RenderApi::rewards_earned` and the balance), slashed, refunded.
 //! Transactions go one at a time, each signed with `system_accountNextIndex` and awaited
-//! until it is in a followed block.
+//! until it is in a block; reveals go before commits (their deadline is shorter), each kind
+//! earliest deadline first.
 
 pub mod chain;
 pub mod commitment;
@@ -172,8 +173,16 @@ impl<C: RenderChain> Worker<C> {
 		for event in self.chain.render_events().await? {
 			self.on_event(event).await?;
 		}
+		let mut due = Vec::new();
 		for task in self.chain.tasks_assigned().await? {
-			match self.work_on(task, block).await {
+			if let Some(view) = self.chain.task(task).await? {
+				due.push((task, view));
+			}
+		}
+		// Reveals first: their phase is shorter, and a late one costs stake.
+		due.sort_by_key(|(task, view)| (view.phase != TaskPhase::Revealing, view.deadline, *task));
+		for (task, view) in due {
+			match self.work_on(task, &view, block).await {
 				Ok(()) => {
 					self.failures.remove(&task);
 				}
@@ -182,6 +191,12 @@ impl<C: RenderChain> Worker<C> {
 			}
 		}
 		Ok(())
+	}
+
+	/// The latest block number known: the followed block, or a later one a transaction of
+	/// this pass was included in.
+	fn now(&self, block: ChainBlock) -> u64 {
+		self.included.values().copied().max().unwrap_or(0).max(block.number)
 	}
 
 	fn fail(&mut self, task: TaskIndex, error: &WorkError) {
@@ -248,27 +263,38 @@ impl<C: RenderChain> Worker<C> {
 	}
 
 	/// Whether a transaction for `step` of `task` is in a block the followed chain has not
-	/// reached yet.
-	fn in_flight(&self, task: TaskIndex, step: Step, block: ChainBlock) -> bool {
-		self.included.get(&(task, step)).is_some_and(|included| block.number < *included)
+	/// reached yet (known from this run, or from the task's record after a restart).
+	fn in_flight(&self, task: TaskIndex, step: Step, block: ChainBlock) -> Result<bool, WorkError> {
+		let included = match self.included.get(&(task, step)) {
+			Some(included) => Some(*included),
+			None => self.state.load(task)?.and_then(|record| match step {
+				Step::Commit => record.committed_in,
+				Step::Reveal => record.revealed_in,
+			}),
+		};
+		Ok(included.is_some_and(|included| block.number < included))
 	}
 
-	async fn work_on(&mut self, task: TaskIndex, block: ChainBlock) -> Result<(), WorkError> {
-		let Some(view) = self.chain.task(task).await? else { return Ok(()) };
+	async fn work_on(
+		&mut self,
+		task: TaskIndex,
+		view: &TaskView,
+		block: ChainBlock,
+	) -> Result<(), WorkError> {
 		let Some(slot) = view.slot_of(&self.account).cloned() else { return Ok(()) };
 		match view.phase {
 			TaskPhase::Committing if slot.commitment.is_none() => {
-				if self.in_flight(task, Step::Commit, block) {
+				if self.in_flight(task, Step::Commit, block)? {
 					return Ok(());
 				}
-				self.commit(task, &view, block).await
+				self.commit(task, view, block).await
 			}
 			TaskPhase::Revealing if slot.root.is_none() => {
 				let Some(commitment) = slot.commitment else { return Ok(()) };
-				if self.in_flight(task, Step::Reveal, block) {
+				if self.in_flight(task, Step::Reveal, block)? {
 					return Ok(());
 				}
-				self.reveal(task, &view, commitment, block).await
+				self.reveal(task, view, commitment, block).await
 			}
 			_ => Ok(()),
 		}
@@ -282,14 +308,14 @@ impl<C: RenderChain> Worker<C> {
 	) -> Result<(), WorkError> {
 		let past_deadline =
 			WorkError::DeadlinePassed { task, phase: "commit", deadline: view.deadline };
-		if block.number > u64::from(view.deadline) {
+		if self.now(block) > u64::from(view.deadline) {
 			return Err(past_deadline);
 		}
 		let mut record = self.result_for(task, view).await?;
 		let commitment = commitment_of(&record.root, &record.salt, &self.account);
 		let included = self.chain.submit(WorkCall::Commit { task, commitment }).await?;
 		self.included.insert((task, Step::Commit), included);
-		record.committed = true;
+		record.committed_in = Some(included);
 		self.state.save(&record)?;
 		(self.report)(WorkEvent::Committed { task, block: included });
 		Ok(())
@@ -320,7 +346,7 @@ impl<C: RenderChain> Worker<C> {
 		let call = WorkCall::Reveal { task, root: record.root, salt: record.salt };
 		let included = self.chain.submit(call).await?;
 		self.included.insert((task, Step::Reveal), included);
-		record.revealed = true;
+		record.revealed_in = Some(included);
 		self.state.save(&record)?;
 		(self.report)(WorkEvent::Revealed { task, block: included });
 		Ok(())
@@ -378,8 +404,8 @@ impl<C: RenderChain> Worker<C> {
 			spec_id: view.spec_id,
 			root: result.root,
 			salt,
-			committed: false,
-			revealed: false,
+			committed_in: None,
+			revealed_in: None,
 		};
 		self.state.save(&record)?;
 		Ok(record)

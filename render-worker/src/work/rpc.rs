@@ -255,10 +255,11 @@ impl RpcRenderChain {
 		let watch = async {
 			while let Some(status) = progress.next().await {
 				let in_block = match status {
-					Ok(TransactionStatus::InBestBlock(in_block)) if self.follow == Follow::Best => {
-						in_block
-					}
-					Ok(TransactionStatus::InFinalizedBlock(in_block)) => in_block,
+					// A best block is enough even when following finalized ones: the worker
+					// does not resend a transaction until the followed chain has passed its
+					// block, and one a reorg dropped is then sent again.
+					Ok(TransactionStatus::InBestBlock(in_block))
+					| Ok(TransactionStatus::InFinalizedBlock(in_block)) => in_block,
 					Ok(TransactionStatus::Error { message })
 					| Ok(TransactionStatus::Invalid { message })
 					| Ok(TransactionStatus::Dropped { message }) => {

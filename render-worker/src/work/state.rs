@@ -51,10 +51,11 @@ pub struct TaskRecord {
 	/// The salt of its commitment (hex).
 	#[serde(with = "salt_hex")]
 	pub salt: Salt,
-	/// Whether its commit was included.
-	pub committed: bool,
-	/// Whether its reveal was included.
-	pub revealed: bool,
+	/// The block its commit was included in (a best block: a restarted worker does not
+	/// commit again before the followed chain passes it).
+	pub committed_in: Option<u64>,
+	/// The block its reveal was included in.
+	pub revealed_in: Option<u64>,
 }
 
 mod salt_hex {
@@ -185,8 +186,8 @@ mod tests {
 			spec_id: Hash32([7; 32]),
 			root: Hash32([8; 32]),
 			salt: [9; 32],
-			committed: false,
-			revealed: false,
+			committed_in: None,
+			revealed_in: None,
 		}
 	}
 
@@ -197,7 +198,7 @@ mod tests {
 		let mut saved = record(5);
 		state.save(&saved).unwrap();
 		assert_eq!(state.load(5).unwrap(), Some(saved.clone()));
-		saved.committed = true;
+		saved.committed_in = Some(9);
 		state.save(&saved).unwrap();
 		assert_eq!(state.load(5).unwrap(), Some(saved));
 	}
