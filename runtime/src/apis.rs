@@ -318,10 +318,8 @@ impl_runtime_apis! {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
 			use frame_system_benchmarking::Pallet as SystemBench;
-			use sp_storage::TrackedStorageKey;
+			use sp_core::storage::TrackedStorageKey;
 			use crate::*;
-
-			impl frame_system_benchmarking::Config for Runtime {}
 
 			let whitelist: Vec<TrackedStorageKey> =
 				AllPalletsWithSystem::whitelisted_storage_keys();

@@ -12,3 +12,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_stake, Stake]
 	[pallet_render, Render]
 );
+
+/// `frame_system`'s benchmarks need nothing beyond the runtime's system config.
+impl polkadot_sdk::frame_system_benchmarking::Config for crate::Runtime {}
