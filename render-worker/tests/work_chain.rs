@@ -1,261 +1,62 @@
-//! `playnet-render work` against a real `playnet-node --dev`: three workers (Eve, Ferdie,
-//! Charlie, each bonding itself with `--bond`) take a task Alice posts, render it, commit,
-//! reveal (one of them after being killed and restarted between its commit and the reveal
-//! phase), and are paid at settlement.
+//! Render tasks on a real `playnet-node --dev`, worked by `playnet-render work` processes, by
+//! the node's own offchain worker, and by accounts the test signs for itself:
 //!
-//! Alice is the dev chain's genesis validator and so a bonded contributor too; she unbonds
-//! first, so that exactly the three workers are eligible and all three are drawn.
+//! - three `work` processes render a task, commit, reveal (one after a restart between its
+//!   commit and the reveal phase) and are paid;
+//! - a worker that reveals a wrong root is slashed and loses reputation; the others are paid;
+//! - three colluding workers get a fabricated root accepted; `report_fraud` with one tile
+//!   overturns it, slashes all three and pays the reporter, while bad fraud proofs change
+//!   nothing;
+//! - the dev node's offchain worker, holding Alice's `rndr` key and pointed at a
+//!   `playnet-render serve`, renders, commits and reveals for Alice beside two `work`
+//!   processes.
 //!
-//! The runtime's fraud window is 40 blocks (2 minutes at 3 s blocks): the test takes about
-//! 3 to 4 minutes.
+//! Alice is the dev chain's genesis validator and so a bonded contributor too; where the test
+//! picks the three workers, she unbonds first, so that exactly those three are eligible and all
+//! three are drawn.
+//!
+//! The runtime's fraud window is 40 blocks (2 minutes at 3 s blocks): a test that waits for
+//! settlement takes about 3 to 4 minutes; the fraud test ends inside the window.
 
-use anyhow::{bail, ensure, Context, Result};
-use codec::Encode;
-use playnet_primitives::{demo::GeneratedTask, ChunkCoord, RenderSpec};
-use playnet_tests::{within, NodeBuilder};
-use std::{
-	collections::{BTreeMap, BTreeSet},
-	path::{Path, PathBuf},
-	process::Stdio,
-	time::Duration,
+mod chain_support;
+
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use chain_support::{
+	account_id, bond, call, ensure_active_bond,
+	events::{
+		follow_task, FraudProven, Outcome, RefundReason, Refunded, Settled, Slashed, TaskFields,
+	},
+	free_balance, minted_reward, perbill_constant, post_task,
+	processes::RenderProcess,
+	reputation, rewards_earned, small_task, submit_included, task_record, total_balance, unbond,
+	wait_for_phase, Api, ReputationRecord, ScriptedWorker, TaskPhase, ALICE_GENESIS_BOND,
+	DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
 };
-use subxt::{
-	dynamic,
-	ext::scale_decode::{self, DecodeAsType},
-	utils::AccountId32,
-	OnlineClient, SubstrateConfig,
-};
-use subxt_signer::sr25519::{dev, Keypair};
+use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, RenderSpec, Scene, TaskResult};
+use playnet_render::{task::render_task, Backend, Renderer};
+use playnet_tests::{free_ports, within, NodeBuilder};
+use std::{collections::BTreeSet, time::Duration};
+use subxt::utils::AccountId32;
+use subxt_signer::sr25519::dev;
 
-const PGT: u128 = 1_000_000_000_000;
-/// What Alice bonded at genesis (`VALIDATOR_BOND`).
-const ALICE_GENESIS_BOND: u128 = 10_000 * PGT;
-/// The dev world's seed (`DEV_WORLD_SEED`).
-const DEV_WORLD_SEED: u64 = 42;
-const FEE: u128 = 30 * PGT;
-/// Commit, reveal, the 40-block fraud window and settlement, with room for a slow machine.
-const TASK_TIMEOUT: Duration = Duration::from_secs(300);
-const STEP_TIMEOUT: Duration = Duration::from_secs(120);
+/// Perbill's denominator.
+const BILLION: u128 = 1_000_000_000;
 
-fn account(keypair: &Keypair) -> AccountId32 {
-	keypair.public_key().to_account_id()
-}
-
-/// A small task over the dev world: 128x64 (two tiles), two frames, a 2x2 column of chunks
-/// around the origin seen by the demo camera.
-fn small_task() -> RenderSpec {
-	let mut task = GeneratedTask::demo(DEV_WORLD_SEED, 128, 64, 2);
-	task.min_chunk = ChunkCoord::new(-1, task.min_chunk.y, -1);
-	task.max_chunk = ChunkCoord::new(0, task.max_chunk.y, 0);
-	task.build().0
-}
-
-/// `System::Account`, as far as the test reads it.
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountInfo {
-	data: AccountData,
-}
-
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountData {
-	free: u128,
-	reserved: u128,
-}
-
-/// Free plus reserved (bond included) of `who` at the last finalized block.
-async fn total_balance(api: &OnlineClient<SubstrateConfig>, who: &AccountId32) -> Result<u128> {
-	let at = api.at_current_block().await?;
-	let address = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
-	let info = at.storage().fetch(address, (*who,)).await?.decode()?;
-	Ok(info.data.free + info.data.reserved)
-}
-
-/// Signs `payload` with `signer`, submits it and waits until it is finalized and succeeded.
-async fn submit<P: subxt::transactions::Payload>(
-	api: &OnlineClient<SubstrateConfig>,
-	payload: &P,
-	signer: &Keypair,
-) -> Result<()> {
-	within(STEP_TIMEOUT, "a transaction's way to finality", async {
-		let progress = api.tx().await?.sign_and_submit_then_watch_default(payload, signer).await?;
-		progress.wait_for_finalized().await?.wait_for_success().await?;
-		Ok(())
-	})
-	.await
-}
-
-/// `Render::post_task(spec, fee)`, encoded from the spec's SCALE bytes (its identity) and
-/// checked against the runtime's metadata.
-async fn post_task(
-	api: &OnlineClient<SubstrateConfig>,
-	spec: &RenderSpec,
-	fee: u128,
-	poster: &Keypair,
-) -> Result<()> {
-	let transactions = api.tx().await?;
-	let at = api.at_current_block().await?;
-	let metadata = at.metadata_ref();
-	let pallet = metadata.pallet_by_name("Render").context("no Render pallet")?;
-	let call = pallet.call_variant_by_name("post_task").context("no Render::post_task")?;
-	let mut call_data = vec![pallet.call_index(), call.index];
-	spec.encode_to(&mut call_data);
-	fee.encode_to(&mut call_data);
-	let payload = transactions.from_call_data_bytes(&call_data)?;
-	submit(api, &payload, poster).await
-}
-
-/// One `playnet-render work` process, its output in a file; killed when dropped.
-struct WorkerProcess {
-	name: &'static str,
-	child: tokio::process::Child,
-	output: PathBuf,
-}
-
-impl WorkerProcess {
-	fn spawn(
-		name: &'static str,
-		node: &str,
-		state_dir: &Path,
-		logs: &Path,
-		run: u32,
-		tasks: u64,
-	) -> Result<Self> {
-		let output = logs.join(format!("{name}-{run}.log"));
-		let file = std::fs::File::create(&output)?;
-		let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_playnet-render"))
-			.args(["--backend", "cpu", "--threads", "1", "work", "--node", node])
-			.args(["--suri", &format!("//{name}"), "--bond", "1000", "--tasks", &tasks.to_string()])
-			.arg("--state-dir")
-			.arg(state_dir)
-			.stdout(Stdio::from(file.try_clone()?))
-			.stderr(Stdio::from(file))
-			.kill_on_drop(true)
-			.spawn()
-			.context("cannot start playnet-render")?;
-		Ok(WorkerProcess { name, child, output })
-	}
-
-	fn output(&self) -> String {
-		std::fs::read_to_string(&self.output).unwrap_or_default()
-	}
-
-	/// Waits until the output holds `text`; fails if the process exits first.
-	async fn wait_for(&mut self, text: &str, timeout: Duration) -> Result<()> {
-		let deadline = tokio::time::Instant::now() + timeout;
-		loop {
-			if self.output().contains(text) {
-				return Ok(());
-			}
-			if let Some(status) = self.child.try_wait()? {
-				bail!(
-					"{} exited ({status}) before printing {text:?}:\n{}",
-					self.name,
-					self.output()
-				);
-			}
-			if tokio::time::Instant::now() > deadline {
-				bail!(
-					"{} did not print {text:?} within {timeout:?}:\n{}",
-					self.name,
-					self.output()
-				);
-			}
-			tokio::time::sleep(Duration::from_millis(250)).await;
-		}
-	}
-}
-
-/// The render pallet's events about one task, by name, with the workers they name.
-#[derive(Default, Debug)]
-struct TaskEvents {
-	committed: BTreeSet<AccountId32>,
-	revealed: BTreeSet<AccountId32>,
-	signers: Option<BTreeSet<AccountId32>>,
-	rewarded: BTreeMap<AccountId32, (u128, u128)>,
-	settled: bool,
-	other: Vec<String>,
-}
-
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct WorkerFields {
+/// Follows task `task` in the background until it is settled or refunded.
+fn follow(
+	api: &Api,
 	task: u64,
-	worker: AccountId32,
+) -> tokio::task::JoinHandle<Result<chain_support::events::TaskEvents>> {
+	let api = api.clone();
+	tokio::spawn(
+		async move { within(TASK_TIMEOUT, "the task's end", follow_task(&api, task)).await },
+	)
 }
 
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AcceptedFields {
-	task: u64,
-	signers: Vec<AccountId32>,
-}
-
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct RewardedFields {
-	task: u64,
-	worker: AccountId32,
-	fee_share: u128,
-	minted: u128,
-}
-
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct TaskFields {
-	task: u64,
-}
-
-/// Follows finalized blocks until `task` is settled, collecting its events.
-async fn follow_task(api: &OnlineClient<SubstrateConfig>, task: u64) -> Result<TaskEvents> {
-	let mut seen = TaskEvents::default();
-	let mut blocks = api.stream_blocks().await?;
-	while let Some(block) = blocks.next().await {
-		let at = block?.at().await?;
-		for event in at.events().fetch().await?.iter() {
-			let event = event?;
-			if event.pallet_name() != "Render" {
-				continue;
-			}
-			match event.event_name() {
-				"Committed" | "Revealed" => {
-					let f = event.decode_fields_unchecked_as::<WorkerFields>()?;
-					if f.task == task {
-						let set = if event.event_name() == "Committed" {
-							&mut seen.committed
-						} else {
-							&mut seen.revealed
-						};
-						set.insert(f.worker);
-					}
-				}
-				"ResultAccepted" => {
-					let f = event.decode_fields_unchecked_as::<AcceptedFields>()?;
-					if f.task == task {
-						seen.signers = Some(f.signers.into_iter().collect());
-					}
-				}
-				"WorkerRewarded" => {
-					let f = event.decode_fields_unchecked_as::<RewardedFields>()?;
-					if f.task == task {
-						seen.rewarded.insert(f.worker, (f.fee_share, f.minted));
-					}
-				}
-				"TaskSettled" => {
-					if event.decode_fields_unchecked_as::<TaskFields>()?.task == task {
-						seen.settled = true;
-						return Ok(seen);
-					}
-				}
-				"TaskRefunded" | "DissenterSlashed" | "WorkerMissed" | "FraudProven" => {
-					seen.other.push(event.event_name().to_owned());
-				}
-				_ => {}
-			}
-		}
-	}
-	bail!("the block subscription ended before task {task} was settled: {seen:?}")
+/// The accounts now assigned to `task`.
+async fn assigned_to(api: &Api, task: u64) -> Result<BTreeSet<AccountId32>> {
+	let record = task_record(api, task).await?.with_context(|| format!("task {task} is open"))?;
+	Ok(record.workers.into_iter().map(|slot| slot.who).collect())
 }
 
 #[tokio::test]
@@ -266,31 +67,26 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 	let scratch = tempfile::tempdir()?;
 	let state_dir = scratch.path().join("state");
 
-	submit(&api, &dynamic::tx("Stake", "unbond", (ALICE_GENESIS_BOND,)), &dev::alice())
-		.await
-		.context("Alice could not unbond")?;
+	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
 
 	let names = ["Eve", "Ferdie", "Charlie"];
 	let keys = [dev::eve(), dev::ferdie(), dev::charlie()];
 	let mut before = Vec::new();
 	for key in &keys {
-		before.push(total_balance(&api, &account(key)).await?);
+		before.push(total_balance(&api, &account_id(key)).await?);
 	}
 
 	let mut workers = Vec::new();
 	for name in names {
-		workers.push(WorkerProcess::spawn(name, &url, &state_dir, scratch.path(), 0, 1)?);
+		workers.push(RenderProcess::work(name, &url, &state_dir, scratch.path(), 0, 1)?);
 	}
 	for worker in &mut workers {
 		worker.wait_for("bond: bonded 1000 PGT", STEP_TIMEOUT).await?;
 		worker.wait_for("working as", STEP_TIMEOUT).await?;
 	}
 
-	let spec = small_task();
-	let follow = {
-		let api = api.clone();
-		tokio::spawn(async move { within(TASK_TIMEOUT, "task 0", follow_task(&api, 0)).await })
-	};
+	let (spec, _) = small_task();
+	let follow = follow(&api, 0);
 	post_task(&api, &spec, FEE, &dev::alice()).await.context("Alice could not post the task")?;
 
 	// Kill Eve once her commitment is on chain and start her again: the root and salt she
@@ -298,33 +94,35 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 	workers[0].wait_for("task 0: committed", STEP_TIMEOUT).await?;
 	workers[0].child.kill().await?;
 	let first_run = workers[0].output();
-	workers[0] = WorkerProcess::spawn("Eve", &url, &state_dir, scratch.path(), 1, 1)?;
+	workers[0] = RenderProcess::work("Eve", &url, &state_dir, scratch.path(), 1, 1)?;
 	workers[0].wait_for("bond: 1000 PGT already bonded", STEP_TIMEOUT).await?;
 
 	let seen = follow.await??;
-	let expected: BTreeSet<AccountId32> = keys.iter().map(account).collect();
+	let expected: BTreeSet<AccountId32> = keys.iter().map(account_id).collect();
 	assert_eq!(seen.committed, expected, "every worker commits: {seen:?}");
-	assert_eq!(seen.revealed, expected, "every worker reveals, Eve after her restart: {seen:?}");
-	assert_eq!(seen.signers.as_ref(), Some(&expected), "all three roots agree: {seen:?}");
-	assert!(seen.other.is_empty(), "nobody is slashed or refunded: {seen:?}");
+	assert_eq!(seen.revealers(), expected, "every worker reveals, Eve after her restart: {seen:?}");
+	assert_eq!(seen.signers(), expected, "all three roots agree: {seen:?}");
+	assert!(
+		seen.slashes.is_empty() && seen.refunded.is_none() && seen.fraud.is_none(),
+		"nobody is slashed or refunded: {seen:?}"
+	);
 	for (name, key) in names.iter().zip(&keys) {
-		let (fee_share, minted) =
-			seen.rewarded.get(&account(key)).copied().with_context(|| format!("{name} unpaid"))?;
+		let (fee_share, minted) = seen
+			.rewarded
+			.get(&account_id(key))
+			.copied()
+			.with_context(|| format!("{name} unpaid"))?;
 		assert!(fee_share > 0 && minted > 0, "{name} gets a fee share and minted PGT");
 	}
 
 	for (index, worker) in workers.iter_mut().enumerate() {
-		let status =
-			within(STEP_TIMEOUT, "a worker's exit", async { Ok(worker.child.wait().await?) })
-				.await?;
-		let output = worker.output();
-		ensure!(status.success(), "{} failed ({status}):\n{output}", worker.name);
+		let output = worker.wait_for_success().await?;
 		ensure!(
 			output.contains("task 0: revealed") && output.contains("task 0: earned"),
 			"{} reports its reveal and earnings:\n{output}",
 			worker.name
 		);
-		let after = total_balance(&api, &account(&keys[index])).await?;
+		let after = total_balance(&api, &account_id(&keys[index])).await?;
 		assert!(
 			after > before[index],
 			"{} holds more than before working ({after} <= {})",
@@ -338,6 +136,331 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 		!workers[0].output().contains("task 0: rendered"),
 		"Eve's second run reveals from her saved root without rendering again"
 	);
+	drop(node);
+	Ok(())
+}
+
+#[tokio::test]
+async fn a_worker_revealing_a_wrong_root_loses_stake_and_reputation() -> Result<()> {
+	let node = NodeBuilder::dev("render-dissent").spawn().await?;
+	let api = node.client().await?;
+	let url = node.ws_url();
+	let scratch = tempfile::tempdir()?;
+	let state_dir = scratch.path().join("state");
+	let dissenter = ScriptedWorker::new("Charlie", dev::charlie());
+	let (eve, ferdie, charlie) =
+		(account_id(&dev::eve()), account_id(&dev::ferdie()), dissenter.account());
+
+	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
+	bond(&api, WORKER_BOND, &dissenter.key).await.context("Charlie could not bond")?;
+	let mut honest = Vec::new();
+	for name in ["Eve", "Ferdie"] {
+		honest.push(RenderProcess::work(name, &url, &state_dir, scratch.path(), 0, 1)?);
+	}
+	for worker in &mut honest {
+		worker.wait_for("working as", STEP_TIMEOUT).await?;
+	}
+
+	let (spec, _) = small_task();
+	let follow = follow(&api, 0);
+	post_task(&api, &spec, FEE, &dev::alice()).await.context("Alice could not post the task")?;
+	let everyone = BTreeSet::from([eve.clone(), ferdie.clone(), charlie.clone()]);
+	assert_eq!(assigned_to(&api, 0).await?, everyone, "the three eligible workers are drawn");
+
+	// Charlie commits to a root he never rendered and reveals it once the others committed.
+	let wrong_root = Hash32::of(b"not the render of task 0");
+	dissenter.commit(&api, 0, wrong_root).await?;
+	wait_for_phase(&api, 0, TaskPhase::Revealing).await?;
+	dissenter.reveal(&api, 0, wrong_root).await?;
+	let accepted = wait_for_phase(&api, 0, TaskPhase::Accepted).await?;
+	let seen = follow.await??;
+
+	// Decided: the two honest roots win; Charlie loses 5% of his bond and a lost task.
+	let dissent_slash = perbill_constant(&api, "Render", "DissentSlash").await?;
+	let slash = dissent_slash.mul_floor(WORKER_BOND, BILLION);
+	assert!(slash > 0, "the runtime slashes dissent");
+	assert_eq!(seen.revealers(), everyone, "all three reveal: {seen:?}");
+	assert_eq!(seen.revealed.get(&charlie), Some(&wrong_root.0), "Charlie reveals his root");
+	assert_eq!(seen.signers(), BTreeSet::from([eve.clone(), ferdie.clone()]), "{seen:?}");
+	assert_ne!(accepted.accepted_root.map(|root| root.0), Some(wrong_root.0));
+	assert_eq!(seen.dissenters.get(&charlie), Some(&slash), "DissenterSlashed: {seen:?}");
+	assert_eq!(seen.dissenters.len(), 1, "only Charlie dissents: {seen:?}");
+	let expected_slash = Slashed {
+		who: charlie.clone(),
+		amount: slash,
+		reporter: None,
+		to_reporter: 0,
+		burned: slash,
+	};
+	assert_eq!(seen.slashes.get(&charlie), Some(&expected_slash), "Stake::Slashed: {seen:?}");
+	assert_eq!(seen.slashes.len(), 1, "nobody else is slashed: {seen:?}");
+	assert_eq!(seen.outcomes.get(&charlie), Some(&vec![Outcome::Lost]), "{seen:?}");
+	ensure_active_bond(&api, "Charlie", &charlie, WORKER_BOND - slash).await?;
+	let charlie_reputation = reputation(&api, &charlie).await?;
+	assert_eq!(charlie_reputation.record, ReputationRecord { lost: 1, ..Default::default() });
+	assert!(charlie_reputation.score.0 < 500_000, "a lost task puts Charlie below neutral");
+	assert!(seen.missed.is_empty() && seen.fraud.is_none() && seen.refunded.is_none());
+
+	// Settled: Eve and Ferdie share the fee less the burn and are minted by reputation.
+	let burn_share = perbill_constant(&api, "Render", "BurnShare").await?;
+	let fee_share = (FEE - burn_share.mul_floor(FEE, BILLION)) / 2;
+	let mut minted_total = 0;
+	for (name, who) in [("Eve", &eve), ("Ferdie", &ferdie)] {
+		let view = reputation(&api, who).await?;
+		assert_eq!(view.record, ReputationRecord { agreed: 1, ..Default::default() }, "{name}");
+		assert_eq!(seen.outcomes.get(who), Some(&vec![Outcome::Agreed]), "{name}: {seen:?}");
+		let minted = minted_reward(accepted.reward_base, view.score);
+		assert!(minted > 0, "{name} is minted new PGT");
+		assert_eq!(seen.rewarded.get(who), Some(&(fee_share, minted)), "{name}: {seen:?}");
+		assert_eq!(rewards_earned(&api, who).await?, fee_share + minted, "{name}'s RewardsEarned");
+		ensure_active_bond(&api, name, who, WORKER_BOND).await?;
+		minted_total += minted;
+	}
+	assert!(!seen.rewarded.contains_key(&charlie), "Charlie is not paid: {seen:?}");
+	assert_eq!(rewards_earned(&api, &charlie).await?, 0);
+	let settled =
+		Settled { task: 0, paid: 2 * fee_share, burned: FEE - 2 * fee_share, minted: minted_total };
+	assert_eq!(seen.settled, Some(settled), "{seen:?}");
+
+	for worker in &mut honest {
+		let output = worker.wait_for_success().await?;
+		ensure!(
+			output.contains("task 0: earned"),
+			"{} reports its earnings:\n{output}",
+			worker.name
+		);
+	}
+	drop(node);
+	Ok(())
+}
+
+/// Every tile hash of `spec` rendered with the CPU reference over `chunks`: the honest result.
+fn honest_result(spec: &RenderSpec, chunks: &[Vec<u8>]) -> Result<TaskResult> {
+	let scene = Scene::from_encoded(spec, chunks).map_err(|error| anyhow!("{error}"))?;
+	let renderer = Renderer::new(Backend::Cpu, Some(1))?;
+	render_task(&renderer, spec, &scene, |_, _| true)?.context("the render was not stopped")
+}
+
+/// `Render::report_fraud(task, proof, claimed_tile_hash, chunks)` for `tile` of `frame` of
+/// `result`, signed by `reporter`; `edit_proof` may spoil the proof first.
+async fn report_fraud(
+	api: &Api,
+	result: &TaskResult,
+	(frame, tile): (u32, u32),
+	chunks: &[Vec<u8>],
+	reporter: &subxt_signer::sr25519::Keypair,
+	edit_proof: impl FnOnce(&mut playnet_primitives::TileProof),
+) -> Result<chain_support::Included> {
+	let mut proof = result.tile_proof(frame, tile).context("a tile of the task")?;
+	edit_proof(&mut proof);
+	let claimed = result.tile_hashes[frame as usize][tile as usize];
+	let payload = call(api, "Render", "report_fraud", (0u64, proof, claimed, chunks)).await?;
+	submit_included(api, &payload, reporter).await
+}
+
+#[tokio::test]
+async fn report_fraud_overturns_a_colluding_majority_and_bad_proofs_change_nothing() -> Result<()> {
+	let node = NodeBuilder::dev("render-fraud").spawn().await?;
+	let api = node.client().await?;
+	let colluders = [
+		ScriptedWorker::new("Eve", dev::eve()),
+		ScriptedWorker::new("Ferdie", dev::ferdie()),
+		ScriptedWorker::new("Charlie", dev::charlie()),
+	];
+	let reporter = dev::dave();
+	let reporter_id = account_id(&reporter);
+
+	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
+	futures::future::try_join_all(colluders.iter().map(|w| bond(&api, WORKER_BOND, &w.key)))
+		.await?;
+
+	// The colluders' result: the honest tile hashes but one, so every other tile checks out.
+	let (spec, chunks) = small_task();
+	let honest = honest_result(&spec, &chunks)?;
+	let wrong_tile = (1, 1);
+	let mut tiles = honest.tile_hashes.clone();
+	tiles[wrong_tile.0 as usize][wrong_tile.1 as usize] = Hash32::of(b"a tile nobody rendered");
+	let fabricated = TaskResult::new(spec.task_id(), tiles);
+	assert_ne!(fabricated.root, honest.root);
+
+	let follow = follow(&api, 0);
+	post_task(&api, &spec, FEE, &dev::alice()).await.context("Alice could not post the task")?;
+	let colluder_ids: BTreeSet<AccountId32> = colluders.iter().map(|w| w.account()).collect();
+	assert_eq!(assigned_to(&api, 0).await?, colluder_ids, "the three colluders are drawn");
+	futures::future::try_join_all(colluders.iter().map(|w| w.commit(&api, 0, fabricated.root)))
+		.await?;
+	futures::future::try_join_all(colluders.iter().map(|w| w.reveal(&api, 0, fabricated.root)))
+		.await?;
+	let accepted = wait_for_phase(&api, 0, TaskPhase::Accepted).await?;
+	assert_eq!(accepted.accepted_root.map(|root| root.0), Some(fabricated.root.0));
+
+	// Bad proofs fail with their own error and change nothing but the reporter's fees.
+	let reporter_before = free_balance(&api, &reporter_id).await?;
+	let bad_path = report_fraud(&api, &fabricated, wrong_tile, &chunks, &reporter, |proof| {
+		proof.tile_path.siblings[0] = Hash32::of(b"not the sibling");
+	})
+	.await?;
+	assert_eq!(bad_path.error.as_deref(), Some("Render::BadMerklePath"));
+	let right_tile = report_fraud(&api, &fabricated, (0, 0), &chunks, &reporter, |_| {}).await?;
+	assert_eq!(right_tile.error.as_deref(), Some("Render::ResultNotFraudulent"));
+	let after_bad = free_balance(&api, &reporter_id).await?;
+	assert_eq!(after_bad, reporter_before - bad_path.fee - right_tile.fee, "only fees are paid");
+	let still = task_record(&api, 0).await?.context("task 0 is still open")?;
+	assert_eq!(still.phase, TaskPhase::Accepted);
+	assert_eq!(still.accepted_root.map(|root| root.0), Some(fabricated.root.0));
+	for worker in &colluders {
+		ensure_active_bond(&api, worker.name, &worker.account(), WORKER_BOND).await?;
+		let view = reputation(&api, &worker.account()).await?;
+		assert_eq!(view.record, ReputationRecord { agreed: 1, ..Default::default() });
+	}
+
+	// The fabricated tile: the runtime re-renders it and the result is overturned.
+	let proven = report_fraud(&api, &fabricated, wrong_tile, &chunks, &reporter, |_| {}).await?;
+	assert_eq!(proven.error, None, "the fraud proof is taken");
+	let seen = follow.await??;
+
+	let fraud_slash = perbill_constant(&api, "Render", "FraudSlash").await?;
+	let reporter_share = perbill_constant(&api, "Stake", "ReporterShare").await?;
+	let slash = fraud_slash.mul_floor(WORKER_BOND, BILLION);
+	let to_reporter = reporter_share.mul_floor(slash, BILLION);
+	assert!(slash > 0 && to_reporter > 0, "the runtime slashes fraud and rewards reporters");
+	let fraud = FraudProven {
+		task: 0,
+		reporter: reporter_id.clone(),
+		frame: wrong_tile.0,
+		tile: wrong_tile.1,
+		slashed: 3 * slash,
+	};
+	assert_eq!(seen.fraud, Some(fraud), "{seen:?}");
+	let refund = Refunded {
+		task: 0,
+		poster: account_id(&dev::alice()),
+		amount: FEE,
+		reason: RefundReason::Fraud,
+	};
+	assert_eq!(seen.refunded, Some(refund), "the poster gets the whole fee back: {seen:?}");
+	assert!(seen.rewarded.is_empty() && seen.settled.is_none(), "nobody is paid: {seen:?}");
+	assert_eq!(seen.slashes.len(), 3, "the three signers and nobody else: {seen:?}");
+	for worker in &colluders {
+		let who = worker.account();
+		let expected = Slashed {
+			who: who.clone(),
+			amount: slash,
+			reporter: Some(reporter_id.clone()),
+			to_reporter,
+			burned: slash - to_reporter,
+		};
+		assert_eq!(seen.slashes.get(&who), Some(&expected), "{}: {seen:?}", worker.name);
+		assert_eq!(
+			seen.outcomes.get(&who),
+			Some(&vec![Outcome::Agreed, Outcome::Fraud]),
+			"{}: {seen:?}",
+			worker.name
+		);
+		ensure_active_bond(&api, worker.name, &who, WORKER_BOND - slash).await?;
+		let view = reputation(&api, &who).await?;
+		assert_eq!(view.record, ReputationRecord { agreed: 1, frauds: 1, ..Default::default() });
+		assert!(view.score.0 < 500_000 / 8, "{}: a proven fraud divides the score", worker.name);
+		assert_eq!(rewards_earned(&api, &who).await?, 0);
+	}
+	let reporter_after = free_balance(&api, &reporter_id).await?;
+	assert_eq!(reporter_after, after_bad + 3 * to_reporter - proven.fee, "the reporter's share");
+	assert!(task_record(&api, 0).await?.is_none(), "the overturned task is gone");
+	drop(node);
+	Ok(())
+}
+
+/// `0x` and the hex of `bytes`, as JSON-RPC takes bytes.
+fn hex_param(bytes: impl AsRef<[u8]>) -> serde_json::Value {
+	format!("0x{}", hex::encode(bytes)).into()
+}
+
+#[tokio::test]
+async fn the_offchain_worker_renders_commits_and_reveals_with_the_nodes_rndr_key() -> Result<()> {
+	let node = NodeBuilder::dev("render-ocw").spawn().await?;
+	let api = node.client().await?;
+	let url = node.ws_url();
+	let scratch = tempfile::tempdir()?;
+	let state_dir = scratch.path().join("state");
+	let (alice, eve, ferdie) =
+		(account_id(&dev::alice()), account_id(&dev::eve()), account_id(&dev::ferdie()));
+
+	// The operator's two commands (offchain-workers/README.md): Alice's key as the node's
+	// `rndr` key, and the local render worker's URL in offchain storage.
+	let [port] = free_ports()?;
+	let mut serve = RenderProcess::serve(port, DEV_WORLD_SEED, scratch.path()).await?;
+	let alice_public = dev::alice().public_key().0;
+	node.request(
+		"author_insertKey",
+		vec!["rndr".into(), "//Alice".into(), hex_param(alice_public)],
+	)
+	.await?;
+	node.request(
+		"offchain_localStorageSet",
+		vec![
+			"PERSISTENT".into(),
+			hex_param(b"playnet::render-worker-url"),
+			hex_param(format!("http://127.0.0.1:{port}")),
+		],
+	)
+	.await?;
+
+	let mut workers = Vec::new();
+	for name in ["Eve", "Ferdie"] {
+		workers.push(RenderProcess::work(name, &url, &state_dir, scratch.path(), 0, 1)?);
+	}
+	for worker in &mut workers {
+		worker.wait_for("working as", STEP_TIMEOUT).await?;
+	}
+
+	// Dave posts, so that nothing but the offchain worker signs for Alice.
+	let (spec, _) = small_task();
+	let follow = follow(&api, 0);
+	post_task(&api, &spec, FEE, &dev::dave()).await.context("Dave could not post the task")?;
+	let everyone = BTreeSet::from([alice.clone(), eve.clone(), ferdie.clone()]);
+	assert_eq!(assigned_to(&api, 0).await?, everyone, "Alice (bonded at genesis) is drawn");
+	let seen = match follow.await? {
+		Ok(seen) => seen,
+		Err(error) => {
+			return Err(error.context(format!(
+				"node log:\n{}\nrender worker:\n{}",
+				node.log_tail(60),
+				serve.output()
+			)))
+		}
+	};
+
+	assert_eq!(seen.committed, everyone, "the offchain worker commits for Alice: {seen:?}");
+	assert_eq!(seen.revealers(), everyone, "and reveals: {seen:?}");
+	assert_eq!(seen.signers(), everyone, "its root agrees with the work processes': {seen:?}");
+	assert!(
+		seen.slashes.is_empty() && seen.refunded.is_none() && seen.fraud.is_none(),
+		"nobody is slashed or refunded (the node's audits agree too): {seen:?}"
+	);
+	let burn_share = perbill_constant(&api, "Render", "BurnShare").await?;
+	let fee_share = (FEE - burn_share.mul_floor(FEE, BILLION)) / 3;
+	assert_eq!(seen.rewarded.keys().cloned().collect::<BTreeSet<_>>(), everyone, "{seen:?}");
+	for (who, (share, minted)) in &seen.rewarded {
+		assert_eq!(*share, fee_share, "{who}: an equal share of the fee less the burn");
+		assert!(*minted > 0, "{who} is minted new PGT");
+		assert_eq!(rewards_earned(&api, who).await?, share + minted, "{who}'s RewardsEarned");
+	}
+	// The accepted root is the one `serve` rendered for the offchain worker.
+	let root = seen.accepted.as_ref().map(|(root, _)| Hash32(*root)).context("no root")?;
+	let rendered = serve.output();
+	ensure!(
+		rendered.contains("job done") && rendered.contains(&root.to_string()),
+		"the render worker rendered root {root} for the offchain worker:\n{rendered}"
+	);
+	for worker in &mut workers {
+		let output = worker.wait_for_success().await?;
+		ensure!(
+			output.contains("task 0: earned"),
+			"{} reports its earnings:\n{output}",
+			worker.name
+		);
+	}
+	serve.child.kill().await?;
 	drop(node);
 	Ok(())
 }
@@ -361,10 +484,10 @@ async fn measure_tasks_completed_per_hour_by_three_workers() -> Result<()> {
 	let url = node.ws_url();
 	let scratch = tempfile::tempdir()?;
 	let state_dir = scratch.path().join("state");
-	submit(&api, &dynamic::tx("Stake", "unbond", (ALICE_GENESIS_BOND,)), &dev::alice()).await?;
+	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await?;
 	let mut workers = Vec::new();
 	for name in ["Eve", "Ferdie", "Charlie"] {
-		workers.push(WorkerProcess::spawn(name, &url, &state_dir, scratch.path(), 0, tasks)?);
+		workers.push(RenderProcess::work(name, &url, &state_dir, scratch.path(), 0, tasks)?);
 	}
 	for worker in &mut workers {
 		worker.wait_for("working as", STEP_TIMEOUT).await?;
@@ -376,22 +499,15 @@ async fn measure_tasks_completed_per_hour_by_three_workers() -> Result<()> {
 	let spec = task.build().0;
 	let alice = dev::alice();
 	let nonce: u64 = node
-		.request("system_accountNextIndex", vec![account(&alice).to_string().into()])
+		.request("system_accountNextIndex", vec![account_id(&alice).to_string().into()])
 		.await?
 		.as_u64()
 		.context("no nonce")?;
 	let transactions = api.tx().await?;
-	let at = api.at_current_block().await?;
-	let metadata = at.metadata_ref();
-	let pallet = metadata.pallet_by_name("Render").context("no Render pallet")?;
-	let call = pallet.call_variant_by_name("post_task").context("no Render::post_task")?;
-	let mut call_data = vec![pallet.call_index(), call.index];
-	spec.encode_to(&mut call_data);
-	FEE.encode_to(&mut call_data);
-	let payload = transactions.from_call_data_bytes(&call_data)?;
+	let payload = call(&api, "Render", "post_task", (&spec, FEE)).await?;
 	let started = std::time::Instant::now();
 	for index in 0..tasks {
-		let params = subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
+		let params = subxt::config::DefaultExtrinsicParamsBuilder::<subxt::SubstrateConfig>::new()
 			.nonce(nonce + index)
 			.build();
 		let signed = transactions.create_signable_offline(&payload, params)?.sign(&alice)?;
