@@ -1,14 +1,14 @@
 //! The check every chunk's bytes pass before use, whoever sent them.
 
 use playnet_primitives::{
-	world::{chunk::CHUNK_VOLUME, encoding::decode_chunk},
+	world::encoding::{decode_chunk, MAX_CHUNK_BYTES as MAX_CHUNK_BYTES_U32},
 	ContentHash, DecodeError,
 };
 
-/// The largest canonical chunk encoding: a version byte, the palette length, 4096 two-byte
-/// palette entries, and 4096 one-block runs each with a two-byte palette index and a one-byte
-/// length. Nothing longer can be a chunk, so no peer needs to send or accept more.
-pub const MAX_CHUNK_BYTES: usize = 1 + 2 + 2 * CHUNK_VOLUME + 3 * CHUNK_VOLUME;
+/// The longest canonical encoding of a chunk of known blocks, the chain's own bound
+/// (`playnet_primitives::world::encoding::MAX_CHUNK_BYTES`): the chain never records a longer
+/// chunk, so no peer needs to send or accept more.
+pub const MAX_CHUNK_BYTES: usize = MAX_CHUNK_BYTES_U32 as usize;
 
 /// Why bytes are not the chunk with the hash they were asked for.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
@@ -45,8 +45,11 @@ pub fn verify_chunk_bytes(expected: &ContentHash, bytes: &[u8]) -> Result<(), Ch
 mod tests {
 	use super::*;
 	use playnet_primitives::{
-		world::{blocks::STONE, encoding::encode_chunk},
-		Chunk,
+		world::{
+			blocks::{BLOCK_COUNT, STONE},
+			encoding::encode_chunk,
+		},
+		Chunk, CHUNK_VOLUME,
 	};
 
 	#[test]
@@ -75,9 +78,17 @@ mod tests {
 	}
 
 	#[test]
-	fn the_largest_chunk_fits_the_limit() {
-		let blocks: Vec<u16> = (0..CHUNK_VOLUME as u16).collect();
+	fn the_longest_chunk_of_known_blocks_passes_and_one_byte_more_is_too_long() {
+		let blocks = (0..CHUNK_VOLUME).map(|i| (i % BLOCK_COUNT as usize) as u16).collect();
 		let bytes = encode_chunk(&Chunk::from_blocks(blocks).unwrap());
 		assert_eq!(bytes.len(), MAX_CHUNK_BYTES);
+		assert_eq!(verify_chunk_bytes(&ContentHash::of(&bytes), &bytes), Ok(()));
+
+		let mut longer = bytes;
+		longer.push(0);
+		assert_eq!(
+			verify_chunk_bytes(&ContentHash::of(&longer), &longer),
+			Err(ChunkBytesError::TooLong(MAX_CHUNK_BYTES + 1))
+		);
 	}
 }

@@ -23,8 +23,10 @@ pub mod chunk_bytes;
 pub mod command;
 pub mod identity;
 pub mod p2p;
-pub mod region;
 pub mod seeding;
 pub mod session;
 pub mod view;
 pub mod world_state;
+
+/// World regions, the unit of gossip (one topic per region), as the chain defines them.
+pub use playnet_primitives::world::region;

@@ -1,7 +1,10 @@
 //! Property tests of the canonical chunk encoding.
 
 use playnet_primitives::{
-	world::encoding::{decode_chunk, encode_chunk},
+	world::{
+		blocks::BLOCK_COUNT,
+		encoding::{decode_chunk, encode_chunk, MAX_CHUNK_BYTES},
+	},
 	Chunk, CHUNK_VOLUME,
 };
 use proptest::prelude::*;
@@ -29,8 +32,38 @@ fn chunk() -> impl Strategy<Value = Chunk> {
 	)
 }
 
+/// Chunks of known blocks only, with short runs (so encodings come near the longest).
+fn known_block_chunk() -> impl Strategy<Value = Chunk> {
+	prop::collection::vec((0..BLOCK_COUNT, 1usize..4), 1..64).prop_map(|runs| {
+		let mut blocks = Vec::with_capacity(CHUNK_VOLUME);
+		let mut i = 0usize;
+		while blocks.len() < CHUNK_VOLUME {
+			let (id, len) = runs[i % runs.len()];
+			for _ in 0..len.min(CHUNK_VOLUME - blocks.len()) {
+				blocks.push(id);
+			}
+			i += 1;
+		}
+		Chunk::from_blocks(blocks).expect("exactly CHUNK_VOLUME blocks")
+	})
+}
+
+#[test]
+fn the_longest_chunk_of_known_blocks_is_exactly_the_bound() {
+	// Every known block, no two neighbours alike: the widest palette and a run per block.
+	let blocks = (0..CHUNK_VOLUME).map(|i| (i % BLOCK_COUNT as usize) as u16).collect();
+	let bytes = encode_chunk(&Chunk::from_blocks(blocks).unwrap());
+	assert_eq!(bytes.len(), MAX_CHUNK_BYTES as usize);
+	assert_eq!(MAX_CHUNK_BYTES, 8_227);
+}
+
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(200))]
+
+	#[test]
+	fn chunks_of_known_blocks_never_exceed_the_bound(chunk in known_block_chunk()) {
+		prop_assert!(encode_chunk(&chunk).len() <= MAX_CHUNK_BYTES as usize);
+	}
 
 	#[test]
 	fn encoding_round_trips(chunk in chunk()) {

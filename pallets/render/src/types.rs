@@ -3,10 +3,8 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use playnet_primitives::{
-	world::{blocks::BLOCK_COUNT, chunk::CHUNK_VOLUME},
-	CameraKeyframe, Hash32, RenderSpec, SceneChunk,
-};
+pub use playnet_primitives::world::encoding::MAX_CHUNK_BYTES;
+use playnet_primitives::{CameraKeyframe, Hash32, RenderSpec, SceneChunk};
 use polkadot_sdk::{
 	frame_support::{
 		traits::{ConstU32, Get},
@@ -36,10 +34,6 @@ pub fn commitment_of<AccountId: Encode>(
 ) -> Commitment {
 	Hash32::of(&(root, salt, worker).encode())
 }
-
-/// The largest canonical encoding of a chunk of known blocks (as in `pallet-world`): 3 header
-/// bytes, 2 bytes per palette entry, at most 2 bytes per block.
-pub const MAX_CHUNK_BYTES: u32 = 3 + 2 * BLOCK_COUNT as u32 + 2 * CHUNK_VOLUME as u32;
 
 /// One chunk's canonical encoding, as a fraud proof carries it.
 pub type ChunkBytes = BoundedVec<u8, ConstU32<MAX_CHUNK_BYTES>>;

@@ -3,13 +3,11 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use playnet_primitives::{
-	world::{
-		blocks::BLOCK_COUNT,
-		chunk::{block_index, CHUNK_VOLUME, WORLD_MAX_CHUNK_XZ},
-	},
-	BlockEdit, ChunkCoord, ContentHash, Hash32,
+pub use playnet_primitives::world::{
+	encoding::MAX_CHUNK_BYTES,
+	region::{RegionCoord, REGION_SHIFT, REGION_SIZE_IN_CHUNKS},
 };
+use playnet_primitives::{world::chunk::block_index, BlockEdit, ContentHash, Hash32};
 use polkadot_sdk::frame_support::{
 	traits::{ConstU32, Get},
 	BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound,
@@ -26,23 +24,11 @@ pub type ChunkVersion = u32;
 /// the order they were included.
 pub type SubmissionId = Hash32;
 
-/// The largest canonical encoding of a chunk made of known blocks: 3 header bytes, 2 bytes per
-/// palette entry and at most 2 bytes per block (a run of one block is a one-byte palette index
-/// and a one-byte length; longer runs cost less per block).
-pub const MAX_CHUNK_BYTES: u32 = 3 + 2 * BLOCK_COUNT as u32 + 2 * CHUNK_VOLUME as u32;
-
 /// [`MAX_CHUNK_BYTES`] as a type, to bound the stored bytes.
 pub type MaxChunkBytes = ConstU32<MAX_CHUNK_BYTES>;
 
 /// A chunk's canonical encoding, as stored and as `replace_chunk` takes it.
 pub type ChunkBytes = BoundedVec<u8, MaxChunkBytes>;
-
-/// A region's edge in chunks is `1 << REGION_SHIFT`.
-pub const REGION_SHIFT: u32 = 2;
-
-/// A region's edge in chunks: a region is a column of 4 x 4 chunks (64 x 64 blocks) from the
-/// bottom of the world to its top. Claims are per region: a plot of land, whole height.
-pub const REGION_SIZE_IN_CHUNKS: u32 = 1 << REGION_SHIFT;
 
 /// The position of a block inside its chunk, as the primitives' `block_index` (`0..4096`).
 pub(crate) fn edit_index(edit: &BlockEdit) -> u16 {
@@ -210,50 +196,6 @@ impl<S: Get<u32>> ChangeLog<S> {
 		self.replaced_at = version;
 		self.horizon = version;
 		self.changes = BoundedVec::new();
-	}
-}
-
-/// A region: a column of [`REGION_SIZE_IN_CHUNKS`] x [`REGION_SIZE_IN_CHUNKS`] chunks, the
-/// unit of claims. Chunk `(x, y, z)` lies in region `(x >> 2, z >> 2)` (floor division, so
-/// region `(-1, -1)` holds chunks `-4..=-1`).
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	Hash,
-	Debug,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct RegionCoord {
-	/// East-west, in regions.
-	pub x: i32,
-	/// North-south, in regions.
-	pub z: i32,
-}
-
-impl RegionCoord {
-	/// A region coordinate.
-	pub const fn new(x: i32, z: i32) -> Self {
-		RegionCoord { x, z }
-	}
-
-	/// The region holding `chunk`.
-	pub const fn of(chunk: &ChunkCoord) -> Self {
-		RegionCoord { x: chunk.x >> REGION_SHIFT, z: chunk.z >> REGION_SHIFT }
-	}
-
-	/// Whether the region holds at least one chunk inside the world.
-	pub fn in_world(&self) -> bool {
-		let limit = (WORLD_MAX_CHUNK_XZ >> REGION_SHIFT) as u32;
-		self.x.unsigned_abs() <= limit && self.z.unsigned_abs() <= limit
 	}
 }
 

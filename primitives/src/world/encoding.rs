@@ -18,7 +18,7 @@
 //! everything else with a [`DecodeError`], so `encode(decode(b)) == b` for every accepted `b`.
 
 use super::{
-	blocks::BlockId,
+	blocks::{BlockId, BLOCK_COUNT},
 	chunk::{Chunk, CHUNK_VOLUME},
 };
 use crate::hash::ContentHash;
@@ -27,6 +27,14 @@ use core::fmt;
 
 /// The encoding version this crate writes and reads.
 pub const ENCODING_VERSION: u8 = 1;
+
+/// The longest canonical encoding of a chunk made of known blocks (ids below
+/// [`BLOCK_COUNT`]): 3 header bytes, 2 bytes per palette entry, and at most 2 bytes per block
+/// (with at most 256 palette entries an index is one byte, a run of one block has a one-byte
+/// length, and longer runs cost less per block). The chain stores, renders and hashes only
+/// chunks of known blocks, so no chunk anyone needs is longer: it bounds the bytes the chain
+/// takes in a call and the bytes a client asks a peer for or accepts from one.
+pub const MAX_CHUNK_BYTES: u32 = 3 + 2 * BLOCK_COUNT as u32 + 2 * CHUNK_VOLUME as u32;
 
 /// Why bytes are not a canonical chunk encoding.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

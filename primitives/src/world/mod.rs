@@ -1,5 +1,5 @@
-//! The world model: chunks, block ids, the canonical chunk encoding, the seeded generator and
-//! block edits.
+//! The world model: chunks, block ids, the canonical chunk encoding, the seeded generator,
+//! block edits and regions.
 
 pub mod blocks;
 pub mod chunk;
@@ -7,3 +7,4 @@ pub mod edit;
 pub mod encoding;
 pub mod generator;
 mod noise;
+pub mod region;
