@@ -3,8 +3,10 @@
 //! `error <command>: <why>`.
 
 use crate::{
-	chain::ChunkVersion,
-	session::{GameSession, Pose},
+	chain::{ChunkVersion, RegionAction},
+	p2p::AccountBytes,
+	region::RegionCoord,
+	session::{GameSession, Pose, SetOptions},
 	view::write_png,
 	world_state::locate,
 };
@@ -41,7 +43,8 @@ pub fn block_name(id: BlockId) -> Option<&'static str> {
 pub enum Command {
 	/// `goto x y z [yaw pitch]`: move (block position, degrees).
 	Goto(Pose),
-	/// `set x y z block [base=N]`: set a block (name or id), optionally on an explicit base.
+	/// `set x y z block [base=N] [at=MS]`: set a block (name or id), optionally on an explicit
+	/// base version or with an explicit client timestamp (ms since the Unix epoch).
 	Set {
 		/// World block position.
 		block: [i32; 3],
@@ -49,6 +52,16 @@ pub enum Command {
 		id: BlockId,
 		/// An explicit base version.
 		base: Option<ChunkVersion>,
+		/// An explicit client timestamp.
+		at: Option<u64>,
+	},
+	/// `claim [x,z]`, `release [x,z]`, `allow ACCOUNT [x,z]`, `disallow ACCOUNT [x,z]`: region
+	/// claims, for the region given or the one the player stands in. ACCOUNT is SS58.
+	Region {
+		/// What to do; `None` as the region means the player's.
+		action: RegionCommand,
+		/// The region, if given.
+		region: Option<RegionCoord>,
 	},
 	/// `get x y z`: read a block.
 	Get([i32; 3]),
@@ -79,10 +92,53 @@ pub enum Command {
 	Quit,
 }
 
+/// A region command, before the region is known.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RegionCommand {
+	/// `claim`.
+	Claim,
+	/// `release`.
+	Release,
+	/// `allow ACCOUNT`.
+	Allow(AccountBytes),
+	/// `disallow ACCOUNT`.
+	Disallow(AccountBytes),
+}
+
+impl RegionCommand {
+	/// The action on `region`.
+	pub fn on(self, region: RegionCoord) -> RegionAction {
+		match self {
+			RegionCommand::Claim => RegionAction::Claim(region),
+			RegionCommand::Release => RegionAction::Release(region),
+			RegionCommand::Allow(who) => RegionAction::Allow(region, who),
+			RegionCommand::Disallow(who) => RegionAction::Disallow(region, who),
+		}
+	}
+}
+
 /// One line per command, for `help`.
-pub const HELP: &str = "commands: goto x y z [yaw pitch] | set x y z block [base=N] | get x y z | \
-	say text | peers | view [--out view.png] [--size WxH] | chunk x y z | wait [seconds] | \
-	sleep ms | stats | whoami | help | quit";
+pub const HELP: &str = "commands: goto x y z [yaw pitch] | set x y z block [base=N] [at=MS] | \
+	get x y z | say text | peers | view [--out view.png] [--size WxH] | chunk x y z | \
+	claim [x,z] | release [x,z] | allow ACCOUNT [x,z] | disallow ACCOUNT [x,z] | \
+	wait [seconds] | sleep ms | stats | whoami | help | quit";
+
+/// An SS58 account address.
+fn account(word: Option<&str>) -> Result<AccountBytes, String> {
+	let word = word.ok_or("missing account (an SS58 address)")?;
+	word.parse::<subxt::utils::AccountId32>()
+		.map(|a| a.0)
+		.map_err(|_| format!("{word:?} is not an SS58 account address"))
+}
+
+/// An optional `x,z` region as the last word.
+fn optional_region(
+	words: &mut std::str::SplitWhitespace<'_>,
+) -> Result<Option<RegionCoord>, String> {
+	let region = words.next().map(str::parse::<RegionCoord>).transpose()?;
+	no_more(words)?;
+	Ok(region)
+}
 
 fn int<T: std::str::FromStr>(word: Option<&str>, what: &str) -> Result<T, String> {
 	let word = word.ok_or_else(|| format!("missing {what}"))?;
@@ -128,12 +184,17 @@ impl Command {
 			"set" => {
 				let block = position(&mut words)?;
 				let id = parse_block(words.next().ok_or("missing block")?)?;
-				let base = match words.next() {
-					Some(word) => Some(int(word.strip_prefix("base="), "base=N")?),
-					None => None,
-				};
-				no_more(&mut words)?;
-				Command::Set { block, id, base }
+				let (mut base, mut at) = (None, None);
+				for word in words.by_ref() {
+					if let Some(n) = word.strip_prefix("base=") {
+						base = Some(int(Some(n), "base=N")?);
+					} else if let Some(ms) = word.strip_prefix("at=") {
+						at = Some(int(Some(ms), "at=MS")?);
+					} else {
+						return Err(format!("unexpected {word:?} (base=N or at=MS)"));
+					}
+				}
+				Command::Set { block, id, base, at }
 			}
 			"get" => {
 				let block = position(&mut words)?;
@@ -152,6 +213,22 @@ impl Command {
 				}
 				Command::Say(text.to_owned())
 			}
+			"claim" => Command::Region {
+				action: RegionCommand::Claim,
+				region: optional_region(&mut words)?,
+			},
+			"release" => Command::Region {
+				action: RegionCommand::Release,
+				region: optional_region(&mut words)?,
+			},
+			"allow" => Command::Region {
+				action: RegionCommand::Allow(account(words.next())?),
+				region: optional_region(&mut words)?,
+			},
+			"disallow" => Command::Region {
+				action: RegionCommand::Disallow(account(words.next())?),
+				region: optional_region(&mut words)?,
+			},
 			"peers" => Command::Peers,
 			"view" => {
 				let mut out = PathBuf::from("view.png");
@@ -186,6 +263,7 @@ impl Command {
 			Command::Say(_)
 				| Command::Goto(_)
 				| Command::Set { .. }
+				| Command::Region { .. }
 				| Command::Get(_)
 				| Command::Chunk(_)
 				| Command::View { .. }
@@ -200,6 +278,10 @@ impl Command {
 		match self {
 			Command::Goto(_) => "goto",
 			Command::Set { .. } => "set",
+			Command::Region { action: RegionCommand::Claim, .. } => "claim",
+			Command::Region { action: RegionCommand::Release, .. } => "release",
+			Command::Region { action: RegionCommand::Allow(_), .. } => "allow",
+			Command::Region { action: RegionCommand::Disallow(_), .. } => "disallow",
 			Command::Get(_) => "get",
 			Command::Say(_) => "say",
 			Command::Peers => "peers",
@@ -231,8 +313,9 @@ pub async fn run(session: &GameSession, command: &Command) -> Result<String, Str
 			let [x, y, z] = pose.position;
 			Ok(format!("{x} {y} {z} yaw={} pitch={}", pose.yaw_degrees, pose.pitch_degrees))
 		}
-		Command::Set { block, id, base } => {
-			let outcome = session.set_on_base(*block, *id, *base).await.map_err(fail)?;
+		Command::Set { block, id, base, at } => {
+			let options = SetOptions { base_version: *base, timestamp_ms: *at };
+			let outcome = session.set_with(*block, *id, options).await.map_err(fail)?;
 			let [x, y, z] = block;
 			Ok(format!(
 				"{x} {y} {z} {} chunk={} base={} submission={} gossip={}",
@@ -257,6 +340,12 @@ pub async fn run(session: &GameSession, command: &Command) -> Result<String, Str
 				"{} version={version} hash={hash} seen={seen} pending={pending}",
 				coord_text(&coord)
 			))
+		}
+		Command::Region { action, region } => {
+			let (coord, _) = locate(session.pose().position);
+			let region = region.unwrap_or_else(|| RegionCoord::of(&coord));
+			session.region(action.on(region)).await.map_err(fail)?;
+			Ok(format!("{region}"))
 		}
 		Command::Say(text) => {
 			session.say(text).await.map_err(fail)?;
@@ -323,17 +412,53 @@ mod tests {
 	fn set_takes_a_block_by_name_or_id_and_an_optional_base() {
 		assert_eq!(
 			parse("set 1 -2 3 stone"),
-			Command::Set { block: [1, -2, 3], id: 1, base: None }
+			Command::Set { block: [1, -2, 3], id: 1, base: None, at: None }
 		);
 		assert_eq!(
 			parse("set 1 2 3 12 base=4"),
-			Command::Set { block: [1, 2, 3], id: 12, base: Some(4) }
+			Command::Set { block: [1, 2, 3], id: 12, base: Some(4), at: None }
 		);
+		assert_eq!(
+			parse("set 1 2 3 lamp at=1700000000123 base=0"),
+			Command::Set { block: [1, 2, 3], id: 15, base: Some(0), at: Some(1_700_000_000_123) }
+		);
+		assert!(Command::parse("set 1 2 3 lamp when=5").unwrap_err().contains("unexpected"));
+		assert!(Command::parse("set 1 2 3 lamp at=soon").unwrap_err().contains("at=MS"));
+	}
+
+	#[test]
+	fn region_commands_take_an_optional_region_and_an_ss58_account() {
+		// //Bob's public key and SS58 address (generic prefix 42).
+		let bob = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+		let bob_bytes = bob.parse::<subxt::utils::AccountId32>().unwrap().0;
+		assert_eq!(parse("claim"), Command::Region { action: RegionCommand::Claim, region: None });
+		assert_eq!(
+			parse("release -1,2"),
+			Command::Region {
+				action: RegionCommand::Release,
+				region: Some(RegionCoord::new(-1, 2))
+			}
+		);
+		assert_eq!(
+			parse(&format!("allow {bob} 0,0")),
+			Command::Region {
+				action: RegionCommand::Allow(bob_bytes),
+				region: Some(RegionCoord::new(0, 0))
+			}
+		);
+		assert_eq!(parse(&format!("disallow {bob}")).name(), "disallow");
+		assert!(Command::parse("allow").unwrap_err().contains("missing account"));
+		assert!(Command::parse("allow bob").unwrap_err().contains("not an SS58"));
+		assert!(Command::parse("claim 1").unwrap_err().contains("expected x,z"));
+		assert!(Command::parse("claim 1,2 3").unwrap_err().contains("unexpected"));
 	}
 
 	#[test]
 	fn unknown_block_ids_parse_so_the_session_can_refuse_them() {
-		assert_eq!(parse("set 0 0 0 999"), Command::Set { block: [0, 0, 0], id: 999, base: None });
+		assert_eq!(
+			parse("set 0 0 0 999"),
+			Command::Set { block: [0, 0, 0], id: 999, base: None, at: None }
+		);
 		assert!(Command::parse("set 0 0 0 marble").is_err());
 	}
 

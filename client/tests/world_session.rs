@@ -1,6 +1,7 @@
 //! Game sessions against a real `playnet-node --dev`: players on loopback exchanging edits
-//! over gossip, converging on the chain's chunk hash, a late joiner fetching from peers, and
-//! invalid edits that change nothing.
+//! over gossip, converging on the chain's chunk hash, a late joiner fetching from peers,
+//! invalid edits that change nothing, same-block races decided by client timestamp, and edits
+//! in a claimed region.
 //!
 //! Each test starts its own node (killed when the test ends, pass or fail) and runs the
 //! client sessions in-process, each with its own cache directory and peer identity.
@@ -8,9 +9,10 @@
 use anyhow::{bail, ensure, Context, Result};
 use playnet_client::{
 	cache::ChunkCache,
-	chain::{RpcWorldChain, WorldChain},
+	chain::{BounceReason, RegionAction, RpcWorldChain, SubmissionId, WorldChain},
 	p2p::NetworkConfig,
-	session::{GameSession, Pose, SessionConfig, SessionError, SessionEvent},
+	region::RegionCoord,
+	session::{now_ms, GameSession, Pose, SessionConfig, SessionError, SessionEvent, SetOptions},
 	world_state::locate,
 };
 use playnet_primitives::{
@@ -114,6 +116,86 @@ async fn expect_event<T>(
 		}
 	})
 	.await
+}
+
+/// How the chain decided one of a player's submissions.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Decision {
+	Applied,
+	Bounced(BounceReason),
+	Refused(String),
+}
+
+async fn decision(
+	events: &mut broadcast::Receiver<SessionEvent>,
+	id: SubmissionId,
+	who: &str,
+) -> Result<Decision> {
+	expect_event(events, CHAIN_TIMEOUT, &format!("{who}'s submission decided"), |e| match e {
+		SessionEvent::Applied { id: at, .. } if *at == id => Some(Decision::Applied),
+		SessionEvent::Bounced { id: at, reason, .. } if *at == id => {
+			Some(Decision::Bounced(*reason))
+		}
+		SessionEvent::Refused { id: at, reason, .. } if *at == id => {
+			Some(Decision::Refused(reason.clone()))
+		}
+		_ => None,
+	})
+	.await
+}
+
+/// Waits until every player holds the chain's finalized version of `coord`, with nothing of
+/// its own or its peers' left undecided.
+async fn converged(players: &[&Player], observer: &RpcWorldChain, coord: ChunkCoord) -> Result<()> {
+	within(CHAIN_TIMEOUT, "the players converging on the chain's chunk", async {
+		loop {
+			let version = observer.chunk_record(coord).await?.map_or(0, |r| r.version);
+			let mut all = true;
+			for player in players {
+				let (held, _, _, pending) = player.status(coord)?;
+				all &= held == version && pending == 0;
+			}
+			if all {
+				return Ok(());
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	})
+	.await
+}
+
+/// A and B set the target block at once, on the same base version, with these timestamps.
+/// Returns how the chain decided each, or `None` when the two landed in different chain
+/// blocks (the later one is then refused as a conflict, not raced).
+async fn race(
+	a: &Player,
+	b: &Player,
+	(a_block, a_at): (u16, u64),
+	(b_block, b_at): (u16, u64),
+) -> Result<Option<(Decision, Decision)>> {
+	let mut a_events = a.session.subscribe();
+	let mut b_events = b.session.subscribe();
+	let (a_set, b_set) = tokio::join!(
+		a.session.set_with(
+			TARGET,
+			a_block,
+			SetOptions { timestamp_ms: Some(a_at), ..Default::default() }
+		),
+		b.session.set_with(
+			TARGET,
+			b_block,
+			SetOptions { timestamp_ms: Some(b_at), ..Default::default() }
+		),
+	);
+	let (a_set, b_set) = (a_set?, b_set?);
+	ensure!(a_set.base_version == b_set.base_version, "A and B raced on different versions");
+	let a_decided = decision(&mut a_events, a_set.id, "A").await?;
+	let b_decided = decision(&mut b_events, b_set.id, "B").await?;
+	let conflict = |d: &Decision| matches!(d, Decision::Refused(r) if r.contains("EditConflict"));
+	if conflict(&a_decided) || conflict(&b_decided) {
+		return Ok(None);
+	}
+	Ok(Some((a_decided, b_decided)))
 }
 
 async fn chain_observer(node: &Node) -> Result<RpcWorldChain> {
@@ -239,7 +321,10 @@ async fn invalid_edits_get_a_clear_error_and_change_nothing_in_any_cache() -> Re
 			other => bail!("a block above the world: expected OutOfBounds, got {other:?}"),
 		}
 		let mut a_events = a.session.subscribe();
-		let stale = a.session.set_on_base(TARGET, LAMP, Some(1)).await?;
+		let stale = a
+			.session
+			.set_with(TARGET, LAMP, SetOptions { base_version: Some(1), ..Default::default() })
+			.await?;
 		let reason =
 			expect_event(&mut a_events, CHAIN_TIMEOUT, "the stale edit refused", |e| match e {
 				SessionEvent::Refused { id, reason, .. } if *id == stale.id => Some(reason.clone()),
@@ -266,6 +351,134 @@ async fn invalid_edits_get_a_clear_error_and_change_nothing_in_any_cache() -> Re
 			if let SessionEvent::DeltaApplied { id, .. } = event {
 				ensure!(id == stale.id, "B applied a delta of an invalid edit");
 			}
+		}
+		Ok(())
+	})
+	.await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_same_block_race_goes_to_the_earlier_timestamp_and_a_tie_bounces_both() -> Result<()> {
+	let node = NodeBuilder::dev("client-race").spawn().await?;
+	within(TEST_TIMEOUT, "the races", async {
+		let observer = chain_observer(&node).await?;
+		let (coord, _) = locate(TARGET);
+		let a = Player::join(&node, "//Alice", &[]).await?;
+		let b = Player::join(&node, "//Bob", &[&a]).await?;
+		a.session.get(TARGET).await?;
+		b.session.get(TARGET).await?;
+		a.wait_for_peers(1).await?;
+		b.wait_for_peers(1).await?;
+
+		// B's clock says 5 ms later: A's edit wins, B's bounces, and both are told.
+		let mut decided = None;
+		for _ in 0..3 {
+			let now = now_ms();
+			decided = race(&a, &b, (LAMP, now), (BRICK, now + 5)).await?;
+			converged(&[&a, &b], &observer, coord).await?;
+			if decided.is_some() {
+				break;
+			}
+		}
+		let decided = decided.context("three races in a row landed in different blocks")?;
+		assert_eq!(decided, (Decision::Applied, Decision::Bounced(BounceReason::EarlierEditWon)));
+		let won = observer.chunk_record(coord).await?.context("no record after the race")?;
+		assert_eq!(a.session.get(TARGET).await?.0, LAMP);
+		assert_eq!(b.session.get(TARGET).await?.0, LAMP, "B shows the winner's block");
+		for (name, player) in [("A", &a), ("B", &b)] {
+			let (held, confirmed, seen, _) = player.status(coord)?;
+			assert_eq!(
+				(held, confirmed, seen),
+				(won.version, won.content_hash, won.content_hash),
+				"{name}"
+			);
+		}
+
+		// The same timestamp: a tie, both bounce, and the chunk stays as it was.
+		let mut decided = None;
+		let mut baseline = None;
+		for _ in 0..3 {
+			let record = observer.chunk_record(coord).await?.context("no record")?;
+			let block = a.session.get(TARGET).await?.0;
+			let now = now_ms();
+			decided = race(&a, &b, (STONE, now), (BRICK, now)).await?;
+			converged(&[&a, &b], &observer, coord).await?;
+			if decided.is_some() {
+				baseline = Some((record, block));
+				break;
+			}
+		}
+		let decided = decided.context("three ties in a row landed in different blocks")?;
+		let (record, block) = baseline.context("no baseline")?;
+		assert_eq!(
+			decided,
+			(Decision::Bounced(BounceReason::Tie), Decision::Bounced(BounceReason::Tie))
+		);
+		assert_eq!(observer.chunk_record(coord).await?, Some(record), "a tie changes nothing");
+		assert_eq!(a.session.get(TARGET).await?.0, block);
+		assert_eq!(b.session.get(TARGET).await?.0, block);
+		Ok(())
+	})
+	.await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn edits_in_a_claimed_region_are_refused_until_the_owner_allows_them() -> Result<()> {
+	let node = NodeBuilder::dev("client-claims").spawn().await?;
+	within(TEST_TIMEOUT, "the claims", async {
+		let observer = chain_observer(&node).await?;
+		let (coord, _) = locate(TARGET);
+		let region = RegionCoord::of(&coord);
+		let a = Player::join(&node, "//Alice", &[]).await?;
+		let b = Player::join(&node, "//Bob", &[&a]).await?;
+		a.session.get(TARGET).await?;
+		b.session.get(TARGET).await?;
+		a.wait_for_peers(1).await?;
+		b.wait_for_peers(1).await?;
+
+		a.session.region(RegionAction::Claim(region)).await?;
+		match b.session.region(RegionAction::Claim(region)).await {
+			Err(SessionError::Refused(reason)) if reason.contains("RegionAlreadyClaimed") => {}
+			other => {
+				bail!("claiming a claimed region: expected RegionAlreadyClaimed, got {other:?}")
+			}
+		}
+		match b.session.region(RegionAction::Release(region)).await {
+			Err(SessionError::Refused(reason)) if reason.contains("NotRegionOwner") => {}
+			other => bail!("releasing another's region: expected NotRegionOwner, got {other:?}"),
+		}
+
+		// B edits inside A's region: refused, undone, and nothing changed anywhere.
+		let before = observer.chunk_record(coord).await?;
+		let a_before = (a.status(coord)?, a.session.cache().used());
+		let b_before = (b.status(coord)?, b.session.cache().used());
+		let mut b_events = b.session.subscribe();
+		let outside = b.session.set(TARGET, BRICK).await?;
+		match decision(&mut b_events, outside.id, "B").await? {
+			Decision::Refused(reason) if reason.contains("NotAllowedInRegion") => {}
+			other => {
+				bail!("an edit in another's region: expected NotAllowedInRegion, got {other:?}")
+			}
+		}
+		converged(&[&a, &b], &observer, coord).await?;
+		assert_eq!(observer.chunk_record(coord).await?, before, "the chain is unchanged");
+		assert_eq!((a.status(coord)?, a.session.cache().used()), a_before, "A is unchanged");
+		assert_eq!((b.status(coord)?, b.session.cache().used()), b_before, "B is unchanged");
+		assert_ne!(b.session.get(TARGET).await?.0, BRICK);
+
+		// Once A allows B, the same edit goes through.
+		let bob = RpcWorldChain::key_from_uri("//Bob")?.public_key().0;
+		a.session.region(RegionAction::Allow(region, bob)).await?;
+		let allowed = b.session.set(TARGET, BRICK).await?;
+		assert_eq!(decision(&mut b_events, allowed.id, "B").await?, Decision::Applied);
+		converged(&[&a, &b], &observer, coord).await?;
+		assert_eq!(a.session.get(TARGET).await?.0, BRICK);
+
+		a.session.region(RegionAction::Disallow(region, bob)).await?;
+		a.session.region(RegionAction::Release(region)).await?;
+		match a.session.region(RegionAction::Release(region)).await {
+			Err(SessionError::Refused(reason)) if reason.contains("RegionNotClaimed") => {}
+			other => bail!("releasing twice: expected RegionNotClaimed, got {other:?}"),
 		}
 		Ok(())
 	})

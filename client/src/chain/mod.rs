@@ -15,7 +15,7 @@ mod types;
 pub use rpc::RpcWorldChain;
 pub use types::{BounceReason, ChainChunk, ChunkRecord, FinalizedWorldBlock, WorldEvent};
 
-use crate::p2p::AccountBytes;
+use crate::{p2p::AccountBytes, region::RegionCoord};
 use codec::Encode;
 use futures::stream::BoxStream;
 use playnet_primitives::{BlockEdit, ChunkCoord, ContentHash};
@@ -81,11 +81,12 @@ pub enum ChainError {
 /// themselves are decided at the end of the block and reported by [`WorldEvent`]s.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum DispatchOutcome {
-	/// The call passed every check and was queued (`EditsQueued`) in a finalized block.
+	/// The call passed every check and is in a block (for `apply_edits`: queued, with
+	/// `EditsQueued`; the edits are decided at the end of the block).
 	Queued,
 	/// The call failed with this pallet error, e.g. `World::EditConflict`; nothing changed.
 	Failed(String),
-	/// The transaction never made it into a finalized block (invalid, dropped, ...).
+	/// The transaction never made it into a block (invalid, dropped, ...).
 	Lost(String),
 }
 
@@ -96,6 +97,19 @@ pub struct Submission {
 	pub id: SubmissionId,
 	/// Resolves once its transaction is in a finalized block, or is lost.
 	pub dispatch: oneshot::Receiver<DispatchOutcome>,
+}
+
+/// A change to a region claim: plots of land only their owner, and whom it allows, may edit.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RegionAction {
+	/// Claim the region, holding the chain's region deposit from the player.
+	Claim(RegionCoord),
+	/// Release the player's claim and get the deposit back.
+	Release(RegionCoord),
+	/// Let an account edit the player's region.
+	Allow(RegionCoord, AccountBytes),
+	/// Take that right back.
+	Disallow(RegionCoord, AccountBytes),
 }
 
 /// A stream of finalized blocks with world events, in block order.
@@ -126,6 +140,15 @@ pub trait WorldChain: Send + Sync + 'static {
 		edits: Vec<BlockEdit>,
 		client_timestamp: u64,
 	) -> Result<Submission, ChainError>;
+
+	/// Signs and submits a region claim change. Returns once the node accepted the
+	/// transaction into its pool, with what reports how it ended: `Queued` when it took
+	/// effect, `Failed` with the chain's reason (e.g. `World::NotRegionOwner`) when it changed
+	/// nothing.
+	async fn region(
+		&self,
+		action: RegionAction,
+	) -> Result<oneshot::Receiver<DispatchOutcome>, ChainError>;
 
 	/// The world events of every finalized block from now on.
 	async fn finalized_events(&self) -> Result<WorldEventStream, ChainError>;

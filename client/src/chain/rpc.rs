@@ -4,9 +4,9 @@
 
 use super::{
 	BounceReason, ChainChunk, ChainError, ChunkRecord, ChunkVersion, DispatchOutcome,
-	FinalizedWorldBlock, Submission, WorldChain, WorldEvent, WorldEventStream,
+	FinalizedWorldBlock, RegionAction, Submission, WorldChain, WorldEvent, WorldEventStream,
 };
-use crate::p2p::AccountBytes;
+use crate::{p2p::AccountBytes, region::RegionCoord};
 use futures::StreamExt;
 use playnet_primitives::{BlockEdit, ChunkCoord, ContentHash};
 use std::sync::{Arc, Mutex};
@@ -20,7 +20,7 @@ use subxt::{
 		scale_value::{Value, ValueDef},
 	},
 	transactions::TransactionStatus,
-	utils::AccountId32,
+	utils::{AccountId32, MultiAddress},
 	OnlineClient, SubstrateConfig,
 };
 use subxt_signer::sr25519::Keypair;
@@ -50,6 +50,20 @@ impl From<ChunkCoord> for Coord {
 impl From<Coord> for ChunkCoord {
 	fn from(c: Coord) -> Self {
 		ChunkCoord::new(c.x, c.y, c.z)
+	}
+}
+
+/// `RegionCoord` as the metadata names it.
+#[derive(Clone, Copy, Debug, EncodeAsType)]
+#[encode_as_type(crate_path = "scale_encode")]
+struct Region {
+	x: i32,
+	z: i32,
+}
+
+impl From<RegionCoord> for Region {
+	fn from(r: RegionCoord) -> Self {
+		Region { x: r.x, z: r.z }
 	}
 }
 
@@ -240,6 +254,48 @@ async fn world_block(
 	Ok(FinalizedWorldBlock { number, events: events.collect() })
 }
 
+impl RpcWorldChain {
+	/// Signs `call` with the player's key at the next nonce, submits it and reports how it
+	/// ended. Nonces are remembered across calls, so submissions in quick succession do not
+	/// collide; a refused or lost transaction makes the next call read the chain's nonce.
+	async fn sign_and_watch<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		what: &'static str,
+	) -> Result<oneshot::Receiver<DispatchOutcome>, ChainError> {
+		let mut transactions = self.api.tx().await.map_err(display_error(what))?;
+		let account = AccountId32(self.account());
+		let finalized_nonce = transactions
+			.account_nonce(&account)
+			.await
+			.map_err(display_error("reading the account nonce"))?;
+		let remembered = *self.next_nonce.lock().unwrap_or_else(|p| p.into_inner());
+		let nonce = remembered.map_or(finalized_nonce, |n| n.max(finalized_nonce));
+		let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
+		let progress =
+			match transactions.sign_and_submit_then_watch(call, &self.signer, params).await {
+				Ok(progress) => progress,
+				Err(e) => {
+					// Start again from the chain's view of the nonce.
+					*self.next_nonce.lock().unwrap_or_else(|p| p.into_inner()) = None;
+					return Err(ChainError::Refused(e.to_string()));
+				}
+			};
+		*self.next_nonce.lock().unwrap_or_else(|p| p.into_inner()) = Some(nonce + 1);
+		let (report, dispatch) = oneshot::channel();
+		let next_nonce = self.next_nonce.clone();
+		tokio::spawn(async move {
+			let outcome = watch_dispatch(progress).await;
+			if matches!(outcome, DispatchOutcome::Lost(_)) {
+				// A lost transaction leaves a gap: read the nonce from the chain again.
+				*next_nonce.lock().unwrap_or_else(|p| p.into_inner()) = None;
+			}
+			let _ = report.send(outcome);
+		});
+		Ok(dispatch)
+	}
+}
+
 /// Waits for the transaction's first block and reports how its call fared.
 async fn watch_dispatch(
 	mut progress: subxt::transactions::TransactionProgress<
@@ -326,37 +382,35 @@ impl WorldChain for RpcWorldChain {
 			"apply_edits",
 			(Coord::from(coord), base_version, call_edits, client_timestamp),
 		);
-		let mut transactions =
-			self.api.tx().await.map_err(display_error("preparing apply_edits"))?;
-		let account = AccountId32(self.account());
-		let finalized_nonce = transactions
-			.account_nonce(&account)
-			.await
-			.map_err(display_error("reading the account nonce"))?;
-		let remembered = *self.next_nonce.lock().unwrap_or_else(|p| p.into_inner());
-		let nonce = remembered.map_or(finalized_nonce, |n| n.max(finalized_nonce));
-		let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
-		let progress =
-			match transactions.sign_and_submit_then_watch(&call, &self.signer, params).await {
-				Ok(progress) => progress,
-				Err(e) => {
-					// Start again from the chain's view of the nonce.
-					*self.next_nonce.lock().unwrap_or_else(|p| p.into_inner()) = None;
-					return Err(ChainError::Refused(e.to_string()));
-				}
-			};
-		*self.next_nonce.lock().unwrap_or_else(|p| p.into_inner()) = Some(nonce + 1);
-		let (report, dispatch) = oneshot::channel();
-		let next_nonce = self.next_nonce.clone();
-		tokio::spawn(async move {
-			let outcome = watch_dispatch(progress).await;
-			if matches!(outcome, DispatchOutcome::Lost(_)) {
-				// A lost transaction leaves a gap: read the nonce from the chain again.
-				*next_nonce.lock().unwrap_or_else(|p| p.into_inner()) = None;
-			}
-			let _ = report.send(outcome);
-		});
+		let dispatch = self.sign_and_watch(&call, "preparing apply_edits").await?;
 		Ok(Submission { id, dispatch })
+	}
+
+	async fn region(
+		&self,
+		action: RegionAction,
+	) -> Result<oneshot::Receiver<DispatchOutcome>, ChainError> {
+		const WHAT: &str = "preparing a region call";
+		let editor = |who: AccountBytes| MultiAddress::<AccountId32, ()>::Id(AccountId32(who));
+		Ok(match action {
+			RegionAction::Claim(region) => {
+				let call = dynamic::tx(PALLET, "claim_region", (Region::from(region),));
+				self.sign_and_watch(&call, WHAT).await?
+			}
+			RegionAction::Release(region) => {
+				let call = dynamic::tx(PALLET, "release_region", (Region::from(region),));
+				self.sign_and_watch(&call, WHAT).await?
+			}
+			RegionAction::Allow(region, who) => {
+				let call = dynamic::tx(PALLET, "allow_editor", (Region::from(region), editor(who)));
+				self.sign_and_watch(&call, WHAT).await?
+			}
+			RegionAction::Disallow(region, who) => {
+				let call =
+					dynamic::tx(PALLET, "disallow_editor", (Region::from(region), editor(who)));
+				self.sign_and_watch(&call, WHAT).await?
+			}
+		})
 	}
 
 	async fn finalized_events(&self) -> Result<WorldEventStream, ChainError> {

@@ -19,7 +19,10 @@ pub use loading::ChunkOrigin;
 
 use crate::{
 	cache::ChunkCache,
-	chain::{BounceReason, ChainError, ChunkVersion, DispatchOutcome, SubmissionId, WorldChain},
+	chain::{
+		BounceReason, ChainError, ChunkVersion, DispatchOutcome, RegionAction, SubmissionId,
+		WorldChain,
+	},
 	p2p::{
 		ChatLine, EditDelta, EditWithdrawal, Network, NetworkConfig, NetworkError, PlayerMove,
 		PublishError, WorldMessage,
@@ -144,6 +147,9 @@ pub enum SessionError {
 	/// A message could not be published.
 	#[error(transparent)]
 	Publish(#[from] PublishError),
+	/// The chain refused the call and nothing changed, e.g. `World::NotRegionOwner`.
+	#[error("the chain refused it: {0}")]
+	Refused(String),
 	/// A wait ran out.
 	#[error("{0} still pending after the timeout")]
 	Timeout(String),
@@ -214,6 +220,17 @@ pub struct SetOutcome {
 	pub base_version: ChunkVersion,
 	/// Whether the delta reached at least one peer's topic (false: no peer in the region yet).
 	pub gossiped: bool,
+}
+
+/// What [`GameSession::set_with`] may choose instead of the defaults.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct SetOptions {
+	/// The version the edit is made on (default: the chunk's confirmed version). An older one
+	/// is for scripts that replay edits; the chain refuses it if the block changed since.
+	pub base_version: Option<ChunkVersion>,
+	/// The client timestamp in ms since the Unix epoch (default: the player's clock). Same-block
+	/// races between players are decided by it; the chain refuses one too far from its clock.
+	pub timestamp_ms: Option<u64>,
 }
 
 /// A peer as `peers` lists it.
@@ -427,15 +444,15 @@ impl GameSession {
 	/// Sets the block at a world position: applied locally at once, gossiped to the region,
 	/// submitted to the chain on the chunk's confirmed version.
 	pub async fn set(&self, block: [i32; 3], id: BlockId) -> Result<SetOutcome, SessionError> {
-		self.set_on_base(block, id, None).await
+		self.set_with(block, id, SetOptions::default()).await
 	}
 
-	/// [`set`](Self::set) on an explicit base version (the chain decides whether it is stale).
-	pub async fn set_on_base(
+	/// [`set`](Self::set) with a chosen base version or client timestamp.
+	pub async fn set_with(
 		&self,
 		block: [i32; 3],
 		id: BlockId,
-		base: Option<ChunkVersion>,
+		options: SetOptions,
 	) -> Result<SetOutcome, SessionError> {
 		if !is_known(id) {
 			return Err(SessionError::UnknownBlock(id));
@@ -449,11 +466,11 @@ impl GameSession {
 			vec![BlockEdit { x: local[0] as u8, y: local[1] as u8, z: local[2] as u8, block: id }];
 		let _turn = self.inner.submitting.lock().await;
 		let account = self.inner.chain.account();
-		let timestamp = now_ms();
+		let timestamp = options.timestamp_ms.unwrap_or_else(now_ms);
 		let (base_version, submission) = {
 			let mut state = self.inner.state();
 			let version = state.world.chunk(&coord).map(|c| c.version()).unwrap_or(0);
-			let base_version = base.unwrap_or(version);
+			let base_version = options.base_version.unwrap_or(version);
 			if base_version > version {
 				return Err(SessionError::FutureBase { base: base_version, version });
 			}
@@ -496,6 +513,23 @@ impl GameSession {
 				undo_own(&self.inner, coord, submission, gossiped).await;
 				Err(e.into())
 			}
+		}
+	}
+
+	/// Claims or releases a region, or changes who may edit it, and waits until the chain
+	/// took it: [`SessionError::Refused`] with the chain's reason when it changed nothing.
+	pub async fn region(&self, action: RegionAction) -> Result<(), SessionError> {
+		let dispatch = {
+			let _turn = self.inner.submitting.lock().await;
+			self.inner.chain.region(action).await?
+		};
+		let outcome = dispatch.await.unwrap_or_else(|_| {
+			DispatchOutcome::Lost("the node stopped reporting on the transaction".into())
+		});
+		match outcome {
+			DispatchOutcome::Queued => Ok(()),
+			DispatchOutcome::Failed(reason) => Err(SessionError::Refused(reason)),
+			DispatchOutcome::Lost(reason) => Err(SessionError::Chain(ChainError::Refused(reason))),
 		}
 	}
 
