@@ -5,7 +5,7 @@ use core::marker::PhantomData;
 use polkadot_sdk::{
 	frame_support::traits::{
 		fungible::{Balanced, Credit},
-		tokens::imbalance::{Imbalance, TryMerge},
+		tokens::imbalance::Imbalance,
 		Get, OnUnbalanced,
 	},
 	sp_runtime::{traits::Zero, Percent, Saturating},
@@ -43,21 +43,8 @@ where
 pub struct DistributeFees<T>(PhantomData<T>);
 
 impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for DistributeFees<T> {
-	fn on_unbalanceds(fees_then_tips: impl Iterator<Item = Credit<T::AccountId, T::Currency>>) {
-		let mut total: Credit<T::AccountId, T::Currency> = Default::default();
-		for credit in fees_then_tips {
-			total = match total.try_merge(credit) {
-				Ok(merged) => merged,
-				// Credits of one currency always merge; should one not, split it on its own.
-				Err((kept, other)) => {
-					Self::on_unbalanced(other);
-					kept
-				}
-			};
-		}
-		Self::on_unbalanced(total);
-	}
-
+	// `on_unbalanceds` (the fee, then the tip) keeps the trait's default: it merges the
+	// credits and hands the sum to `on_unbalanced` once, so a tip is split like the fee.
 	fn on_unbalanced(credit: Credit<T::AccountId, T::Currency>) {
 		let amount: BalanceOf<T> = credit.peek();
 		if amount.is_zero() {
