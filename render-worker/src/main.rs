@@ -11,6 +11,8 @@ fn main() -> std::process::ExitCode {
 			|_| tracing_subscriber::EnvFilter::new("info,wgpu_core=warn,wgpu_hal=warn,naga=warn"),
 		))
 		.with_writer(std::io::stderr)
+		// Colours only on a terminal: logs written to files stay plain text.
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.init();
 	match cli::run(args) {
 		Ok(()) => std::process::ExitCode::SUCCESS,

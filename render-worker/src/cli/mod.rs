@@ -1,15 +1,17 @@
 //! The command line: arguments, and one module per group of subcommands.
 
 mod measure;
+mod post;
 mod render;
 mod work;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use playnet_primitives::{demo::GeneratedTask, RenderSpec, Scene};
 use playnet_render::{
 	backend::Backend,
 	serve::{self, ServeConfig},
+	work::rpc::RpcRenderChain,
 	JobRequest,
 };
 use std::path::PathBuf;
@@ -111,6 +113,9 @@ enum Command {
 	/// Work for a chain with your own key: bond, take assigned tasks, render, commit and
 	/// reveal, and print what it earns.
 	Work(work::WorkArgs),
+	/// Post a demo render task over the chain's world (once, or every N blocks) with a fee,
+	/// and follow it to its settlement.
+	Post(post::PostArgs),
 	/// Write a demo request (JSON) to use with --spec or POST /jobs.
 	Spec {
 		#[command(flatten)]
@@ -122,6 +127,41 @@ enum Command {
 		#[arg(long)]
 		with_chunks: bool,
 	},
+}
+
+/// The key an account signs with, for `work` and `post`.
+#[derive(Args, Clone)]
+pub(crate) struct KeyArgs {
+	/// The account's key as a secret URI: `//Eve`, a mnemonic (optionally with a derivation
+	/// path), or a 0x hex seed.
+	#[arg(
+		long,
+		visible_alias = "key",
+		conflicts_with = "key_file",
+		required_unless_present = "key_file"
+	)]
+	suri: Option<String>,
+	/// A file holding the secret URI (keeps it out of the process list and shell history).
+	#[arg(long)]
+	key_file: Option<PathBuf>,
+}
+
+impl KeyArgs {
+	/// The secret URI, from the command line or the key file.
+	fn secret_uri(&self) -> Result<String> {
+		match (&self.suri, &self.key_file) {
+			(Some(uri), _) => Ok(uri.clone()),
+			(None, Some(path)) => std::fs::read_to_string(path)
+				.map(|text| text.trim().to_owned())
+				.with_context(|| format!("cannot read the key file {}", path.display())),
+			(None, None) => bail!("give --suri or --key-file"),
+		}
+	}
+
+	/// The key pair the secret URI names.
+	pub(crate) fn keypair(&self) -> Result<subxt_signer::sr25519::Keypair> {
+		Ok(RpcRenderChain::key_from_uri(&self.secret_uri()?)?)
+	}
 }
 
 #[derive(Args, Clone)]
@@ -207,6 +247,7 @@ pub fn run(cli: Cli) -> Result<()> {
 			Ok(())
 		}
 		Command::Work(args) => work::work(cli.backend, cli.threads, args),
+		Command::Post(args) => post::post(args),
 		Command::Spec { demo, out, with_chunks } => {
 			let task = GeneratedTask::demo(demo.seed, demo.width, demo.height, demo.frames);
 			let (spec, chunks) = task.build();

@@ -1,6 +1,7 @@
 //! `work`: the standalone worker, reconnecting after lost connections.
 
-use anyhow::{bail, Context, Result};
+use super::KeyArgs;
+use anyhow::{Context, Result};
 use clap::Args;
 use playnet_render::{
 	backend::{Backend, Renderer},
@@ -19,13 +20,8 @@ pub struct WorkArgs {
 	/// The node's WebSocket RPC endpoint.
 	#[arg(long, default_value = "ws://127.0.0.1:9944")]
 	node: String,
-	/// The worker's key as a secret URI: `//Eve`, a mnemonic (optionally with a derivation
-	/// path), or a 0x hex seed.
-	#[arg(long, conflicts_with = "key_file", required_unless_present = "key_file")]
-	suri: Option<String>,
-	/// A file holding the secret URI (keeps it out of the process list and shell history).
-	#[arg(long)]
-	key_file: Option<PathBuf>,
+	#[command(flatten)]
+	key: KeyArgs,
 	/// Bond up to this many PGT before working (nothing is added if as much is bonded).
 	#[arg(long)]
 	bond: Option<String>,
@@ -58,16 +54,6 @@ fn default_state_dir() -> PathBuf {
 	}
 }
 
-fn secret_uri(args: &WorkArgs) -> Result<String> {
-	match (&args.suri, &args.key_file) {
-		(Some(uri), _) => Ok(uri.clone()),
-		(None, Some(path)) => std::fs::read_to_string(path)
-			.map(|text| text.trim().to_owned())
-			.with_context(|| format!("cannot read the key file {}", path.display())),
-		(None, None) => bail!("give --suri or --key-file"),
-	}
-}
-
 pub fn work(backend: Backend, threads: Option<usize>, args: WorkArgs) -> Result<()> {
 	let bond = match &args.bond {
 		Some(text) => Some(
@@ -75,7 +61,7 @@ pub fn work(backend: Backend, threads: Option<usize>, args: WorkArgs) -> Result<
 		),
 		None => None,
 	};
-	let keypair = RpcRenderChain::key_from_uri(&secret_uri(&args)?)?;
+	let keypair = args.key.keypair()?;
 	let renderer = Arc::new(Renderer::new(backend, threads)?);
 	let config = WorkConfig { bond, stop_after: args.tasks };
 	let base = args.state_dir.clone().unwrap_or_else(default_state_dir);

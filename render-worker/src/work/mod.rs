@@ -19,6 +19,7 @@
 
 pub mod chain;
 pub mod commitment;
+pub mod post;
 pub mod report;
 pub mod rpc;
 pub mod scene;

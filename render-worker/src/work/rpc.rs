@@ -20,6 +20,7 @@ use subxt::{
 		scale_encode::{self, EncodeAsType},
 		scale_value::{Value, ValueDef},
 	},
+	extrinsics::ExtrinsicEvents,
 	rpcs::{rpc_params, RpcClient},
 	transactions::{Payload, TransactionStatus},
 	utils::AccountId32,
@@ -244,6 +245,16 @@ impl RpcRenderChain {
 		name: &'static str,
 		payload: P,
 	) -> Result<u64, ChainError> {
+		self.submit_payload_with_events(name, payload).await.map(|(number, _)| number)
+	}
+
+	/// Submits `payload` and waits until it is in a block; its number and the
+	/// transaction's events.
+	async fn submit_payload_with_events<P: Payload>(
+		&self,
+		name: &'static str,
+		payload: P,
+	) -> Result<(u64, ExtrinsicEvents<SubstrateConfig>), ChainError> {
 		let nonce = self.next_nonce().await?;
 		let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
 		let mut transactions = self.api.tx().await.map_err(rpc_error("preparing a transaction"))?;
@@ -274,7 +285,7 @@ impl RpcRenderChain {
 					.map_err(rpc_error("opening a transaction's block"))?
 					.block_number();
 				return match in_block.wait_for_success().await {
-					Ok(_) => Ok(number),
+					Ok(events) => Ok((number, events)),
 					Err(TransactionEventsError::ExtrinsicFailed(error)) => {
 						Err(ChainError::Dispatch {
 							call: name.into(),
@@ -532,5 +543,107 @@ impl RenderChain for RpcRenderChain {
 				self.submit_payload(name, payload).await
 			}
 		}
+	}
+}
+
+/// `WorldApi::chunk_record`'s answer, as far as `post` reads it.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct ChunkRecordFields {
+	content_hash: Hash,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct TaskPostedFields {
+	task: u64,
+}
+
+/// A task [`RpcRenderChain::post_task`] put on chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostedTask {
+	/// Its index.
+	pub task: TaskIndex,
+	/// The (best) block that included the post.
+	pub block: u64,
+}
+
+/// What `playnet-render post` needs beyond [`RenderChain`]: the render pallet's limits, the
+/// world's edited chunks, and `Render::post_task`. Reads are at the last followed block.
+impl RpcRenderChain {
+	/// `Render::MinFee`: the least fee a task may carry.
+	pub fn min_fee(&self) -> Result<Balance, ChainError> {
+		let address = dynamic::constant::<u128>("Render", "MinFee");
+		self.at()?.constants().entry(address).map_err(decode_error("Render::MinFee"))
+	}
+
+	/// `Render::MaxSceneChunks`: the most chunks a task's scene may have.
+	pub fn max_scene_chunks(&self) -> Result<u32, ChainError> {
+		let address = dynamic::constant::<u32>("Render", "MaxSceneChunks");
+		self.at()?.constants().entry(address).map_err(decode_error("Render::MaxSceneChunks"))
+	}
+
+	/// The content hash of the chunk at `coord` if it was edited since genesis
+	/// (`WorldApi::chunk_record`); `None` while it is as the world seed generates it.
+	pub async fn edited_chunk_hash(&self, coord: ChunkCoord) -> Result<Option<Hash32>, ChainError> {
+		let payload = dynamic::runtime_api_call::<_, Option<ChunkRecordFields>>(
+			"WorldApi",
+			"chunk_record",
+			(Value::named_composite([
+				("x", Value::i128(i128::from(coord.x))),
+				("y", Value::i128(i128::from(coord.y))),
+				("z", Value::i128(i128::from(coord.z))),
+			]),),
+		);
+		let record =
+			self.at()?.runtime_apis().call(payload).await.map_err(rpc_error("a chunk record"))?;
+		Ok(record.map(|record| Hash32(record.content_hash.0)))
+	}
+
+	/// Signs and submits `Render::post_task(spec, fee)` from this account and waits until it
+	/// is in a block; the new task's index from its `TaskPosted` event.
+	pub async fn post_task(
+		&self,
+		spec: &RenderSpec,
+		fee: Balance,
+	) -> Result<PostedTask, ChainError> {
+		const CALL: &str = "Render::post_task";
+		// The spec goes in as its SCALE bytes (its identity), framed by the call's indices
+		// from the metadata.
+		let call_data = {
+			let metadata = self.at()?.metadata_ref();
+			let unknown =
+				|reason: &str| ChainError::Decode { what: "the metadata", reason: reason.into() };
+			let pallet =
+				metadata.pallet_by_name("Render").ok_or_else(|| unknown("no Render pallet"))?;
+			let call = pallet
+				.call_variant_by_name("post_task")
+				.ok_or_else(|| unknown("no Render::post_task call"))?;
+			let mut bytes = vec![pallet.call_index(), call.index];
+			spec.encode_to(&mut bytes);
+			fee.encode_to(&mut bytes);
+			bytes
+		};
+		let payload = self
+			.api
+			.tx()
+			.await
+			.map_err(rpc_error("preparing a transaction"))?
+			.from_call_data_bytes(&call_data)
+			.map_err(|e| ChainError::Refused { call: CALL.into(), reason: e.to_string() })?;
+		let (block, events) = self.submit_payload_with_events(CALL, payload).await?;
+		for event in events.iter() {
+			let event = event.map_err(decode_error("an event"))?;
+			if event.pallet_name() == "Render" && event.event_name() == "TaskPosted" {
+				let fields = event
+					.decode_fields_unchecked_as::<TaskPostedFields>()
+					.map_err(decode_error("Render::TaskPosted"))?;
+				return Ok(PostedTask { task: fields.task, block });
+			}
+		}
+		Err(ChainError::Decode {
+			what: "Render::post_task's events",
+			reason: "no TaskPosted".into(),
+		})
 	}
 }

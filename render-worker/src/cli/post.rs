@@ -1,0 +1,149 @@
+//! `post`: demo render tasks with a fee, once or every N blocks, each followed to its end.
+
+use super::KeyArgs;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use playnet_render::work::{
+	chain::{Balance, RenderChain},
+	post::{demo_task, ss58, turn_camera, PostedTasks},
+	report::{format_pgt, parse_pgt},
+	rpc::{Follow, RpcRenderChain},
+	FEE_MARGIN,
+};
+use subxt_signer::sr25519::Keypair;
+
+#[derive(Args)]
+pub struct PostArgs {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	#[command(flatten)]
+	key: KeyArgs,
+	/// The fee of each task in PGT, held from the poster until the task settles (at least
+	/// the chain's Render::MinFee).
+	#[arg(long, default_value = "10")]
+	fee: String,
+	/// Post a task every N blocks until interrupted (or --count tasks), instead of once.
+	#[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+	every: Option<u64>,
+	/// With --every: stop posting after this many tasks, and exit when they have ended.
+	#[arg(long, requires = "every", value_parser = clap::value_parser!(u64).range(1..))]
+	count: Option<u64>,
+	/// Exit once the tasks are posted instead of following them to their settlement.
+	#[arg(long)]
+	no_wait: bool,
+	/// Frame width of the demo task.
+	#[arg(long, default_value_t = 320)]
+	width: u32,
+	/// Frame height of the demo task.
+	#[arg(long, default_value_t = 180)]
+	height: u32,
+	/// Frames of the demo task.
+	#[arg(long, default_value_t = 8)]
+	frames: u32,
+}
+
+pub fn post(args: PostArgs) -> Result<()> {
+	let fee = parse_pgt(&args.fee)
+		.with_context(|| format!("--fee {:?} is not an amount of PGT", args.fee))?;
+	let keypair = args.key.keypair()?;
+	let runtime = tokio::runtime::Runtime::new()?;
+	runtime.block_on(async {
+		tokio::select! {
+			result = post_tasks(&args, keypair, fee) => result,
+			_ = tokio::signal::ctrl_c() => {
+				eprintln!("interrupted; posted tasks go on without this poster");
+				Ok(())
+			}
+		}
+	})
+}
+
+async fn post_tasks(args: &PostArgs, keypair: Keypair, fee: Balance) -> Result<()> {
+	let mut chain = RpcRenderChain::connect(&args.node, keypair, Follow::Finalized).await?;
+	let mut block = chain.next_block().await?;
+	let account = ss58(&chain.account());
+
+	// Everything the chain would refuse, refused here with one line before anything is signed.
+	let min_fee = chain.min_fee()?;
+	if fee < min_fee {
+		bail!(
+			"--fee {} is below the chain's minimum fee of {}",
+			format_pgt(fee),
+			format_pgt(min_fee)
+		);
+	}
+	let balance = chain.free_balance().await?;
+	if balance < fee.saturating_add(FEE_MARGIN) {
+		bail!(
+			"balance too low to post a task with a fee of {}: {account} holds {} free, and {} \
+			 more is kept for transaction fees",
+			format_pgt(fee),
+			format_pgt(balance),
+			format_pgt(FEE_MARGIN)
+		);
+	}
+	let seed = chain.world_seed().await?;
+	let task = demo_task(seed, args.width, args.height, args.frames, chain.max_scene_chunks()?);
+	let (spec, _) = task.build();
+	spec.validate().with_context(|| {
+		format!("the demo task {}x{} x {} frames", args.width, args.height, args.frames)
+	})?;
+	let cadence = match args.every {
+		Some(every) => format!("every {every} blocks"),
+		None => "once".to_owned(),
+	};
+	println!(
+		"posting as {account} {cadence}: {}x{} x {} frames over {} chunks of world {seed}, fee {} \
+		 each; balance {}",
+		spec.width,
+		spec.height,
+		spec.frame_count,
+		spec.scene.len(),
+		format_pgt(fee),
+		format_pgt(balance)
+	);
+
+	let limit = match args.every {
+		Some(_) => args.count.unwrap_or(u64::MAX),
+		None => 1,
+	};
+	let mut posted = PostedTasks::default();
+	let mut posts = 0u64;
+	let mut next_post = block.number;
+	loop {
+		for event in chain.render_events().await? {
+			if let Some(line) = posted.observe(&event, block.number) {
+				println!("{line}");
+			}
+		}
+		if posts < limit && block.number >= next_post {
+			// A different view at every block: a restarted poster does not repeat its tasks.
+			let mut task = task.clone();
+			turn_camera(&mut task, block.number);
+			let (mut spec, _) = task.build();
+			// The scene as the chain has it now: edited chunks by their current hash.
+			for entry in &mut spec.scene {
+				if let Some(hash) = chain.edited_chunk_hash(entry.coord).await? {
+					entry.content_hash = hash;
+				}
+			}
+			let done = chain.post_task(&spec, fee).await?;
+			println!(
+				"task {}: posted in block {} with a fee of {} (spec {})",
+				done.task,
+				done.block,
+				format_pgt(fee),
+				spec.task_id()
+			);
+			posted.posted(done.task, done.block);
+			posts += 1;
+			next_post = block.number.saturating_add(args.every.unwrap_or(u64::MAX));
+		}
+		let posting_done = posts >= limit;
+		if posting_done && (args.no_wait || posted.open() == 0) {
+			return Ok(());
+		}
+		block = chain.next_block().await?;
+	}
+}
