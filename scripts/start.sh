@@ -44,15 +44,6 @@ post_every=20       # blocks between demo tasks (one minute)
 
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
-t=$(date +%s)
-./scripts/setup.sh
-echo "[start] setup took $(elapsed "$t")"
-
-t=$(date +%s)
-echo "[start] building playnet-node and playnet-render (release; the first build takes the better part of an hour on 2 cores)"
-cargo build --release -p playnet-node -p playnet-render
-echo "[start] build took $(elapsed "$t")"
-
 rpc() {
 	curl -sf -m 5 -H 'Content-Type: application/json' \
 		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$1\",\"params\":${2:-[]}}" \
@@ -63,6 +54,7 @@ listening() { # port -> whether something accepts connections on it
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Ports in use are refused before the build, not after it.
 if rpc system_health >/dev/null 2>&1; then
 	echo "[start] something already answers JSON-RPC on port $rpc_port: stop it or set PLAYNET_RPC_PORT" >&2
 	exit 1
@@ -71,6 +63,15 @@ if listening "$render_port"; then
 	echo "[start] something already listens on port $render_port (the render worker's): stop it or set PLAYNET_RENDER_PORT" >&2
 	exit 1
 fi
+
+t=$(date +%s)
+./scripts/setup.sh
+echo "[start] setup took $(elapsed "$t")"
+
+t=$(date +%s)
+echo "[start] building playnet-node and playnet-render (release; the first build takes the better part of an hour on 2 cores)"
+cargo build --release -p playnet-node -p playnet-render
+echo "[start] build took $(elapsed "$t")"
 
 # A rebuilt runtime changes the dev genesis: a chain made by an older build cannot be continued.
 mkdir -p "$base_path"
