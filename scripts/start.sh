@@ -19,6 +19,7 @@
 #   PLAYNET_RPC_PORT     the JSON-RPC port                       (default: 9944)
 #   PLAYNET_P2P_PORT     the peer-to-peer port                   (default: 30333)
 #   PLAYNET_RENDER_PORT  the local render worker's HTTP port     (default: 9955)
+#   PLAYNET_PROMETHEUS_PORT  the node's Prometheus metrics port  (default: 9615)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,7 @@ base_path=${PLAYNET_BASE_PATH:-$HOME/.local/share/playnet/dev}
 rpc_port=${PLAYNET_RPC_PORT:-9944}
 p2p_port=${PLAYNET_P2P_PORT:-30333}
 render_port=${PLAYNET_RENDER_PORT:-9955}
+prometheus_port=${PLAYNET_PROMETHEUS_PORT:-9615}
 target=${CARGO_TARGET_DIR:-target}
 node="$target/release/playnet-node"
 render="$target/release/playnet-render"
@@ -57,6 +59,10 @@ listening() { # port -> whether something accepts connections on it
 # Ports in use are refused before the build, not after it.
 if rpc system_health >/dev/null 2>&1; then
 	echo "[start] something already answers JSON-RPC on port $rpc_port: stop it or set PLAYNET_RPC_PORT" >&2
+	exit 1
+fi
+if listening "$prometheus_port"; then
+	echo "[start] something already listens on port $prometheus_port (the node's metrics): stop it or set PLAYNET_PROMETHEUS_PORT" >&2
 	exit 1
 fi
 if listening "$render_port"; then
@@ -132,7 +138,7 @@ trap 'stop; exit 129' HUP
 # The node and the workers stop cleanly on SIGINT; `serve` keeps nothing and stops on SIGTERM.
 launch node INT "$base_path/node.log" \
 	"$node" --dev --base-path "$base_path" --rpc-port "$rpc_port" --port "$p2p_port" \
-	--rpc-cors all --no-telemetry
+	--prometheus-port "$prometheus_port" --rpc-cors all --no-telemetry
 node_pid=${pid[node]}
 echo "[start] started playnet-node --dev (log: ${log[node]})"
 
@@ -221,7 +227,7 @@ cat <<INFO
 
   JSON-RPC (WebSocket and HTTP):  ws://127.0.0.1:$rpc_port
   polkadot.js Apps:               $apps#/explorer
-  Prometheus metrics:             http://127.0.0.1:9615/metrics
+  Prometheus metrics:             http://127.0.0.1:$prometheus_port/metrics
   Chain data and logs:            $base_path
 
   Dev accounts (//Alice, //Bob, ...) hold 1,000,000 PGT each; Alice is the validator and sudo.
