@@ -22,6 +22,9 @@
 #   PLAYNET_PROMETHEUS_PORT  the node's Prometheus metrics port  (default: 9615)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Mesa (the render worker's Vulkan on CPU) wants a private runtime directory; without one it
+# prints an error line at the top of every render log.
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 
 base_path=${PLAYNET_BASE_PATH:-$HOME/.local/share/playnet/dev}
 rpc_port=${PLAYNET_RPC_PORT:-9944}
