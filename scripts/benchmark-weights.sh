@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Measures the weights of Playnet's pallets with the benchmark CLI and writes them to
+# pallets/<name>/src/weights.rs (the runtime uses those files). Run it after changing a
+# pallet's calls or its benchmarks, on a quiet machine, and commit the result.
+#
+#   ./scripts/benchmark-weights.sh                  # stake and render
+#   ./scripts/benchmark-weights.sh pallet_render    # one pallet
+#
+# pallet_world is not in the default list yet: its benchmarks run with the chain's clock at 0
+# (`Timestamp::Now` is unset), so every `UnixTime::now` logs an error, millions of lines that
+# swamp the log and the measured times. Its weights stay estimates until the benchmarks set
+# the clock.
+#
+# The node is built with `--features runtime-benchmarks` in its own target directory, so the
+# everyday build (and the node the tests start) is left alone.
+#
+# Environment:
+#   PLAYNET_BENCH_TARGET_DIR  where that build goes (default: next to CARGO_TARGET_DIR)
+#   STEPS, REPEAT             benchmark CLI settings (default: 50 and 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${CARGO_TARGET_DIR:-target}
+bench_target=${PLAYNET_BENCH_TARGET_DIR:-$target/../bench-target}
+steps=${STEPS:-50}
+repeat=${REPEAT:-20}
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_render)
+
+elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
+
+./scripts/setup.sh
+
+t=$(date +%s)
+echo "[weights] building playnet-node with runtime-benchmarks in $bench_target"
+# frame-benchmarking-cli depends on a test runtime that only `benchmark storage` runs, and
+# whose Wasm build cannot find its own package outside polkadot-sdk's workspace ("Failed to
+# find entry for package frame-storage-access-test-runtime"): skip that one Wasm build.
+CARGO_TARGET_DIR=$bench_target SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+	cargo build --release -p playnet-node --features runtime-benchmarks
+echo "[weights] build took $(elapsed "$t")"
+node="$bench_target/release/playnet-node"
+
+for pallet in "${pallets[@]}"; do
+	dir=pallets/${pallet#pallet_}
+	if [ ! -f "$dir/src/weights.rs" ]; then
+		echo "[weights] no $dir/src/weights.rs for $pallet" >&2
+		exit 1
+	fi
+	t=$(date +%s)
+	echo "[weights] ==> $pallet"
+	# A solo chain does not charge for proof size, so proof recording would only inflate the
+	# measured times.
+	"$node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
+		--steps "$steps" --repeat "$repeat" --disable-proof-recording \
+		--template scripts/benchmark/weight-template.hbs --output "$dir/src/weights.rs"
+	echo "[weights] <== $pallet took $(elapsed "$t")"
+done
