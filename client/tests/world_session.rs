@@ -9,7 +9,7 @@
 use anyhow::{bail, ensure, Context, Result};
 use playnet_client::{
 	cache::ChunkCache,
-	chain::{BounceReason, RegionAction, RpcWorldChain, SubmissionId, WorldChain},
+	chain::{BounceReason, ChunkRecord, RegionAction, RpcWorldChain, SubmissionId, WorldChain},
 	p2p::NetworkConfig,
 	region::RegionCoord,
 	session::{now_ms, GameSession, Pose, SessionConfig, SessionError, SessionEvent, SetOptions},
@@ -164,38 +164,63 @@ async fn converged(players: &[&Player], observer: &RpcWorldChain, coord: ChunkCo
 	.await
 }
 
-/// A and B set the target block at once, on the same base version, with these timestamps.
-/// Returns how the chain decided each, or `None` when the two landed in different chain
-/// blocks (the later one is then refused as a conflict, not raced).
+/// A race as the chain decided it, and the chunk as it was just before.
+struct Race {
+	/// How the chain decided A's and B's submissions.
+	decided: (Decision, Decision),
+	/// The chunk's record before the race.
+	record_before: Option<ChunkRecord>,
+	/// The target block before the race.
+	block_before: u16,
+}
+
+/// A and B set the target block at once, on the same base version, B's timestamp `b_later_ms`
+/// after A's, and wait until both hold the chain's outcome. When the two land in different
+/// chain blocks (the later one is then refused as a conflict, not raced), they race again,
+/// three times at most.
 async fn race(
 	a: &Player,
 	b: &Player,
-	(a_block, a_at): (u16, u64),
-	(b_block, b_at): (u16, u64),
-) -> Result<Option<(Decision, Decision)>> {
-	let mut a_events = a.session.subscribe();
-	let mut b_events = b.session.subscribe();
-	let (a_set, b_set) = tokio::join!(
-		a.session.set_with(
-			TARGET,
-			a_block,
-			SetOptions { timestamp_ms: Some(a_at), ..Default::default() }
-		),
-		b.session.set_with(
-			TARGET,
-			b_block,
-			SetOptions { timestamp_ms: Some(b_at), ..Default::default() }
-		),
-	);
-	let (a_set, b_set) = (a_set?, b_set?);
-	ensure!(a_set.base_version == b_set.base_version, "A and B raced on different versions");
-	let a_decided = decision(&mut a_events, a_set.id, "A").await?;
-	let b_decided = decision(&mut b_events, b_set.id, "B").await?;
+	observer: &RpcWorldChain,
+	(a_block, b_block): (u16, u16),
+	b_later_ms: u64,
+) -> Result<Race> {
+	let (coord, _) = locate(TARGET);
 	let conflict = |d: &Decision| matches!(d, Decision::Refused(r) if r.contains("EditConflict"));
-	if conflict(&a_decided) || conflict(&b_decided) {
-		return Ok(None);
+	for _ in 0..3 {
+		let record_before = observer.chunk_record(coord).await?;
+		let block_before = a.session.get(TARGET).await?.0;
+		let mut a_events = a.session.subscribe();
+		let mut b_events = b.session.subscribe();
+		let a_at = now_ms();
+		let at = |ms: u64| SetOptions { timestamp_ms: Some(ms), ..Default::default() };
+		let (a_set, b_set) = tokio::join!(
+			a.session.set_with(TARGET, a_block, at(a_at)),
+			b.session.set_with(TARGET, b_block, at(a_at + b_later_ms)),
+		);
+		let (a_set, b_set) = (a_set?, b_set?);
+		ensure!(a_set.base_version == b_set.base_version, "A and B raced on different versions");
+		let decided = (
+			decision(&mut a_events, a_set.id, "A").await?,
+			decision(&mut b_events, b_set.id, "B").await?,
+		);
+		converged(&[a, b], observer, coord).await?;
+		if !conflict(&decided.0) && !conflict(&decided.1) {
+			return Ok(Race { decided, record_before, block_before });
+		}
 	}
-	Ok(Some((a_decided, b_decided)))
+	bail!("three races in a row landed in different chain blocks")
+}
+
+/// A and B on a dev node, both holding the target chunk and connected to each other.
+async fn two_players(node: &Node) -> Result<(Player, Player)> {
+	let a = Player::join(node, "//Alice", &[]).await?;
+	let b = Player::join(node, "//Bob", &[&a]).await?;
+	a.session.get(TARGET).await?;
+	b.session.get(TARGET).await?;
+	a.wait_for_peers(1).await?;
+	b.wait_for_peers(1).await?;
+	Ok((a, b))
 }
 
 async fn chain_observer(node: &Node) -> Result<RpcWorldChain> {
@@ -281,12 +306,7 @@ async fn invalid_edits_get_a_clear_error_and_change_nothing_in_any_cache() -> Re
 	within(TEST_TIMEOUT, "the invalid edits", async {
 		let observer = chain_observer(&node).await?;
 		let (coord, _) = locate(TARGET);
-		let a = Player::join(&node, "//Alice", &[]).await?;
-		let b = Player::join(&node, "//Bob", &[&a]).await?;
-		a.session.get(TARGET).await?;
-		b.session.get(TARGET).await?;
-		a.wait_for_peers(1).await?;
-		b.wait_for_peers(1).await?;
+		let (a, b) = two_players(&node).await?;
 
 		// Two versions of the target block, so that an edit on version 1 is stale.
 		for block in [BRICK, STONE] {
@@ -363,25 +383,14 @@ async fn a_same_block_race_goes_to_the_earlier_timestamp_and_a_tie_bounces_both(
 	within(TEST_TIMEOUT, "the races", async {
 		let observer = chain_observer(&node).await?;
 		let (coord, _) = locate(TARGET);
-		let a = Player::join(&node, "//Alice", &[]).await?;
-		let b = Player::join(&node, "//Bob", &[&a]).await?;
-		a.session.get(TARGET).await?;
-		b.session.get(TARGET).await?;
-		a.wait_for_peers(1).await?;
-		b.wait_for_peers(1).await?;
+		let (a, b) = two_players(&node).await?;
 
 		// B's clock says 5 ms later: A's edit wins, B's bounces, and both are told.
-		let mut decided = None;
-		for _ in 0..3 {
-			let now = now_ms();
-			decided = race(&a, &b, (LAMP, now), (BRICK, now + 5)).await?;
-			converged(&[&a, &b], &observer, coord).await?;
-			if decided.is_some() {
-				break;
-			}
-		}
-		let decided = decided.context("three races in a row landed in different blocks")?;
-		assert_eq!(decided, (Decision::Applied, Decision::Bounced(BounceReason::EarlierEditWon)));
+		let race_won = race(&a, &b, &observer, (LAMP, BRICK), 5).await?;
+		assert_eq!(
+			race_won.decided,
+			(Decision::Applied, Decision::Bounced(BounceReason::EarlierEditWon))
+		);
 		let won = observer.chunk_record(coord).await?.context("no record after the race")?;
 		assert_eq!(a.session.get(TARGET).await?.0, LAMP);
 		assert_eq!(b.session.get(TARGET).await?.0, LAMP, "B shows the winner's block");
@@ -395,28 +404,14 @@ async fn a_same_block_race_goes_to_the_earlier_timestamp_and_a_tie_bounces_both(
 		}
 
 		// The same timestamp: a tie, both bounce, and the chunk stays as it was.
-		let mut decided = None;
-		let mut baseline = None;
-		for _ in 0..3 {
-			let record = observer.chunk_record(coord).await?.context("no record")?;
-			let block = a.session.get(TARGET).await?.0;
-			let now = now_ms();
-			decided = race(&a, &b, (STONE, now), (BRICK, now)).await?;
-			converged(&[&a, &b], &observer, coord).await?;
-			if decided.is_some() {
-				baseline = Some((record, block));
-				break;
-			}
-		}
-		let decided = decided.context("three ties in a row landed in different blocks")?;
-		let (record, block) = baseline.context("no baseline")?;
+		let tie = race(&a, &b, &observer, (STONE, BRICK), 0).await?;
 		assert_eq!(
-			decided,
+			tie.decided,
 			(Decision::Bounced(BounceReason::Tie), Decision::Bounced(BounceReason::Tie))
 		);
-		assert_eq!(observer.chunk_record(coord).await?, Some(record), "a tie changes nothing");
-		assert_eq!(a.session.get(TARGET).await?.0, block);
-		assert_eq!(b.session.get(TARGET).await?.0, block);
+		assert_eq!(observer.chunk_record(coord).await?, tie.record_before, "a tie changes nothing");
+		assert_eq!(a.session.get(TARGET).await?.0, tie.block_before);
+		assert_eq!(b.session.get(TARGET).await?.0, tie.block_before);
 		Ok(())
 	})
 	.await
@@ -429,12 +424,7 @@ async fn edits_in_a_claimed_region_are_refused_until_the_owner_allows_them() -> 
 		let observer = chain_observer(&node).await?;
 		let (coord, _) = locate(TARGET);
 		let region = RegionCoord::of(&coord);
-		let a = Player::join(&node, "//Alice", &[]).await?;
-		let b = Player::join(&node, "//Bob", &[&a]).await?;
-		a.session.get(TARGET).await?;
-		b.session.get(TARGET).await?;
-		a.wait_for_peers(1).await?;
-		b.wait_for_peers(1).await?;
+		let (a, b) = two_players(&node).await?;
 
 		a.session.region(RegionAction::Claim(region)).await?;
 		match b.session.region(RegionAction::Claim(region)).await {
