@@ -3,13 +3,8 @@
 # pallets/<name>/src/weights.rs (the runtime uses those files). Run it after changing a
 # pallet's calls or its benchmarks, on a quiet machine, and commit the result.
 #
-#   ./scripts/benchmark-weights.sh                  # stake and render
+#   ./scripts/benchmark-weights.sh                  # world, stake and render
 #   ./scripts/benchmark-weights.sh pallet_render    # one pallet
-#
-# pallet_world is not in the default list yet: its benchmarks run with the chain's clock at 0
-# (`Timestamp::Now` is unset), so every `UnixTime::now` logs an error, millions of lines that
-# swamp the log and the measured times. Its weights stay estimates until the benchmarks set
-# the clock.
 #
 # The node is built with `--features runtime-benchmarks` in its own target directory, so the
 # everyday build (and the node the tests start) is left alone.
@@ -25,7 +20,7 @@ bench_target=${PLAYNET_BENCH_TARGET_DIR:-$target/../bench-target}
 steps=${STEPS:-50}
 repeat=${REPEAT:-20}
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_stake pallet_render)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_world pallet_stake pallet_render)
 
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 

@@ -89,6 +89,15 @@ fn edits<T: Config>(count: u32) -> BoundedVec<BlockEdit, T::MaxEditsPerCall> {
 	BoundedVec::truncate_from(edits)
 }
 
+/// The chain's clock in the benchmarks that submit edits (2026-11-23, in milliseconds since
+/// the Unix epoch). A benchmark starts from genesis, where the clock is unset.
+const BENCHMARK_TIME: u64 = 1_795_392_000_000;
+
+/// Sets the chain's clock, which `apply_edits` checks client timestamps against.
+fn start_clock<T: Config>() {
+	T::BenchmarkHelper::set_chain_time(BENCHMARK_TIME);
+}
+
 /// The chain's clock, as a client would send it.
 fn chain_millis<T: Config>() -> u64 {
 	u64::try_from(T::UnixTime::now().as_millis()).unwrap_or(u64::MAX)
@@ -135,6 +144,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn apply_edits(e: Linear<1, { T::MaxEditsPerCall::get() }>) {
+		start_clock::<T>();
 		let caller = funded::<T>("caller", 0);
 		claim_with_full_editor_list::<T>(&STORED_CHUNK, &caller);
 		store_largest_chunk::<T>(STORED_CHUNK, 2);
@@ -148,6 +158,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn finalize_generated_chunk(e: Linear<1, { T::MaxEditsPerCall::get() }>) {
+		start_clock::<T>();
 		let caller = funded::<T>("caller", 0);
 		claim_with_full_editor_list::<T>(&DEEP_CHUNK, &caller);
 		queue::<T>(&caller, DEEP_CHUNK, 0, e);
@@ -163,6 +174,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn finalize_stored_chunk(e: Linear<1, { T::MaxEditsPerCall::get() }>) {
+		start_clock::<T>();
 		let caller = funded::<T>("caller", 0);
 		claim_with_full_editor_list::<T>(&STORED_CHUNK, &caller);
 		store_largest_chunk::<T>(STORED_CHUNK, 2);
@@ -179,6 +191,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn finalize_submissions(s: Linear<1, { T::MaxPendingSubmissions::get() }>) {
+		start_clock::<T>();
 		let caller = funded::<T>("caller", 0);
 		store_largest_chunk::<T>(STORED_CHUNK, 2);
 		// One account, so that no submission races another and every one applies.

@@ -166,6 +166,10 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls and of its end-of-block work.
 		type WeightInfo: WeightInfo;
+
+		/// Sets the chain's clock for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
 	}
 
 	/// Why this pallet holds funds.

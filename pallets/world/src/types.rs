@@ -307,3 +307,12 @@ impl From<StaleEdit> for BounceReason {
 		}
 	}
 }
+
+/// What the benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Sets the chain's clock ([`crate::Config::UnixTime`]) to `millis` since the Unix epoch.
+	/// A benchmark starts from genesis, where the clock is unset (zero), and `apply_edits`
+	/// checks client timestamps against it.
+	fn set_chain_time(millis: u64);
+}

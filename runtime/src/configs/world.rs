@@ -30,4 +30,19 @@ impl pallet_world::Config for Runtime {
 	type MaxEditorsPerRegion = MaxEditorsPerRegion;
 	type MaxClockSkew = MaxClockSkew;
 	type WeightInfo = pallet_world::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ChainClock;
+}
+
+/// Sets `pallet_timestamp`'s clock for the world's benchmarks. It writes the stored time
+/// directly: `Timestamp::set_timestamp` would also tell BABE, which checks the time against
+/// its current slot.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ChainClock;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_world::BenchmarkHelper for ChainClock {
+	fn set_chain_time(millis: u64) {
+		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(millis);
+	}
 }

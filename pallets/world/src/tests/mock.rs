@@ -118,6 +118,15 @@ impl pallet_world::Config for Test {
 	type MaxEditorsPerRegion = MaxEditorsPerRegion;
 	type MaxClockSkew = MaxClockSkew;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockTime;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_world::BenchmarkHelper for MockTime {
+	fn set_chain_time(millis: u64) {
+		set_chain_time(millis);
+	}
 }
 
 /// The world of [`SEED`]; Alice, Bob and Carol hold 10 000 each; block 1 at [`NOW`].
