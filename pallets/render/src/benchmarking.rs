@@ -1,18 +1,21 @@
 //! Benchmarks of the render calls and of the start-of-block work, each in its worst case:
 //! [`Config::MaxCandidates`] workers to draw from, the last commit or reveal (which opens
 //! reveals or decides the task, with a dissenter to slash), and a fraud proof whose tile is
-//! re-rendered in a scene of water and air that no ray stops in, from chunks with the
-//! longest encodings.
+//! the costliest to re-render: every ray runs to the kernel's step cap through water and air,
+//! in the widest scene, from chunks with the longest encodings.
 
 use crate::{pallet::*, types::*, TaskOf};
 use alloc::vec::Vec;
 use playnet_primitives::{
+	proof::tile::{render_tile, tile_count, tile_rect},
+	render::{kernel::MAX_STEPS, spec::MAX_SCENE_SPAN},
 	world::{
 		blocks::{AIR, WATER},
+		chunk::{CHUNK_SIZE, WORLD_MAX_CHUNK_Y, WORLD_MIN_CHUNK_Y},
 		encoding::encode_chunk,
 	},
-	CameraKeyframe, Chunk, ChunkCoord, ContentHash, Hash32, RenderSpec, SceneChunk, TaskResult,
-	KERNEL_VERSION,
+	CameraKeyframe, Chunk, ChunkCoord, ContentHash, FrameCamera, Hash32, RenderSpec, Scene,
+	SceneChunk, TaskResult, KERNEL_VERSION,
 };
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -34,37 +37,30 @@ fn see_through_chunk() -> Chunk {
 	Chunk::from_blocks(blocks).unwrap_or_default()
 }
 
-/// The edge, in chunks, of the smallest cube that holds `count` chunks.
-fn cube_edge(count: u32) -> i32 {
-	let mut edge = 1u32;
-	while edge.saturating_mul(edge).saturating_mul(edge) < count {
-		edge = edge.saturating_add(1);
+/// `count` distinct chunk coordinates, ascending. From two on, the first two are opposite
+/// corners of the widest scene there is: [`MAX_SCENE_SPAN`] chunks along x and z and the
+/// world's whole height, so no ray of [`costliest_spec`] leaves it before the step cap.
+fn widest_scene(count: u32) -> Vec<ChunkCoord> {
+	let span = MAX_SCENE_SPAN as i32;
+	let mut coords = alloc::vec![ChunkCoord::new(0, WORLD_MIN_CHUNK_Y, 0)];
+	if count > 1 {
+		coords.push(ChunkCoord::new(span - 1, WORLD_MAX_CHUNK_Y - 1, span - 1));
 	}
-	edge as i32
-}
-
-/// The first `count` coordinates of a cube of `edge` chunks, ascending.
-fn cube_coords(count: u32, edge: i32) -> Vec<ChunkCoord> {
-	let mut coords = Vec::new();
-	for x in 0..edge {
-		for y in 0..edge {
-			for z in 0..edge {
-				coords.push(ChunkCoord::new(x, y, z));
-			}
-		}
+	// The rest in 4x4-chunk layers from the middle, around and below the camera of
+	// [`costliest_spec`], where its rays start and head: a lookup in a stored chunk costs more
+	// than one in an empty slot of the box.
+	let centre = [span / 2 - 2, (WORLD_MIN_CHUNK_Y + WORLD_MAX_CHUNK_Y) / 2 - 3, span / 2 - 2];
+	for i in 0..count.saturating_sub(2) as i32 {
+		coords.push(ChunkCoord::new(centre[0] + i % 4, centre[1] + i / 4 % 4, centre[2] + i / 16));
 	}
-	coords.truncate(count as usize);
+	coords.sort();
 	coords
 }
 
-/// A one-frame, one-tile spec over `count` chunks with `content`, the camera in the middle
-/// of the cube looking diagonally across it; and the chunks' encodings.
-fn spec_with_chunks<T: Config>(count: u32, content: &[u8]) -> (RenderSpec, Vec<Vec<u8>>) {
-	let edge = cube_edge(T::MaxSceneChunks::get());
-	let coords = cube_coords(count.max(1), edge);
+/// A one-frame spec over `coords` whose every chunk has the encoding `content`.
+fn spec_over(coords: &[ChunkCoord], content: &[u8], camera: CameraKeyframe) -> RenderSpec {
 	let hash = ContentHash::of(content);
-	let middle = (edge * 8) << 16;
-	let spec = RenderSpec {
+	RenderSpec {
 		kernel_version: KERNEL_VERSION,
 		width: 64,
 		height: 64,
@@ -73,15 +69,43 @@ fn spec_with_chunks<T: Config>(count: u32, content: &[u8]) -> (RenderSpec, Vec<V
 			.iter()
 			.map(|coord| SceneChunk { coord: *coord, content_hash: hash })
 			.collect(),
-		camera_path: alloc::vec![CameraKeyframe {
-			frame: 0,
-			position: [middle, middle, middle],
-			yaw: 65536 / 8,
-			pitch: 2048,
-		}],
+		camera_path: alloc::vec![camera],
+	}
+}
+
+/// A one-tile spec over `count` chunks with `content`, and the chunks' encodings.
+fn spec_with_chunks(count: u32, content: &[u8]) -> (RenderSpec, Vec<Vec<u8>>) {
+	let coords = widest_scene(count.max(1));
+	let camera = CameraKeyframe { frame: 0, position: [0, 0, 0], yaw: 0, pitch: 0 };
+	let spec = spec_over(&coords, content, camera);
+	(spec, coords.iter().map(|_| content.to_vec()).collect())
+}
+
+/// The spec whose tile 0 costs the most to re-render, over `count` (at least two) chunks of
+/// `content`, and the chunks' encodings.
+///
+/// The cost of a tile is its ray steps. A ray stops at [`MAX_STEPS`], at `MAX_DIST`, when it
+/// leaves the scene's box or when it hits an opaque block. Water and air stop nothing, the
+/// widest scene holds every ray, and a 4:1 frame (the widest aspect) looking down and across
+/// gives rays long enough to reach the cap: a search over frame shapes, tiles, yaws and
+/// pitches found this camera, whose tile 0 takes 1,179,639 of the 1,179,648 steps the cap
+/// allows (`4096 * MAX_STEPS`). The benchmark checks that it still does.
+fn costliest_spec(count: u32, content: &[u8]) -> (RenderSpec, Vec<Vec<u8>>) {
+	let coords = widest_scene(count.max(2));
+	let middle = |low: i32, high: i32| ((low + high) * CHUNK_SIZE as i32 / 2) << 16;
+	let camera = CameraKeyframe {
+		frame: 0,
+		position: [
+			middle(0, MAX_SCENE_SPAN as i32),
+			middle(WORLD_MIN_CHUNK_Y, WORLD_MAX_CHUNK_Y),
+			middle(0, MAX_SCENE_SPAN as i32),
+		],
+		yaw: 7168,
+		pitch: -15_000,
 	};
-	let chunks = coords.iter().map(|_| content.to_vec()).collect();
-	(spec, chunks)
+	let mut spec = spec_over(&coords, content, camera);
+	spec.width = 4 * spec.height;
+	(spec, coords.iter().map(|_| content.to_vec()).collect())
 }
 
 /// An account with `amount` free.
@@ -148,7 +172,7 @@ fn commit_and_reveal<T: Config>(index: TaskIndex, roots: &[Hash32], reveals: usi
 }
 
 fn small_spec<T: Config>() -> RenderSpec {
-	spec_with_chunks::<T>(1, &encode_chunk(&see_through_chunk())).0
+	spec_with_chunks(1, &encode_chunk(&see_through_chunk())).0
 }
 
 fn now<T: Config>() -> BlockNumberFor<T> {
@@ -165,7 +189,7 @@ mod benchmarks {
 		c: Linear<3, { T::MaxCandidates::get() }>,
 	) {
 		register_workers::<T>(c.max(T::WorkersPerTask::get()));
-		let (spec, _) = spec_with_chunks::<T>(s, &[0u8; 4]);
+		let (spec, _) = spec_with_chunks(s, &[0u8; 4]);
 		let poster = funded::<T>("poster", 0, 1_000);
 
 		#[extrinsic_call]
@@ -218,16 +242,26 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn report_fraud(s: Linear<1, { T::MaxSceneChunks::get() }>) {
+	fn report_fraud(s: Linear<2, { T::MaxSceneChunks::get() }>) {
 		register_workers::<T>(T::MaxCandidates::get());
 		let content = encode_chunk(&see_through_chunk());
-		let (spec, chunks) = spec_with_chunks::<T>(s, &content);
-		// The workers agree on a root whose only tile hash is made up.
-		let fake = TaskResult::new(spec.task_id(), alloc::vec![alloc::vec![Hash32::default()]]);
+		let (spec, chunks) = costliest_spec(s, &content);
+		let scene = Scene::from_encoded(&spec, &chunks).expect("the chunks match the spec");
+		let camera = FrameCamera::at_frame(&spec.camera_path, 0, spec.width, spec.height);
+		let rect = tile_rect(spec.width, spec.height, 0).expect("a tile");
+		let (_, steps) = render_tile(&scene, &camera, rect);
+		assert!(
+			steps * 1000 >= 999 * u64::from(MAX_STEPS) * 4096,
+			"{steps} steps is not the worst case"
+		);
+		// The workers agree on a root whose tile hashes are made up.
+		let tiles = tile_count(spec.width, spec.height) as usize;
+		let fake =
+			TaskResult::new(spec.task_id(), alloc::vec![alloc::vec![Hash32::default(); tiles]]);
 		let (index, _) = posted::<T>(spec);
 		let k = T::WorkersPerTask::get() as usize;
 		commit_and_reveal::<T>(index, &[fake.root], k);
-		let proof = fake.tile_proof(0, 0).expect("one tile");
+		let proof = fake.tile_proof(0, 0).expect("tile 0");
 		let chunks = BoundedVec::truncate_from(
 			chunks.into_iter().map(ChunkBytes::truncate_from).collect::<Vec<_>>(),
 		);
