@@ -10,7 +10,7 @@
 
 use futures::future::join_all;
 use playnet_client::{
-	p2p::{ChunkSource, EditDelta, Network, NetworkConfig, NetworkEvent, WorldMessage},
+	p2p::{ChunkSource, EditDelta, FetchError, Network, NetworkConfig, NetworkEvent, WorldMessage},
 	region::RegionCoord,
 };
 use playnet_primitives::{
@@ -187,17 +187,41 @@ async fn fetch_throughput(seeders: usize, chunks: usize) {
 	let results = join_all(all.keys().map(|hash| fetcher.fetch_chunk(*hash))).await;
 	let elapsed = start.elapsed();
 	let ok = results.iter().filter(|r| r.is_ok()).count();
+	let fetched_bytes: usize = results.iter().flatten().map(Vec::len).sum();
 	println!(
 		"chunk fetch, {seeders} seeders, {chunks} chunks of {} bytes on average: {ok}/{chunks} in {:.2} s, {:.1} MiB/s, {:.0} chunks/s",
 		total_bytes / chunks.max(1),
 		elapsed.as_secs_f64(),
-		total_bytes as f64 / (1 << 20) as f64 / elapsed.as_secs_f64(),
+		fetched_bytes as f64 / (1 << 20) as f64 / elapsed.as_secs_f64(),
 		ok as f64 / elapsed.as_secs_f64(),
 	);
+	// Why the failed fetches failed, summed over every peer each one asked.
+	let (mut not_found, mut failed, mut bad, mut other) = (0, 0, 0, 0);
+	for result in &results {
+		match result {
+			Ok(_) => {}
+			Err(FetchError::Unavailable { not_found: n, failed: f, bad: b, .. }) => {
+				not_found += n;
+				failed += f;
+				bad += b;
+			}
+			Err(_) => other += 1,
+		}
+	}
+	if ok < chunks {
+		println!(
+			"  failed fetches' answers: {not_found} not found, {failed} failed, {bad} bad; {other} other errors"
+		);
+	}
 }
 
 #[tokio::main]
 async fn main() {
+	// RUST_LOG=playnet_client=debug shows why requests fail.
+	tracing_subscriber::fmt()
+		.with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+		.with_writer(std::io::stderr)
+		.init();
 	let clients = arg("--clients", 8).max(2);
 	let deltas = arg("--deltas", 200).max(1);
 	let seeders = arg("--seeders", 4).max(1);

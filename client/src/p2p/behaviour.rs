@@ -11,6 +11,10 @@ use libp2p::{
 pub const KADEMLIA_PROTOCOL: StreamProtocol = StreamProtocol::new("/playnet/kad/1");
 /// What identify reports as the protocol version.
 pub const IDENTIFY_VERSION: &str = "playnet/1";
+/// Chunk-exchange streams one connection runs at once, both directions together (the
+/// request-response default, stated because the fetch limits are derived from it): past it,
+/// outbound requests fail and inbound ones are dropped.
+pub const CHUNK_STREAMS_PER_CONNECTION: usize = 100;
 
 /// Blocked peers (dropped for misbehaving), Kademlia, identify, ping, gossip per region and
 /// the chunk exchange.
@@ -54,7 +58,9 @@ impl WorldBehaviour {
 		let chunks = request_response::Behaviour::with_codec(
 			ChunkCodec,
 			[(CHUNK_PROTOCOL, request_response::ProtocolSupport::Full)],
-			request_response::Config::default().with_request_timeout(config.request_timeout),
+			request_response::Config::default()
+				.with_request_timeout(config.request_timeout)
+				.with_max_concurrent_streams(CHUNK_STREAMS_PER_CONNECTION),
 		);
 
 		Ok(WorldBehaviour {

@@ -1,13 +1,20 @@
 //! The chunk exchange: serving chunks from the [`ChunkSource`](super::ChunkSource) and
 //! fetching them from several peers at once.
 //!
-//! A fetch asks up to `fetch_fanout` connected peers at a time. Every answer is checked, even
-//! those arriving after the fetch completed, so a peer that sends bytes that are not the chunk
-//! asked for is always caught and dropped. When an answer fails, the next untried peer is
-//! asked; when no peer is left, the fetch fails with the tally of answers.
+//! A fetch asks up to `fetch_fanout` connected peers at a time: first those known to hold the
+//! chunk ([`Providers`]), then the others. Every answer is checked, even those arriving after
+//! the fetch completed, so a peer that sends bytes that are not the chunk asked for is always
+//! caught and dropped. When an answer fails, the next untried peer is asked; when no peer is
+//! left, the fetch fails with the tally of answers.
+//!
+//! No peer has more than [`MAX_REQUESTS_PER_PEER`] of this peer's requests at once: past the
+//! request-response limit of streams per connection, requests fail on both sides without the
+//! peer being at fault. A fetch whose untried peers are all that busy waits for a free slot.
 
 use super::{
+	behaviour::CHUNK_STREAMS_PER_CONNECTION,
 	chunk_exchange::{ChunkRequest, ChunkResponse, RequestFrame, ResponseError},
+	providers::Providers,
 	service::Service,
 	FetchError, Offence,
 };
@@ -17,8 +24,12 @@ use libp2p::{
 	PeerId,
 };
 use playnet_primitives::ContentHash;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use tokio::sync::oneshot;
+
+/// This peer's requests in flight to one peer, at most: a third of the streams a connection
+/// allows, leaving room for the peer's requests to this one and for several fetching peers.
+pub const MAX_REQUESTS_PER_PEER: usize = CHUNK_STREAMS_PER_CONNECTION / 3;
 
 type FetchReply = oneshot::Sender<Result<Vec<u8>, FetchError>>;
 
@@ -28,6 +39,12 @@ pub(crate) struct Fetches {
 	active: HashMap<ContentHash, Fetch>,
 	/// Every request not yet answered, including those of finished fetches.
 	requests: HashMap<OutboundRequestId, (ContentHash, PeerId)>,
+	/// Requests in flight per peer.
+	per_peer: HashMap<PeerId, usize>,
+	/// Fetches waiting for a request slot, oldest first.
+	stalled: VecDeque<ContentHash>,
+	/// Peers known to hold chunks.
+	pub providers: Providers,
 	#[cfg(test)]
 	raw: HashMap<OutboundRequestId, oneshot::Sender<Result<ChunkResponse, String>>>,
 }
@@ -37,6 +54,7 @@ struct Fetch {
 	waiters: Vec<FetchReply>,
 	asked: HashSet<PeerId>,
 	in_flight: usize,
+	stalled: bool,
 	not_found: usize,
 	failed: usize,
 	bad: usize,
@@ -52,43 +70,98 @@ impl Service {
 		}
 	}
 
-	/// Tops the fetch of `hash` up to the fanout with untried peers; ends it when none is
-	/// left and nothing is in flight.
+	/// Tops the fetch of `hash` up to the fanout with untried peers, known holders first;
+	/// parks it when every untried peer is busy and nothing is in flight; ends it when no
+	/// peer is left and nothing is in flight.
 	fn ask_more(&mut self, hash: ContentHash) {
-		let Some(fetch) = self.fetches.active.get_mut(&hash) else { return };
+		let Fetches { active, requests, per_peer, stalled, providers, .. } = &mut self.fetches;
+		let Some(fetch) = active.get_mut(&hash) else { return };
 		let want = self.config.fetch_fanout.max(1).saturating_sub(fetch.in_flight);
-		let mut candidates: Vec<PeerId> = self
+		let untried: Vec<PeerId> = self
 			.swarm
 			.connected_peers()
 			.filter(|peer| !fetch.asked.contains(peer))
 			.copied()
 			.collect();
+		let holders: Vec<PeerId> =
+			providers.holders(&hash).iter().filter(|p| untried.contains(p)).copied().collect();
+		let mut others: Vec<PeerId> =
+			untried.into_iter().filter(|peer| !holders.contains(peer)).collect();
 		// Start each chunk's fetch at a different peer, so that many fetches spread over
 		// the seeders rather than all asking the same first one.
-		if !candidates.is_empty() {
-			let shift = hash.as_bytes()[0] as usize % candidates.len();
-			candidates.rotate_left(shift);
+		if !others.is_empty() {
+			let shift = hash.as_bytes()[0] as usize % others.len();
+			others.rotate_left(shift);
 		}
-		candidates.truncate(want);
-		for peer in candidates {
+		let mut busy = false;
+		let mut chosen = Vec::new();
+		for peer in holders.into_iter().chain(others) {
+			if chosen.len() == want {
+				break;
+			}
+			if per_peer.get(&peer).copied().unwrap_or(0) >= MAX_REQUESTS_PER_PEER {
+				busy = true;
+			} else {
+				chosen.push(peer);
+			}
+		}
+		for peer in chosen {
 			let request = RequestFrame::Valid(ChunkRequest::ByHash(hash));
 			let id = self.swarm.behaviour_mut().chunks.send_request(&peer, request);
-			self.fetches.requests.insert(id, (hash, peer));
+			requests.insert(id, (hash, peer));
+			*per_peer.entry(peer).or_default() += 1;
 			fetch.asked.insert(peer);
 			fetch.in_flight += 1;
 		}
-		if fetch.in_flight == 0 {
-			let error = if fetch.asked.is_empty() {
-				FetchError::NoPeers(hash)
-			} else {
-				FetchError::Unavailable {
-					hash,
-					not_found: fetch.not_found,
-					failed: fetch.failed,
-					bad: fetch.bad,
-				}
-			};
-			self.finish(hash, Err(error));
+		if fetch.in_flight > 0 {
+			return;
+		}
+		if busy {
+			if !fetch.stalled {
+				fetch.stalled = true;
+				stalled.push_back(hash);
+			}
+			return;
+		}
+		let error = if fetch.asked.is_empty() {
+			FetchError::NoPeers(hash)
+		} else {
+			FetchError::Unavailable {
+				hash,
+				not_found: fetch.not_found,
+				failed: fetch.failed,
+				bad: fetch.bad,
+			}
+		};
+		self.finish(hash, Err(error));
+	}
+
+	/// Frees the request slot `peer` held and hands it to the oldest waiting fetch.
+	fn release_slot(&mut self, peer: PeerId) {
+		if let Some(count) = self.fetches.per_peer.get_mut(&peer) {
+			*count -= 1;
+			if *count == 0 {
+				self.fetches.per_peer.remove(&peer);
+			}
+		}
+		self.resume_stalled(1);
+	}
+
+	/// Lets waiting fetches, oldest first, ask again until `slots` of them sent a request or
+	/// each was tried once.
+	pub fn resume_stalled(&mut self, slots: usize) {
+		let mut progressed = 0;
+		for _ in 0..self.fetches.stalled.len() {
+			if progressed == slots {
+				break;
+			}
+			let Some(hash) = self.fetches.stalled.pop_front() else { break };
+			let Some(fetch) = self.fetches.active.get_mut(&hash) else { continue };
+			fetch.stalled = false;
+			self.ask_more(hash);
+			if self.fetches.active.get(&hash).is_some_and(|f| f.in_flight > 0) {
+				progressed += 1;
+			}
 		}
 	}
 
@@ -139,6 +212,7 @@ impl Service {
 				};
 				tracing::debug!(%peer, "chunk request failed: {error}");
 				let Some((hash, _)) = self.fetches.requests.remove(&request_id) else { return };
+				self.release_slot(peer);
 				if breach.is_some() {
 					self.penalise(peer, Offence::BadChunk);
 				}
@@ -170,6 +244,7 @@ impl Service {
 			return;
 		}
 		let Some((hash, _)) = self.fetches.requests.remove(&request_id) else { return };
+		self.release_slot(peer);
 		let verdict = match &response {
 			ChunkResponse::Found(bytes) => match verify_chunk_bytes(&hash, bytes) {
 				Ok(()) => Ok(true),
@@ -178,9 +253,14 @@ impl Service {
 			ChunkResponse::NotFound => Ok(false),
 			ChunkResponse::Rejected(error) => Err(format!("peer rejected our request: {error}")),
 		};
-		if let Err(reason) = &verdict {
-			tracing::info!(%peer, %hash, "bad chunk answer: {reason}");
-			self.penalise(peer, Offence::BadChunk);
+		match &verdict {
+			// It served the chunk: ask it first next time.
+			Ok(true) => self.fetches.providers.record(hash, peer),
+			Ok(false) => {}
+			Err(reason) => {
+				tracing::info!(%peer, %hash, "bad chunk answer: {reason}");
+				self.penalise(peer, Offence::BadChunk);
+			}
 		}
 		// Late answers to a finished fetch end here, checked and, if bad, penalised.
 		let Some(fetch) = self.fetches.active.get_mut(&hash) else { return };

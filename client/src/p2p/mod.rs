@@ -21,6 +21,7 @@ mod fetch;
 mod gossip;
 pub mod messages;
 mod offences;
+mod providers;
 mod service;
 #[cfg(test)]
 mod tests;

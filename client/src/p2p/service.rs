@@ -184,6 +184,7 @@ impl Service {
 			let behaviour = self.swarm.behaviour_mut();
 			behaviour.blocked.block_peer(peer);
 			behaviour.kademlia.remove_peer(&peer);
+			self.fetches.providers.forget_peer(&peer);
 		}
 		self.emit(NetworkEvent::PeerPenalised { peer, offence, strikes, dropped });
 	}
@@ -197,6 +198,8 @@ impl Service {
 			SwarmEvent::ConnectionEstablished { peer_id, num_established, .. }
 				if num_established.get() == 1 =>
 			{
+				// A new peer has free request slots for fetches waiting on busy ones.
+				self.resume_stalled(super::fetch::MAX_REQUESTS_PER_PEER);
 				self.emit(NetworkEvent::PeerConnected(peer_id));
 			}
 			SwarmEvent::ConnectionClosed { peer_id, num_established: 0, .. } => {

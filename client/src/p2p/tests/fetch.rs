@@ -73,3 +73,19 @@ async fn a_fetch_without_peers_fails_at_once() {
 	let player = Peer::start(MapSource::default(), &[]).await;
 	assert_eq!(player.network.fetch_chunk(hash).await, Err(FetchError::NoPeers(hash)));
 }
+
+#[tokio::test]
+async fn every_fetch_completes_when_far_more_are_under_way_than_a_connection_carries() {
+	// Three times the streams one connection runs at once, all asked of one seeder together.
+	let count = 3 * crate::p2p::behaviour::CHUNK_STREAMS_PER_CONNECTION as u32;
+	let chunks: HashMap<_, _> = (0..count).map(distinct_chunk).collect();
+	let seeder = Peer::start(MapSource(chunks.clone()), &[]).await;
+	let mut player = Peer::start(MapSource::default(), &[&seeder]).await;
+	player.expect_connected(seeder.id()).await;
+
+	let fetches = chunks.keys().map(|hash| player.network.fetch_chunk(*hash));
+	let results = futures::future::join_all(fetches).await;
+	for (hash, result) in chunks.keys().zip(results) {
+		assert_eq!(result.as_ref(), Ok(&chunks[hash]), "chunk {hash}");
+	}
+}

@@ -30,6 +30,16 @@ pub fn filled_chunk(block: u16) -> (ContentHash, Vec<u8>) {
 	(ContentHash::of(&bytes), bytes)
 }
 
+/// The canonical bytes of the `n`th of 4096 distinct chunks (stone with one brick), and
+/// their hash.
+pub fn distinct_chunk(n: u32) -> (ContentHash, Vec<u8>) {
+	use playnet_primitives::world::blocks::{BRICK, STONE};
+	let mut chunk = Chunk::filled(STONE);
+	chunk.set(n % 16, n / 16 % 16, n / 256 % 16, BRICK);
+	let bytes = encode_chunk(&chunk);
+	(ContentHash::of(&bytes), bytes)
+}
+
 pub struct Peer {
 	pub network: Network,
 	pub events: mpsc::Receiver<NetworkEvent>,
