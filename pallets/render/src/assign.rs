@@ -19,7 +19,7 @@ use polkadot_sdk::{
 	},
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_runtime::{
-		traits::{One, Saturating},
+		traits::{One, Saturating, UniqueSaturatedFrom},
 		DispatchError,
 	},
 };
@@ -28,6 +28,15 @@ use polkadot_sdk::{
 const DEADLINE_SEARCH: u32 = 64;
 
 impl<T: Config> Pallet<T> {
+	/// The commit period of a task of `work_units`: [`Config::CommitPeriod`] plus a block for
+	/// every [`Config::CommitUnitsPerBlock`] units. `None` past [`Config::MaxCommitPeriod`].
+	pub(crate) fn commit_period(work_units: u64) -> Option<BlockNumberFor<T>> {
+		let extra = work_units / T::CommitUnitsPerBlock::get().max(1);
+		let period = T::CommitPeriod::get()
+			.saturating_add(BlockNumberFor::<T>::unique_saturated_from(extra));
+		(period <= T::MaxCommitPeriod::get()).then_some(period)
+	}
+
 	/// The eligible workers a draw chooses from, with positive weights, at most
 	/// [`Config::MaxCandidates`]. Records their number as the supply for the reward rate.
 	pub(crate) fn candidates() -> Vec<(T::AccountId, u128)> {
@@ -95,7 +104,8 @@ impl<T: Config> Pallet<T> {
 			Assignments::<T>::insert(who, index, ());
 		}
 		task.phase = TaskPhase::Committing;
-		task.deadline = Self::schedule_deadline(index, now.saturating_add(T::CommitPeriod::get()))?;
+		let period = Self::commit_period(task.work_units).unwrap_or_else(T::MaxCommitPeriod::get);
+		task.deadline = Self::schedule_deadline(index, now.saturating_add(period))?;
 		Self::deposit_event(Event::WorkersAssigned {
 			task: index,
 			workers,

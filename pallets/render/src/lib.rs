@@ -17,7 +17,8 @@
 //!    later block (at most [`Config::MaxAssignmentsPerBlock`] per block, weight charged in
 //!    `on_initialize`).
 //! 3. **Commit** ([`Pallet::commit`]): each worker commits [`commitment_of`]`(root, salt,
-//!    worker)` by the commit deadline ([`Config::CommitPeriod`] blocks). At the deadline, the
+//!    worker)` by the commit deadline: [`Config::CommitPeriod`] blocks, plus one for every
+//!    [`Config::CommitUnitsPerBlock`] work units of the task. At the deadline, the
 //!    workers that did not commit are slashed [`Config::MissSlash`], recorded
 //!    [`Outcome::Missed`] and replaced by fresh workers (at most
 //!    [`Config::MaxReplacements`] over the task's life); the commit phase restarts for all.
@@ -169,9 +170,21 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCandidates: Get<u32>;
 
-		/// Blocks the workers have to commit, counted from assignment.
+		/// Blocks the workers have to commit, counted from assignment, for the smallest task;
+		/// a larger task gets a block more for every [`Config::CommitUnitsPerBlock`] work
+		/// units.
 		#[pallet::constant]
 		type CommitPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Work units (64x64 tiles) a worker is expected to render per block: the pace the
+		/// commit period allows for. Zero counts as one.
+		#[pallet::constant]
+		type CommitUnitsPerBlock: Get<u64>;
+
+		/// The longest commit period a task may get. A task that would need longer is refused
+		/// ([`Error::TaskTooLarge`]): the poster splits it.
+		#[pallet::constant]
+		type MaxCommitPeriod: Get<BlockNumberFor<Self>>;
 
 		/// Blocks the workers have to reveal, counted from the last commit.
 		#[pallet::constant]
@@ -449,6 +462,9 @@ pub mod pallet {
 		/// The scene has more than [`Config::MaxSceneChunks`] chunks or the camera path more
 		/// than [`Config::MaxKeyframes`] keyframes.
 		SpecTooLarge,
+		/// The task is too much work to render within [`Config::MaxCommitPeriod`] blocks at
+		/// [`Config::CommitUnitsPerBlock`] units per block.
+		TaskTooLarge,
 		/// The fee is below [`Config::MinFee`].
 		FeeTooLow,
 		/// The fee cannot be held from the poster's free balance.
@@ -535,7 +551,8 @@ pub mod pallet {
 		/// - [`Event::TaskPosted`]; then [`Event::WorkersAssigned`] or [`Event::TaskWaiting`].
 		///
 		/// # Errors
-		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`]: the spec;
+		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`], [`Error::TaskTooLarge`]: the
+		///   spec;
 		/// - [`Error::FeeTooLow`], [`Error::EscrowUnavailable`]: the fee;
 		/// - [`Error::WaitingQueueFull`], [`Error::DeadlinesFull`].
 		#[pallet::call_index(0)]

@@ -30,6 +30,7 @@ impl<T: Config> Pallet<T> {
 
 		let spec_id = spec.task_id();
 		let units = work_units(&spec);
+		ensure!(Self::commit_period(units).is_some(), Error::<T>::TaskTooLarge);
 		let stored = StoredSpecOf::<T>::bounded(spec).ok_or(Error::<T>::SpecTooLarge)?;
 		let index = NextTaskIndex::<T>::get();
 		T::Currency::hold(&HoldReason::TaskEscrow.into(), &poster, fee)

@@ -21,8 +21,15 @@ parameter_types! {
 	pub const MaxReplacements: u32 = 3;
 	/// Every contributor can be drawn.
 	pub const MaxCandidates: u32 = super::stake::MaxContributors::get();
-	/// Two minutes to render and commit, one to reveal.
+	/// Two minutes to render and commit a small task, one to reveal.
 	pub const CommitPeriod: BlockNumber = 40;
+	/// A larger task gets a block more per 256 tiles. The CPU reference renders about 660
+	/// tiles per 3-second block on two cores of a 2-core dev machine (0.9 Mpixel/s,
+	/// `playnet-render bench`); 256 leaves a slower worker 2.5 times that.
+	pub const CommitUnitsPerBlock: u64 = 256;
+	/// A day at most: every spec within the primitives' limits (3840x2160, 3,600 frames:
+	/// 7,344,000 tiles, 28,688 blocks) fits.
+	pub const MaxCommitPeriod: BlockNumber = crate::time::DAYS;
 	pub const RevealPeriod: BlockNumber = 20;
 	/// Two minutes for audits and fraud proofs before an accepted result is paid out.
 	pub const FraudWindow: BlockNumber = 40;
@@ -86,6 +93,8 @@ impl pallet_render::Config for Runtime {
 	type MaxReplacements = MaxReplacements;
 	type MaxCandidates = MaxCandidates;
 	type CommitPeriod = CommitPeriod;
+	type CommitUnitsPerBlock = CommitUnitsPerBlock;
+	type MaxCommitPeriod = MaxCommitPeriod;
 	type RevealPeriod = RevealPeriod;
 	type FraudWindow = FraudWindow;
 	type MinFee = MinFee;

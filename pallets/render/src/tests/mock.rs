@@ -34,6 +34,9 @@ pub const ED: Balance = 10;
 pub const FEE: Balance = 1_000;
 pub const K: u32 = 3;
 pub const COMMIT_PERIOD: u64 = 5;
+/// The commit period grows by a block per this many work units (the test spec has 8).
+pub const COMMIT_UNITS_PER_BLOCK: u64 = 16;
+pub const MAX_COMMIT_PERIOD: u64 = 20;
 pub const REVEAL_PERIOD: u64 = 5;
 pub const FRAUD_WINDOW: u64 = 10;
 pub const BOND: u128 = 10_000;
@@ -165,6 +168,8 @@ parameter_types! {
 	pub const MaxReplacements: u32 = 2;
 	pub const MaxCandidates: u32 = 16;
 	pub const CommitPeriod: u64 = COMMIT_PERIOD;
+	pub const CommitUnitsPerBlock: u64 = COMMIT_UNITS_PER_BLOCK;
+	pub const MaxCommitPeriod: u64 = MAX_COMMIT_PERIOD;
 	pub const RevealPeriod: u64 = REVEAL_PERIOD;
 	pub const FraudWindow: u64 = FRAUD_WINDOW;
 	pub const MinFee: Balance = 100;
@@ -191,6 +196,8 @@ impl pallet_render::Config for Test {
 	type MaxReplacements = MaxReplacements;
 	type MaxCandidates = MaxCandidates;
 	type CommitPeriod = CommitPeriod;
+	type CommitUnitsPerBlock = CommitUnitsPerBlock;
+	type MaxCommitPeriod = MaxCommitPeriod;
 	type RevealPeriod = RevealPeriod;
 	type FraudWindow = FraudWindow;
 	type MinFee = MinFee;

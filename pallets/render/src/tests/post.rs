@@ -129,3 +129,38 @@ fn a_full_waiting_queue_rejects_the_post() {
 		);
 	});
 }
+
+#[test]
+fn the_commit_period_grows_with_the_work() {
+	new_test_ext().execute_with(|| {
+		// 8 frames of four tiles: 32 units, two blocks more than the smallest task.
+		let mut larger = spec();
+		larger.frame_count = 8;
+		let task = NextTaskIndex::<Test>::get();
+		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), larger, FEE), Ok(()));
+
+		let stored = Tasks::<Test>::get(task).unwrap();
+		assert_eq!(stored.work_units, 32);
+		assert_eq!(stored.deadline, 1 + COMMIT_PERIOD + 32 / COMMIT_UNITS_PER_BLOCK);
+	});
+}
+
+#[test]
+fn a_task_too_large_for_the_longest_commit_period_is_refused() {
+	new_test_ext().execute_with(|| {
+		// The largest that fits: MAX_COMMIT_PERIOD exactly.
+		let fits = (MAX_COMMIT_PERIOD - COMMIT_PERIOD) * COMMIT_UNITS_PER_BLOCK;
+		let mut largest = spec();
+		largest.frame_count = (fits / 4) as u32;
+		let task = NextTaskIndex::<Test>::get();
+		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), largest.clone(), FEE), Ok(()));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().deadline, 1 + MAX_COMMIT_PERIOD);
+
+		// Four more frames (16 units) need a block more than that.
+		largest.frame_count += 4;
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(POSTER), largest, FEE),
+			Error::<Test>::TaskTooLarge
+		);
+	});
+}
