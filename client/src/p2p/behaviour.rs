@@ -1,6 +1,10 @@
 //! The protocols every Playnet peer speaks, combined into one swarm behaviour.
 
-use super::{chunk_exchange::ChunkCodec, NetworkConfig};
+use super::{
+	chunk_exchange::ChunkCodec,
+	proximity::{score_params, REGRAFT_HEARTBEATS},
+	NetworkConfig,
+};
 use crate::p2p::chunk_exchange::CHUNK_PROTOCOL;
 use libp2p::{
 	allow_block_list, gossipsub, identify, identity::Keypair, kad, ping, request_response,
@@ -40,8 +44,17 @@ impl WorldBehaviour {
 		// confirmed, and in client mode peers would never learn about each other.
 		kademlia.set_mode(Some(kad::Mode::Server));
 
+		// Gossipsub's proportions around the chosen mesh size (6: 5 low, 12 high, 2 outbound,
+		// 4 kept for their score), the nearest peers kept and sought as proximity.rs says.
+		let mesh_n = config.gossip_mesh.max(1);
 		let gossip_config = gossipsub::ConfigBuilder::default()
 			.heartbeat_interval(config.gossip_heartbeat)
+			.mesh_n(mesh_n)
+			.mesh_n_low((mesh_n * 5 / 6).max(1))
+			.mesh_n_high(mesh_n * 2)
+			.mesh_outbound_min(mesh_n / 3)
+			.retain_scores(mesh_n - mesh_n / 3)
+			.opportunistic_graft_ticks(REGRAFT_HEARTBEATS)
 			.validation_mode(gossipsub::ValidationMode::Strict)
 			// Messages wait for the service's verdict before they are forwarded.
 			.validate_messages()
@@ -49,11 +62,15 @@ impl WorldBehaviour {
 			.max_transmit_size(super::messages::MAX_GOSSIP_BYTES * 2 + 1024)
 			.build()
 			.map_err(|e| format!("gossipsub config: {e}"))?;
-		let gossipsub = gossipsub::Behaviour::new(
+		let mut gossipsub = gossipsub::Behaviour::new(
 			gossipsub::MessageAuthenticity::Signed(key.clone()),
 			gossip_config,
 		)
 		.map_err(|e| format!("gossipsub: {e}"))?;
+		let (score_params, thresholds) = score_params();
+		gossipsub
+			.with_peer_score(score_params, thresholds)
+			.map_err(|e| format!("gossipsub peer scoring: {e}"))?;
 
 		let chunks = request_response::Behaviour::with_codec(
 			ChunkCodec,

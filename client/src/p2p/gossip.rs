@@ -4,7 +4,10 @@ use super::{
 	region_topic, service::Service, topic_region, NetworkEvent, Offence, PublishError, WorldMessage,
 };
 use crate::region::RegionCoord;
-use libp2p::gossipsub::{self, MessageAcceptance};
+use libp2p::{
+	gossipsub::{self, MessageAcceptance},
+	PeerId,
+};
 
 impl Service {
 	pub fn subscribe(&mut self, region: RegionCoord) -> Result<(), String> {
@@ -42,6 +45,24 @@ impl Service {
 			.map_err(|e| PublishError::Gossip(e.to_string()))
 	}
 
+	/// What the network itself takes from a checked message: where its author is (proximity)
+	/// and which chunk it holds (asked first when fetching that chunk). Both are hints that
+	/// change no confirmed state.
+	fn learn_from(&mut self, author: PeerId, message: &WorldMessage) {
+		match message {
+			// Only connected peers are scored; the others cannot be in a mesh.
+			WorldMessage::Move(step) if self.swarm.is_connected(&author) => {
+				let position = step.position.map(|p| p >> 4);
+				let score = self.positions.set_peer(author, position);
+				self.swarm.behaviour_mut().gossipsub.set_application_score(&author, score);
+			}
+			WorldMessage::ChunkVersion(announcement) => {
+				self.fetches.providers.record(announcement.hash, author);
+			}
+			_ => {}
+		}
+	}
+
 	pub fn on_gossip(&mut self, event: gossipsub::Event) {
 		match event {
 			gossipsub::Event::Message { propagation_source, message_id, message } => {
@@ -62,13 +83,17 @@ impl Service {
 					acceptance,
 				);
 				match checked {
-					Ok((region, decoded)) => self.emit(NetworkEvent::Gossip {
+					Ok((region, decoded)) => {
 						// Strict validation: every delivered message is signed by its source.
-						author: message.source.unwrap_or(propagation_source),
-						via: propagation_source,
-						region,
-						message: decoded,
-					}),
+						let author = message.source.unwrap_or(propagation_source);
+						self.learn_from(author, &decoded);
+						self.emit(NetworkEvent::Gossip {
+							author,
+							via: propagation_source,
+							region,
+							message: decoded,
+						})
+					}
 					Err(reason) => {
 						tracing::debug!(peer = %propagation_source, "gossip rejected: {reason}");
 						// The peer that passed it on is the one penalised: an honest peer

@@ -294,4 +294,53 @@ mod tests {
 		assert_eq!(step.chunk(), ChunkCoord::new(4, 4, -1));
 		assert!(WorldMessage::Move(step).validate(RegionCoord::new(1, -1)).is_ok());
 	}
+
+	fn announcement(coord: ChunkCoord) -> WorldMessage {
+		WorldMessage::ChunkVersion(ChunkAnnouncement {
+			coord,
+			version: 4,
+			timestamp_ms: 1_700_000_000_000,
+			hash: ContentHash::of(b"chunk"),
+		})
+	}
+
+	#[test]
+	fn an_announcement_round_trips() {
+		let region = RegionCoord::new(-1, 2);
+		let message = announcement(ChunkCoord::new(-3, 4, 9));
+		let bytes = message.to_gossip(region).unwrap();
+		assert_eq!(WorldMessage::from_gossip(&bytes, region), Ok(message));
+	}
+
+	#[test]
+	fn an_announcement_on_another_regions_topic_is_refused() {
+		let bytes = announcement(ChunkCoord::new(4, 4, 0)).encode();
+		assert_eq!(
+			WorldMessage::from_gossip(&bytes, RegionCoord::new(0, 0)),
+			Err(MessageError::WrongRegion {
+				topic: RegionCoord::new(0, 0),
+				actual: RegionCoord::new(1, 0)
+			})
+		);
+	}
+
+	#[test]
+	fn an_announcement_outside_the_world_is_refused() {
+		let coord = ChunkCoord::new(0, 4, i32::MAX);
+		let bytes = announcement(coord).encode();
+		let topic = RegionCoord::of(&coord);
+		assert_eq!(
+			WorldMessage::from_gossip(&bytes, topic),
+			Err(MessageError::OutsideWorld(coord))
+		);
+		// Nor can one be published.
+		assert_eq!(announcement(coord).to_gossip(topic), Err(MessageError::OutsideWorld(coord)));
+	}
+
+	#[test]
+	fn a_truncated_announcement_is_malformed() {
+		let bytes = announcement(ChunkCoord::new(0, 0, 0)).encode();
+		let result = WorldMessage::from_gossip(&bytes[..bytes.len() - 1], RegionCoord::new(0, 0));
+		assert!(matches!(result, Err(MessageError::Malformed(_))), "{result:?}");
+	}
 }

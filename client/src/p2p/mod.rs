@@ -9,8 +9,12 @@
 //! - Gossip: one topic per world region ([`region_topic`]) carrying [`WorldMessage`]s. Every
 //!   message is checked ([`WorldMessage::from_gossip`]) before it is delivered or forwarded;
 //!   a bad one is rejected and costs its sender a strike.
+//! - Proximity: peers nearer the player ([`Network::set_position`], their `PlayerMove` gossip)
+//!   score higher, and each region's gossip mesh keeps and seeks the best-scored
+//!   ([`proximity`]), so live deltas come from nearby players first.
 //! - Chunk fetch: [`Network::fetch_chunk`] asks several connected peers at once for a chunk's
-//!   bytes by content hash and returns the first answer that hashes to it and decodes
+//!   bytes by content hash, those known to hold it first (they announced it on gossip or
+//!   served it before), and returns the first answer that hashes to it and decodes
 //!   canonically. A peer that sends other bytes is dropped at once.
 //! - Peers are dropped (disconnected and refused for the rest of the process's life) at
 //!   [`NetworkConfig::max_strikes`] strikes.
@@ -22,6 +26,7 @@ mod gossip;
 pub mod messages;
 mod offences;
 mod providers;
+pub mod proximity;
 mod service;
 #[cfg(test)]
 mod tests;
@@ -65,6 +70,9 @@ pub struct NetworkConfig {
 	pub request_timeout: Duration,
 	/// Gossipsub's heartbeat (mesh upkeep and gossip emission).
 	pub gossip_heartbeat: Duration,
+	/// Peers each region's gossip mesh aims for; the nearest are preferred (see
+	/// [`proximity`]).
+	pub gossip_mesh: usize,
 	/// How often the DHT is walked again to find new peers.
 	pub dht_refresh: Duration,
 	/// Strikes before a peer is dropped.
@@ -82,6 +90,7 @@ impl Default for NetworkConfig {
 			fetch_fanout: 3,
 			request_timeout: Duration::from_secs(10),
 			gossip_heartbeat: Duration::from_secs(1),
+			gossip_mesh: 6,
 			dht_refresh: Duration::from_secs(300),
 			max_strikes: 3,
 			max_peers: 50,
@@ -227,12 +236,29 @@ pub(crate) enum Command {
 	Publish(RegionCoord, WorldMessage, oneshot::Sender<Result<(), PublishError>>),
 	Fetch(ContentHash, oneshot::Sender<Result<Vec<u8>, FetchError>>),
 	ConnectedPeers(oneshot::Sender<Vec<PeerId>>),
+	SetPosition([i32; 3]),
+	/// A region's mesh peers and every connected peer's gossip score, to test proximity.
+	#[cfg(test)]
+	GossipView(RegionCoord, oneshot::Sender<GossipView>),
+	/// The peers on record as holding a chunk, to test announcements.
+	#[cfg(test)]
+	Holders(ContentHash, oneshot::Sender<Vec<PeerId>>),
 	/// Publish bytes as they are, to test how peers treat malformed gossip.
 	#[cfg(test)]
 	PublishRaw(RegionCoord, Vec<u8>, oneshot::Sender<Result<(), PublishError>>),
 	/// Send a raw chunk request, to test how peers treat bad requests.
 	#[cfg(test)]
 	RawRequest(PeerId, Vec<u8>, oneshot::Sender<Result<ChunkResponse, String>>),
+}
+
+/// What gossipsub makes of a region's peers, to test proximity.
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct GossipView {
+	/// The region's mesh peers.
+	pub mesh: Vec<PeerId>,
+	/// Every connected peer's score.
+	pub scores: std::collections::HashMap<PeerId, f64>,
 }
 
 /// A running peer. Dropping every clone stops it.
@@ -307,6 +333,12 @@ impl Network {
 	/// at once; the bytes returned hash to `hash` and decode canonically.
 	pub async fn fetch_chunk(&self, hash: ContentHash) -> Result<Vec<u8>, FetchError> {
 		self.ask(|reply| Command::Fetch(hash, reply)).await.unwrap_or(Err(FetchError::Stopped))
+	}
+
+	/// Sets where the player is, in blocks: peers are scored by their distance from it, the
+	/// nearest preferred in the gossip meshes. Peers' positions come from their moves.
+	pub async fn set_position(&self, position: [i32; 3]) -> Result<(), NetworkError> {
+		self.commands.send(Command::SetPosition(position)).await.map_err(|_| NetworkError::Stopped)
 	}
 
 	/// The peers connected now.

@@ -6,6 +6,7 @@ use super::{
 	behaviour::{WorldBehaviour, WorldBehaviourEvent},
 	fetch::Fetches,
 	offences::{Offence, OffenceLedger},
+	proximity::Positions,
 	ChunkSource, Command, Network, NetworkConfig, NetworkError, NetworkEvent,
 };
 use futures::StreamExt;
@@ -30,6 +31,7 @@ pub(crate) struct Service {
 	pub source: Arc<dyn ChunkSource>,
 	pub offences: OffenceLedger,
 	pub fetches: Fetches,
+	pub positions: Positions,
 	events: mpsc::Sender<NetworkEvent>,
 	dropped_events: u64,
 }
@@ -66,6 +68,7 @@ pub(crate) async fn start(
 		swarm,
 		offences: OffenceLedger::new(config.max_strikes),
 		fetches: Fetches::default(),
+		positions: Positions::default(),
 		config,
 		source,
 		events,
@@ -166,6 +169,28 @@ impl Service {
 			Command::ConnectedPeers(reply) => {
 				let _ = reply.send(self.swarm.connected_peers().copied().collect());
 			}
+			Command::SetPosition(position) => {
+				for (peer, score) in self.positions.set_own(position) {
+					self.swarm.behaviour_mut().gossipsub.set_application_score(&peer, score);
+				}
+			}
+			#[cfg(test)]
+			Command::GossipView(region, reply) => {
+				let gossipsub = &self.swarm.behaviour().gossipsub;
+				let topic = super::region_topic(region).hash();
+				let _ = reply.send(super::GossipView {
+					mesh: gossipsub.mesh_peers(&topic).copied().collect(),
+					scores: self
+						.swarm
+						.connected_peers()
+						.filter_map(|peer| Some((*peer, gossipsub.peer_score(peer)?)))
+						.collect(),
+				});
+			}
+			#[cfg(test)]
+			Command::Holders(hash, reply) => {
+				let _ = reply.send(self.fetches.providers.holders(&hash).to_vec());
+			}
 			#[cfg(test)]
 			Command::PublishRaw(region, bytes, reply) => {
 				let _ = reply.send(self.publish_bytes(region, bytes));
@@ -203,6 +228,7 @@ impl Service {
 				self.emit(NetworkEvent::PeerConnected(peer_id));
 			}
 			SwarmEvent::ConnectionClosed { peer_id, num_established: 0, .. } => {
+				self.positions.forget(&peer_id);
 				self.emit(NetworkEvent::PeerDisconnected(peer_id));
 			}
 			SwarmEvent::Behaviour(WorldBehaviourEvent::Gossipsub(event)) => self.on_gossip(event),

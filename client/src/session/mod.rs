@@ -381,7 +381,8 @@ impl GameSession {
 	}
 
 	/// Moves the player: joins the gossip topics of the regions around the new position,
-	/// leaves those now out of range, and tells peers in the region where the player is.
+	/// leaves those now out of range, tells peers in the region where the player is, and
+	/// prefers the peers nearest the new position in the gossip meshes.
 	pub async fn goto(&self, pose: Pose) -> Result<(), SessionError> {
 		let (coord, _) = locate(pose.position);
 		if !coord.in_world() {
@@ -400,6 +401,8 @@ impl GameSession {
 			state.pose = pose;
 			std::mem::replace(&mut state.watched, wanted.clone())
 		};
+		// Peers are scored by their distance from here: the nearest carry this player's gossip.
+		self.inner.network.set_position(pose.position).await?;
 		for region in &wanted {
 			if !old.contains(region) {
 				self.inner.network.subscribe(*region).await?;

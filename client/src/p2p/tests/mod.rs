@@ -1,10 +1,13 @@
 //! The network on loopback: real swarms on 127.0.0.1 with ephemeral ports, no chain.
 
+mod announcements;
 mod bad_input;
 mod fetch;
 mod gossip;
+mod proximity;
 
 use super::{ChunkSource, Command, Network, NetworkConfig, NetworkEvent};
+use crate::region::RegionCoord;
 use libp2p::{Multiaddr, PeerId};
 use playnet_primitives::{world::encoding::encode_chunk, Chunk, ContentHash};
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -46,8 +49,17 @@ pub struct Peer {
 }
 
 impl Peer {
-	pub async fn start(source: MapSource, bootstrap: &[&Peer]) -> Peer {
-		let config = NetworkConfig {
+	pub async fn start(source: impl ChunkSource, bootstrap: &[&Peer]) -> Peer {
+		Peer::start_with(source, bootstrap, |_| {}).await
+	}
+
+	/// Starts a peer with the tests' config changed by `tweak`.
+	pub async fn start_with(
+		source: impl ChunkSource,
+		bootstrap: &[&Peer],
+		tweak: impl FnOnce(&mut NetworkConfig),
+	) -> Peer {
+		let mut config = NetworkConfig {
 			listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
 			bootstrap: bootstrap.iter().map(|peer| peer.addr()).collect(),
 			request_timeout: Duration::from_secs(5),
@@ -55,6 +67,7 @@ impl Peer {
 			dht_refresh: Duration::from_secs(1),
 			..NetworkConfig::default()
 		};
+		tweak(&mut config);
 		let (network, events) = Network::start(config, Arc::new(source)).await.unwrap();
 		Peer { network, events }
 	}
@@ -95,6 +108,20 @@ impl Peer {
 
 	pub async fn connected_peers(&self) -> Vec<PeerId> {
 		self.network.connected_peers().await.unwrap()
+	}
+
+	/// Waits until this peer is subscribed to `region` and `peers` have joined it too.
+	pub async fn expect_joined(&mut self, region: RegionCoord, peers: &[PeerId]) {
+		let mut missing: std::collections::HashSet<PeerId> = peers.iter().copied().collect();
+		while !missing.is_empty() {
+			let joined = self
+				.expect("peers joining the region", |e| match e {
+					NetworkEvent::PeerSubscribed { peer, region: r } if *r == region => Some(*peer),
+					_ => None,
+				})
+				.await;
+			missing.remove(&joined);
+		}
 	}
 
 	/// Runs a test-only command.
