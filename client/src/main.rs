@@ -208,6 +208,10 @@ async fn print_events(mut events: tokio::sync::broadcast::Receiver<SessionEvent>
 				"event confirmed chunk={} version={version} hash={hash} from={origin}",
 				c(&coord)
 			),
+			SessionEvent::ChunkPrefetched { coord, version, hash, from } => println!(
+				"event prefetched chunk={} version={version} hash={hash} from={from}",
+				c(&coord)
+			),
 			SessionEvent::PeerPenalised { peer, dropped } => {
 				println!("event penalised peer={peer} dropped={dropped}")
 			}

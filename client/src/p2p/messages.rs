@@ -30,7 +30,8 @@ pub enum WorldMessage {
 	/// A chat line to everyone in the region.
 	#[codec(index = 2)]
 	Chat(ChatLine),
-	/// A chunk's new version as the chain recorded it.
+	/// A chunk version as the chain recorded it, which the author holds: peers ask it for
+	/// those bytes first, and may fetch them ahead of finality.
 	#[codec(index = 3)]
 	ChunkVersion(ChunkAnnouncement),
 	/// The chain refused a submission whose delta was gossiped: peers drop it.
@@ -96,7 +97,8 @@ pub struct ChunkAnnouncement {
 	pub coord: ChunkCoord,
 	/// Its version on chain.
 	pub version: ChunkVersion,
-	/// When the version was made, in milliseconds since the Unix epoch.
+	/// When the announcer confirmed the version (its clock, about when the version was
+	/// finalized), in milliseconds since the Unix epoch.
 	pub timestamp_ms: u64,
 	/// BLAKE3 of the version's canonical bytes, as the chain computed it.
 	pub hash: ContentHash,

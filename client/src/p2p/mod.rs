@@ -29,7 +29,7 @@ mod providers;
 pub mod proximity;
 mod service;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use chunk_exchange::{ChunkRequest, ChunkResponse, RequestError};
 pub use messages::{

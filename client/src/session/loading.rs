@@ -56,6 +56,7 @@ pub(crate) async fn ensure_chunk(
 	};
 	inner.counters.count(origin);
 	inner.state().world.confirm(coord, version, hash, chunk);
+	super::announcements::announce(inner, coord, version, hash).await;
 	Ok(origin)
 }
 

@@ -10,7 +10,11 @@
 //!   when no peer has it from the node's `WorldApi`, always checked against the chain's hash.
 //! - Chunks are loaded on demand: the record from the chain, the bytes from the cache, peers
 //!   or the node (in that order), or generated from the seed when nobody edited the chunk.
+//! - Every chain-recorded version the session confirms is announced on its region topic once;
+//!   a newer version a peer announces for a held chunk is prefetched into the cache, to be
+//!   used only if finality brings the same hash ([`announcements`]).
 
+mod announcements;
 mod loading;
 mod network_events;
 mod reconcile;
@@ -103,6 +107,18 @@ pub enum SessionEvent {
 		hash: ContentHash,
 		/// Where the bytes came from.
 		origin: ChunkOrigin,
+	},
+	/// A peer announced a newer version of a held chunk and its bytes, checked against the
+	/// announced hash, are in the cache. Nothing is confirmed until the chain's hash names them.
+	ChunkPrefetched {
+		/// The chunk.
+		coord: ChunkCoord,
+		/// The version announced.
+		version: ChunkVersion,
+		/// The hash announced, which the bytes have.
+		hash: ContentHash,
+		/// Who announced it.
+		from: PeerId,
 	},
 	/// A peer broke the protocol and was penalised.
 	PeerPenalised {
@@ -265,6 +281,8 @@ pub(crate) struct State {
 	pub peer_positions: HashMap<PeerId, [i32; 3]>,
 	/// This player's submissions not yet decided, by id, with their chunk.
 	pub own_pending: HashMap<SubmissionId, ChunkCoord>,
+	/// Chunk versions announced, and announced versions being prefetched.
+	pub announcements: announcements::Announcements,
 }
 
 pub(crate) struct Inner {
@@ -330,6 +348,7 @@ impl GameSession {
 				watched: Vec::new(),
 				peer_positions: HashMap::new(),
 				own_pending: HashMap::new(),
+				announcements: Default::default(),
 			}),
 			events,
 			counters: ChunkCounters::default(),
@@ -662,6 +681,9 @@ async fn expire_overlays(inner: std::sync::Weak<Inner>) {
 		}
 	}
 }
+
+#[cfg(test)]
+mod announcement_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! What peers say: deltas laid over chunks before the chain decides them, moves, chat and
 //! withdrawn deltas.
 
-use super::{loading::ensure_chunk, Inner, SessionEvent};
+use super::{announcements, loading::ensure_chunk, Inner, SessionEvent};
 use crate::{
 	chain::submission_id,
 	p2p::{EditDelta, NetworkEvent, WorldMessage},
@@ -64,8 +64,9 @@ fn on_message(inner: &Arc<Inner>, author: PeerId, message: WorldMessage) {
 				state.world.decide(&withdrawal.coord, &withdrawal.id);
 			}
 		}
-		WorldMessage::ChunkVersion(_) => {
-			// The chain's finalized events are the source of truth for versions.
+		// A hint only: the chain's finalized events are the source of truth for versions.
+		WorldMessage::ChunkVersion(announcement) => {
+			announcements::on_announcement(inner, author, announcement)
 		}
 	}
 }

@@ -2,6 +2,7 @@
 //! to the chain's versions.
 
 use super::{
+	announcements::announce,
 	loading::{fetch_confirmed, keep_chunk, ChunkOrigin},
 	Inner, SessionEvent,
 };
@@ -73,13 +74,15 @@ async fn on_block(inner: &Inner, block: FinalizedWorldBlock) {
 		match confirmed {
 			Ok((version, hash, chunk, origin)) => {
 				inner.counters.count(origin);
-				let mut state = inner.state();
-				for (at, id) in decided.iter().filter(|(at, _)| at == coord) {
-					state.world.decide(at, id);
+				{
+					let mut state = inner.state();
+					for (at, id) in decided.iter().filter(|(at, _)| at == coord) {
+						state.world.decide(at, id);
+					}
+					state.world.confirm(*coord, version, hash, chunk);
 				}
-				state.world.confirm(*coord, version, hash, chunk);
-				drop(state);
 				inner.emit(SessionEvent::ChunkConfirmed { coord: *coord, version, hash, origin });
+				announce(inner, *coord, version, hash).await;
 			}
 			Err(e) => tracing::warn!(?coord, "cannot reconcile to version {version}: {e}"),
 		}

@@ -1,0 +1,247 @@
+//! Sessions over an in-memory chain, with a peer on loopback announcing chunk versions.
+
+use super::*;
+use crate::{
+	chain::{ChainChunk, ChunkRecord, FinalizedWorldBlock, RegionAction, Submission, WorldEvent},
+	p2p::{
+		tests::{distinct_chunk, MapSource, Peer, TIMEOUT},
+		ChunkAnnouncement, NetworkEvent,
+	},
+};
+use futures::channel::mpsc;
+use playnet_primitives::{world::encoding::encode_chunk, WorldGenerator};
+use std::collections::HashMap;
+
+/// A chunk in region (0, 0), the player's at the start.
+const COORD: ChunkCoord = ChunkCoord::new(1, 4, 1);
+const REGION: RegionCoord = RegionCoord { x: 0, z: 0 };
+const SEED: u64 = 7;
+
+/// The chain's chunks, set by the test, and finalized blocks it sends.
+struct MemoryChain {
+	chunks: Mutex<HashMap<ChunkCoord, ChainChunk>>,
+	blocks: mpsc::UnboundedSender<Result<FinalizedWorldBlock, ChainError>>,
+	stream: Mutex<Option<crate::chain::WorldEventStream>>,
+}
+
+impl MemoryChain {
+	fn new() -> Arc<Self> {
+		let (blocks, receiver) = mpsc::unbounded();
+		Arc::new(MemoryChain {
+			chunks: Mutex::new(HashMap::new()),
+			blocks,
+			stream: Mutex::new(Some(Box::pin(receiver))),
+		})
+	}
+
+	/// Records `bytes` as version `version` of `coord`, as a finalized block would.
+	fn set(&self, coord: ChunkCoord, version: ChunkVersion, bytes: &[u8]) -> ContentHash {
+		let content_hash = ContentHash::of(bytes);
+		let chunk = ChainChunk { version, content_hash, bytes: bytes.to_vec() };
+		self.chunks.lock().unwrap().insert(coord, chunk);
+		content_hash
+	}
+
+	/// Finalizes a block announcing version `version` of `coord`, set before.
+	fn finalize(&self, coord: ChunkCoord, version: ChunkVersion) {
+		let content_hash = self.chunks.lock().unwrap()[&coord].content_hash;
+		let event = WorldEvent::ChunkUpdated { coord, version, content_hash };
+		let block = FinalizedWorldBlock { number: u64::from(version), events: vec![event] };
+		self.blocks.unbounded_send(Ok(block)).unwrap();
+	}
+}
+
+#[async_trait::async_trait]
+impl WorldChain for MemoryChain {
+	fn account(&self) -> crate::p2p::AccountBytes {
+		[1; 32]
+	}
+
+	async fn world_seed(&self) -> Result<u64, ChainError> {
+		Ok(SEED)
+	}
+
+	async fn chunk_record(&self, coord: ChunkCoord) -> Result<Option<ChunkRecord>, ChainError> {
+		Ok(self.chunks.lock().unwrap().get(&coord).map(|chunk| ChunkRecord {
+			version: chunk.version,
+			content_hash: chunk.content_hash,
+			author: None,
+			updated_at: 1,
+		}))
+	}
+
+	async fn chunk(&self, coord: ChunkCoord) -> Result<ChainChunk, ChainError> {
+		if let Some(chunk) = self.chunks.lock().unwrap().get(&coord) {
+			return Ok(chunk.clone());
+		}
+		let bytes = encode_chunk(&WorldGenerator::new(SEED).chunk(coord));
+		Ok(ChainChunk { version: 0, content_hash: ContentHash::of(&bytes), bytes })
+	}
+
+	async fn submit_edits(
+		&self,
+		_: ChunkCoord,
+		_: ChunkVersion,
+		_: Vec<BlockEdit>,
+		_: u64,
+	) -> Result<Submission, ChainError> {
+		Err(ChainError::Refused("no submissions in these tests".into()))
+	}
+
+	async fn region(
+		&self,
+		_: RegionAction,
+	) -> Result<tokio::sync::oneshot::Receiver<DispatchOutcome>, ChainError> {
+		Err(ChainError::Refused("no submissions in these tests".into()))
+	}
+
+	async fn finalized_events(&self) -> Result<crate::chain::WorldEventStream, ChainError> {
+		self.stream
+			.lock()
+			.unwrap()
+			.take()
+			.ok_or_else(|| ChainError::Refused("one follower only".into()))
+	}
+}
+
+/// A session over `chain` that knows `peer`, once `peer` saw it join region (0, 0).
+async fn start_session(
+	chain: &Arc<MemoryChain>,
+	peer: &mut Peer,
+) -> (GameSession, tempfile::TempDir) {
+	let dir = tempfile::tempdir().unwrap();
+	let cache = Arc::new(ChunkCache::open(dir.path(), 1 << 20).unwrap());
+	let network = NetworkConfig {
+		listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+		bootstrap: vec![peer.addr()],
+		request_timeout: Duration::from_secs(5),
+		gossip_heartbeat: Duration::from_millis(100),
+		dht_refresh: Duration::from_secs(1),
+		..NetworkConfig::default()
+	};
+	let session =
+		GameSession::start(chain.clone(), network, cache.clone(), cache, SessionConfig::default())
+			.await
+			.unwrap();
+	peer.expect_joined(REGION, &[session.network().peer_id()]).await;
+	(session, dir)
+}
+
+async fn expect_event<T>(
+	events: &mut broadcast::Receiver<SessionEvent>,
+	what: &str,
+	mut wanted: impl FnMut(&SessionEvent) -> Option<T>,
+) -> T {
+	let wait = async {
+		loop {
+			let event = events.recv().await.expect("the session stopped");
+			if let Some(found) = wanted(&event) {
+				return found;
+			}
+		}
+	};
+	tokio::time::timeout(TIMEOUT, wait)
+		.await
+		.unwrap_or_else(|_| panic!("no {what} within {TIMEOUT:?}"))
+}
+
+fn announcement(version: ChunkVersion, hash: ContentHash) -> WorldMessage {
+	WorldMessage::ChunkVersion(ChunkAnnouncement { coord: COORD, version, timestamp_ms: 1, hash })
+}
+
+#[tokio::test]
+async fn a_chain_version_the_session_loads_is_announced_on_its_region() {
+	let chain = MemoryChain::new();
+	let hash = chain.set(COORD, 2, &distinct_chunk(2).1);
+	let mut peer = Peer::start(MapSource::default(), &[]).await;
+	peer.network.subscribe(REGION).await.unwrap();
+	let (session, _dir) = start_session(&chain, &mut peer).await;
+
+	assert_eq!(session.ensure_chunk(COORD).await.unwrap(), ChunkOrigin::Node);
+	let session_id = session.network().peer_id();
+	let heard = peer
+		.expect("the announcement", |e| match e {
+			NetworkEvent::Gossip { author, message: WorldMessage::ChunkVersion(a), .. }
+				if *author == session_id =>
+			{
+				Some(*a)
+			}
+			_ => None,
+		})
+		.await;
+	assert_eq!((heard.coord, heard.version, heard.hash), (COORD, 2, hash));
+	// Once per version: announcing it again is refused by the session's own record.
+	assert!(!session.inner().state().announcements.to_announce(&COORD, 2));
+}
+
+#[tokio::test]
+async fn a_newer_announced_version_is_prefetched_and_confirmed_from_the_cache_at_finality() {
+	let chain = MemoryChain::new();
+	let old = chain.set(COORD, 2, &distinct_chunk(2).1);
+	let (new, new_bytes) = distinct_chunk(3);
+	let mut seeder = Peer::start(MapSource(HashMap::from([(new, new_bytes.clone())])), &[]).await;
+	seeder.network.subscribe(REGION).await.unwrap();
+	let (session, _dir) = start_session(&chain, &mut seeder).await;
+	let mut events = session.subscribe();
+	session.ensure_chunk(COORD).await.unwrap();
+
+	seeder.network.publish(REGION, announcement(3, new)).await.unwrap();
+	let seeder_id = seeder.id();
+	let prefetched = expect_event(&mut events, "a prefetch", |e| match e {
+		SessionEvent::ChunkPrefetched { coord, version, hash, from } if *coord == COORD => {
+			Some((*version, *hash, *from))
+		}
+		_ => None,
+	})
+	.await;
+	assert_eq!(prefetched, (3, new, seeder_id));
+	assert!(session.cache().contains(&new));
+	// A hint only: the chunk is still at the chain's version.
+	let (version, hash, ..) = session.chunk_status(COORD).unwrap();
+	assert_eq!((version, hash), (2, old));
+
+	chain.set(COORD, 3, &new_bytes);
+	chain.finalize(COORD, 3);
+	let confirmed = expect_event(&mut events, "the confirmation", |e| match e {
+		SessionEvent::ChunkConfirmed { coord, version, hash, origin } if *coord == COORD => {
+			Some((*version, *hash, *origin))
+		}
+		_ => None,
+	})
+	.await;
+	assert_eq!(confirmed, (3, new, ChunkOrigin::Cache));
+}
+
+#[tokio::test]
+async fn a_lying_announcement_confirms_nothing_and_finality_brings_the_chains_bytes() {
+	let chain = MemoryChain::new();
+	let old = chain.set(COORD, 2, &distinct_chunk(2).1);
+	// The liar announces version 3 as chunk 9, which it holds; the chain's version 3 is chunk 3.
+	let (lie, lie_bytes) = distinct_chunk(9);
+	let mut liar = Peer::start(MapSource(HashMap::from([(lie, lie_bytes)])), &[]).await;
+	liar.network.subscribe(REGION).await.unwrap();
+	let (session, _dir) = start_session(&chain, &mut liar).await;
+	let mut events = session.subscribe();
+	session.ensure_chunk(COORD).await.unwrap();
+
+	liar.network.publish(REGION, announcement(3, lie)).await.unwrap();
+	expect_event(&mut events, "a prefetch", |e| {
+		matches!(e, SessionEvent::ChunkPrefetched { hash, .. } if *hash == lie).then_some(())
+	})
+	.await;
+	let (version, hash, ..) = session.chunk_status(COORD).unwrap();
+	assert_eq!((version, hash), (2, old));
+
+	let truth = chain.set(COORD, 3, &distinct_chunk(3).1);
+	chain.finalize(COORD, 3);
+	let confirmed = expect_event(&mut events, "the confirmation", |e| match e {
+		SessionEvent::ChunkConfirmed { coord, version, hash, origin } if *coord == COORD => {
+			Some((*version, *hash, *origin))
+		}
+		_ => None,
+	})
+	.await;
+	assert_eq!(confirmed, (3, truth, ChunkOrigin::Node));
+	let (version, hash, view, _) = session.chunk_status(COORD).unwrap();
+	assert_eq!((version, hash, view), (3, truth, truth));
+}
