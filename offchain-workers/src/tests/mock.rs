@@ -133,6 +133,8 @@ parameter_types! {
 	pub const MaxReplacements: u32 = 2;
 	pub const MaxCandidates: u32 = 16;
 	pub const CommitPeriod: u64 = COMMIT_PERIOD;
+	pub const CommitUnitsPerBlock: u64 = 256;
+	pub const MaxCommitPeriod: u64 = 1_000;
 	pub const RevealPeriod: u64 = REVEAL_PERIOD;
 	pub const FraudWindow: u64 = FRAUD_WINDOW;
 	pub const MinFee: Balance = 100;
@@ -157,6 +159,8 @@ impl pallet_render::Config for Test {
 	type MaxReplacements = MaxReplacements;
 	type MaxCandidates = MaxCandidates;
 	type CommitPeriod = CommitPeriod;
+	type CommitUnitsPerBlock = CommitUnitsPerBlock;
+	type MaxCommitPeriod = MaxCommitPeriod;
 	type RevealPeriod = RevealPeriod;
 	type FraudWindow = FraudWindow;
 	type MinFee = MinFee;
