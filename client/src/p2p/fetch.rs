@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use tokio::sync::oneshot;
 
 /// This peer's requests in flight to one peer, at most: a third of the streams a connection
-/// allows, leaving room for the peer's requests to this one and for several fetching peers.
+/// allows (85), leaving room for the peer's own requests to this one.
 pub const MAX_REQUESTS_PER_PEER: usize = CHUNK_STREAMS_PER_CONNECTION / 3;
 
 type FetchReply = oneshot::Sender<Result<Vec<u8>, FetchError>>;
