@@ -1,11 +1,15 @@
 //! Choosing between the GPU and CPU paths.
 
 use crate::{
-	cpu::CpuRenderer,
+	cpu::{thread_pool, CpuRenderer},
 	error::RenderError,
 	gpu::{GpuRenderer, GpuScene},
 };
-use playnet_primitives::{FrameCamera, Scene};
+use playnet_primitives::{
+	proof::tile::{frame_tile_hash, tile_count},
+	FrameCamera, Hash32, Scene,
+};
+use rayon::prelude::*;
 
 /// Which path renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -21,7 +25,8 @@ pub enum Backend {
 
 enum Engine {
 	Cpu(CpuRenderer),
-	Gpu(GpuRenderer),
+	/// The GPU, and the threads (as many as `threads` allows) that hash its frames' tiles.
+	Gpu(GpuRenderer, rayon::ThreadPool),
 }
 
 /// A renderer on the chosen path.
@@ -35,9 +40,9 @@ impl Renderer {
 	pub fn new(backend: Backend, threads: Option<usize>) -> Result<Self, RenderError> {
 		let engine = match backend {
 			Backend::Cpu => Engine::Cpu(CpuRenderer::new(threads)?),
-			Backend::Gpu => Engine::Gpu(GpuRenderer::new()?),
+			Backend::Gpu => Engine::Gpu(GpuRenderer::new()?, thread_pool(threads, "hash")?),
 			Backend::Auto => match GpuRenderer::new() {
-				Ok(gpu) => Engine::Gpu(gpu),
+				Ok(gpu) => Engine::Gpu(gpu, thread_pool(threads, "hash")?),
 				Err(error) => {
 					tracing::warn!("{error}; falling back to the CPU path");
 					Engine::Cpu(CpuRenderer::new(threads)?)
@@ -49,22 +54,39 @@ impl Renderer {
 
 	/// Whether this is the GPU path.
 	pub fn is_gpu(&self) -> bool {
-		matches!(self.engine, Engine::Gpu(_))
+		matches!(self.engine, Engine::Gpu(..))
 	}
 
 	/// A one-line description: the adapter or the thread count.
 	pub fn describe(&self) -> String {
 		match &self.engine {
 			Engine::Cpu(cpu) => format!("CPU reference, {} threads", cpu.threads()),
-			Engine::Gpu(gpu) => format!("GPU: {}", gpu.adapter()),
+			Engine::Gpu(gpu, _) => format!("GPU: {}", gpu.adapter()),
 		}
+	}
+
+	/// The hashes of every tile of a rendered frame (`width * height` pixels, row-major),
+	/// tiles hashed in parallel on the path's threads.
+	pub fn tile_hashes(&self, pixels: &[u32], width: u32, height: u32) -> Vec<Hash32> {
+		let pool = match &self.engine {
+			Engine::Cpu(cpu) => cpu.pool(),
+			Engine::Gpu(_, hashers) => hashers,
+		};
+		pool.install(|| {
+			(0..tile_count(width, height))
+				.into_par_iter()
+				.map(|tile| {
+					frame_tile_hash(pixels, width, height, tile).expect("tile within the frame")
+				})
+				.collect()
+		})
 	}
 
 	/// Prepares `scene` (uploads it to the GPU) for rendering frames.
 	pub fn bind<'a>(&'a self, scene: &'a Scene) -> Result<BoundScene<'a>, RenderError> {
 		Ok(match &self.engine {
 			Engine::Cpu(cpu) => BoundScene::Cpu(cpu, scene),
-			Engine::Gpu(gpu) => BoundScene::Gpu(gpu.bind(scene)?),
+			Engine::Gpu(gpu, _) => BoundScene::Gpu(gpu.bind(scene)?),
 		})
 	}
 }

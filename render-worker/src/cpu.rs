@@ -7,6 +7,20 @@ use rayon::prelude::*;
 /// Rows per parallel work item.
 const ROWS_PER_BAND: u32 = 4;
 
+/// A pool of `threads` threads (all cores when `None`) named `name-N`.
+pub(crate) fn thread_pool(
+	threads: Option<usize>,
+	name: &'static str,
+) -> Result<rayon::ThreadPool, RenderError> {
+	let threads = threads
+		.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+	rayon::ThreadPoolBuilder::new()
+		.num_threads(threads)
+		.thread_name(move |i| format!("{name}-{i}"))
+		.build()
+		.map_err(|e| RenderError::Threads { threads, reason: e.to_string() })
+}
+
 /// A pool of CPU render threads.
 pub struct CpuRenderer {
 	pool: rayon::ThreadPool,
@@ -16,14 +30,13 @@ pub struct CpuRenderer {
 impl CpuRenderer {
 	/// A renderer on `threads` threads (all cores when `None`).
 	pub fn new(threads: Option<usize>) -> Result<Self, RenderError> {
-		let threads = threads
-			.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-		let pool = rayon::ThreadPoolBuilder::new()
-			.num_threads(threads)
-			.thread_name(|i| format!("render-{i}"))
-			.build()
-			.map_err(|e| RenderError::Threads { threads, reason: e.to_string() })?;
-		Ok(CpuRenderer { pool, threads })
+		let pool = thread_pool(threads, "render")?;
+		Ok(CpuRenderer { threads: pool.current_num_threads(), pool })
+	}
+
+	/// The pool.
+	pub(crate) fn pool(&self) -> &rayon::ThreadPool {
+		&self.pool
 	}
 
 	/// Threads in the pool.

@@ -1,9 +1,7 @@
 //! Rendering a whole task: every frame, its tile hashes, the frame hashes and the result root.
 
 use crate::{backend::Renderer, error::RenderError};
-use playnet_primitives::{
-	proof::tile::frame_tile_hashes, FrameCamera, RenderSpec, Scene, TaskResult,
-};
+use playnet_primitives::{FrameCamera, RenderSpec, Scene, TaskResult};
 
 /// Renders every frame of `spec` (which must be valid) over `scene`. `on_frame` sees each
 /// frame's pixels as they finish (to write PNGs, report progress, or stop early by returning
@@ -19,7 +17,7 @@ pub fn render_task(
 	for frame in 0..spec.frame_count {
 		let camera = FrameCamera::at_frame(&spec.camera_path, frame, spec.width, spec.height);
 		let pixels = bound.render_frame(&camera)?;
-		tile_hashes.push(frame_tile_hashes(&pixels, spec.width, spec.height));
+		tile_hashes.push(renderer.tile_hashes(&pixels, spec.width, spec.height));
 		if !on_frame(frame, &pixels) {
 			return Ok(None);
 		}

@@ -61,13 +61,37 @@ pub fn tile_rect(width: u32, height: u32, tile: u32) -> Option<TileRect> {
 	Some(TileRect { x, y, width: TILE_SIZE.min(width - x), height: TILE_SIZE.min(height - y) })
 }
 
-/// The hash of a tile's pixels, given row-major.
+/// Bytes a pixel is hashed as: RGBA8, red first (the `u32`'s little-endian bytes).
+const PIXEL_BYTES: usize = 4;
+
+/// The hash of a tile's pixels, given row-major: BLAKE3 of their RGBA8 bytes.
 pub fn tile_hash(pixels: &[u32]) -> Hash32 {
+	// BLAKE3 hashes several 1 KiB chunks at once when given them together, so the bytes go
+	// in 4 KiB at a time (a pixel at a time costs several times more).
 	let mut hasher = blake3::Hasher::new();
-	for pixel in pixels {
-		hasher.update(&pixel.to_le_bytes());
+	let mut block = [0u8; 4096];
+	for run in pixels.chunks(block.len() / PIXEL_BYTES) {
+		let bytes = &mut block[..run.len() * PIXEL_BYTES];
+		for (out, pixel) in bytes.chunks_exact_mut(PIXEL_BYTES).zip(run) {
+			out.copy_from_slice(&pixel.to_le_bytes());
+		}
+		hasher.update(bytes);
 	}
 	Hash32(*hasher.finalize().as_bytes())
+}
+
+/// The hash of tile `tile` of a full frame (`width * height` pixels, row-major), the same as
+/// [`tile_hash`] of the tile's pixels; `None` past the last tile.
+pub fn frame_tile_hash(pixels: &[u32], width: u32, height: u32, tile: u32) -> Option<Hash32> {
+	let rect = tile_rect(width, height, tile)?;
+	let mut bytes = Vec::with_capacity((rect.width * rect.height) as usize * PIXEL_BYTES);
+	for row in rect.y..rect.y + rect.height {
+		let start = (row * width + rect.x) as usize;
+		for pixel in &pixels[start..start + rect.width as usize] {
+			bytes.extend_from_slice(&pixel.to_le_bytes());
+		}
+	}
+	Some(Hash32(*blake3::hash(&bytes).as_bytes()))
 }
 
 /// The hash of a frame of task `task_id` from its tile hashes in tile order (at least one).
@@ -78,20 +102,9 @@ pub fn frame_hash(task_id: &Hash32, tile_hashes: &[Hash32]) -> Hash32 {
 
 /// The hashes of every tile of a full frame (`width * height` pixels, row-major).
 pub fn frame_tile_hashes(pixels: &[u32], width: u32, height: u32) -> Vec<Hash32> {
-	let mut hashes = Vec::with_capacity(tile_count(width, height) as usize);
-	let mut buffer = Vec::with_capacity((TILE_SIZE * TILE_SIZE) as usize);
-	for tile in 0..tile_count(width, height) {
-		let Some(rect) = tile_rect(width, height, tile) else {
-			break;
-		};
-		buffer.clear();
-		for row in rect.y..rect.y + rect.height {
-			let start = (row * width + rect.x) as usize;
-			buffer.extend_from_slice(&pixels[start..start + rect.width as usize]);
-		}
-		hashes.push(tile_hash(&buffer));
-	}
-	hashes
+	(0..tile_count(width, height))
+		.map_while(|tile| frame_tile_hash(pixels, width, height, tile))
+		.collect()
 }
 
 /// Renders one tile: its pixels row-major and the DDA steps taken.
@@ -189,5 +202,48 @@ pub fn verify_tile(
 		Ok(steps)
 	} else {
 		Err(VerifyError::RootMismatch)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Pixels that differ everywhere, so a byte out of place changes the hash.
+	fn pixels(count: usize) -> Vec<u32> {
+		(0..count as u32).map(|i| i.wrapping_mul(0x9E37_79B9) ^ 0x0102_0304).collect()
+	}
+
+	fn bytes_of(pixels: &[u32]) -> Vec<u8> {
+		pixels.iter().flat_map(|p| p.to_le_bytes()).collect()
+	}
+
+	#[test]
+	fn a_tile_hash_is_blake3_of_the_rgba_bytes_whatever_the_block_boundaries() {
+		// Around the 1,024-pixel blocks the bytes are fed in, and a full 64x64 tile.
+		for count in [0, 1, 1023, 1024, 1025, 2049, 4096] {
+			let pixels = pixels(count);
+			let expected = Hash32(*blake3::hash(&bytes_of(&pixels)).as_bytes());
+			assert_eq!(tile_hash(&pixels), expected, "{count} pixels");
+		}
+	}
+
+	#[test]
+	fn a_frame_tile_hash_is_the_hash_of_the_tile_cut_from_the_frame() {
+		// Edge tiles narrower and shorter than 64 pixels too.
+		let (width, height) = (150, 70);
+		let frame = pixels((width * height) as usize);
+		let hashes = frame_tile_hashes(&frame, width, height);
+		assert_eq!(hashes.len(), tile_count(width, height) as usize);
+		for (tile, hash) in hashes.iter().enumerate() {
+			let rect = tile_rect(width, height, tile as u32).unwrap();
+			let mut cut = Vec::new();
+			for row in rect.y..rect.y + rect.height {
+				let start = (row * width + rect.x) as usize;
+				cut.extend_from_slice(&frame[start..start + rect.width as usize]);
+			}
+			assert_eq!(*hash, tile_hash(&cut), "tile {tile}");
+		}
+		assert_eq!(frame_tile_hash(&frame, width, height, tile_count(width, height)), None);
 	}
 }
