@@ -3,14 +3,22 @@
 use super::TaskArgs;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use playnet_primitives::Hash32;
+use playnet_primitives::{Hash32, RenderSpec, Scene, TaskResult};
 use playnet_render::{
 	backend::{Backend, Renderer},
+	error::JobError,
 	frames::write_png,
 	task::render_task,
 	verify::{check_tile, sample_tiles, ClaimedResult},
 };
-use std::time::Instant;
+use std::{
+	path::Path,
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		mpsc, Mutex,
+	},
+	time::Instant,
+};
 
 fn progress(frames: u32) -> ProgressBar {
 	let bar = ProgressBar::new(frames as u64);
@@ -42,23 +50,16 @@ pub fn render(
 		renderer.describe()
 	);
 	let bar = progress(spec.frame_count);
-	let mut write_error = None;
 	let started = Instant::now();
-	let result = render_task(&renderer, &spec, &scene, |frame, pixels| {
-		if !no_png {
-			let path = out.join(format!("frame_{frame:05}.png"));
-			if let Err(e) = write_png(&path, spec.width, spec.height, pixels) {
-				write_error = Some(e);
-				return false;
-			}
-		}
-		bar.inc(1);
-		true
-	})?;
+	let result = if no_png {
+		render_task(&renderer, &spec, &scene, |_, _| {
+			bar.inc(1);
+			true
+		})?
+	} else {
+		render_writing_pngs(&renderer, &spec, &scene, out, threads, &bar)?
+	};
 	bar.finish_and_clear();
-	if let Some(error) = write_error {
-		return Err(error.into());
-	}
 	let Some(result) = result else { bail!("rendering stopped") };
 	let seconds = started.elapsed().as_secs_f64();
 	let pixels = spec.width as f64 * spec.height as f64 * spec.frame_count as f64;
@@ -73,6 +74,53 @@ pub fn render(
 	std::fs::write(&path, serde_json::to_vec_pretty(&claimed)?)
 		.with_context(|| format!("cannot write {}", path.display()))?;
 	Ok(())
+}
+
+/// Renders the task while writer threads (as many as `threads` allows) encode and write each
+/// frame as `frame_NNNNN.png`, so that the renderer never waits for an encoder. Stops at the
+/// first frame that cannot be written and returns its error.
+fn render_writing_pngs(
+	renderer: &Renderer,
+	spec: &RenderSpec,
+	scene: &Scene,
+	out: &Path,
+	threads: Option<usize>,
+	bar: &ProgressBar,
+) -> Result<Option<TaskResult>> {
+	let writers = threads
+		.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+		.max(1);
+	// Frames waiting for a writer, at most: bounds the memory held to a few frames a writer.
+	let (frames, queue) = mpsc::sync_channel::<(u32, Vec<u32>)>(writers * 2);
+	let queue = Mutex::new(queue);
+	let failure: Mutex<Option<JobError>> = Mutex::new(None);
+	let failed = AtomicBool::new(false);
+	let result = std::thread::scope(|scope| {
+		for _ in 0..writers {
+			scope.spawn(|| loop {
+				let next = queue.lock().expect("writer queue").recv();
+				let Ok((frame, pixels)) = next else { return };
+				let path = out.join(format!("frame_{frame:05}.png"));
+				match write_png(&path, spec.width, spec.height, &pixels) {
+					Ok(()) => bar.inc(1),
+					Err(error) => {
+						failed.store(true, Ordering::Relaxed);
+						failure.lock().expect("failure").get_or_insert(error);
+					}
+				}
+			});
+		}
+		let result = render_task(renderer, spec, scene, |frame, pixels| {
+			!failed.load(Ordering::Relaxed) && frames.send((frame, pixels.to_vec())).is_ok()
+		});
+		// Writers finish the frames queued, then see the queue closed.
+		drop(frames);
+		result
+	});
+	if let Some(error) = failure.into_inner().expect("failure") {
+		return Err(error.into());
+	}
+	Ok(result?)
 }
 
 pub fn verify(
