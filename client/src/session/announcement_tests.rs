@@ -145,6 +145,19 @@ async fn expect_event<T>(
 		.unwrap_or_else(|_| panic!("no {what} within {TIMEOUT:?}"))
 }
 
+/// The next confirmation of `COORD`: its version, hash and where the bytes came from.
+async fn confirmation(
+	events: &mut broadcast::Receiver<SessionEvent>,
+) -> (ChunkVersion, ContentHash, ChunkOrigin) {
+	expect_event(events, "the confirmation", |e| match e {
+		SessionEvent::ChunkConfirmed { coord, version, hash, origin } if *coord == COORD => {
+			Some((*version, *hash, *origin))
+		}
+		_ => None,
+	})
+	.await
+}
+
 fn announcement(version: ChunkVersion, hash: ContentHash) -> WorldMessage {
 	WorldMessage::ChunkVersion(ChunkAnnouncement { coord: COORD, version, timestamp_ms: 1, hash })
 }
@@ -202,13 +215,7 @@ async fn a_newer_announced_version_is_prefetched_and_confirmed_from_the_cache_at
 
 	chain.set(COORD, 3, &new_bytes);
 	chain.finalize(COORD, 3);
-	let confirmed = expect_event(&mut events, "the confirmation", |e| match e {
-		SessionEvent::ChunkConfirmed { coord, version, hash, origin } if *coord == COORD => {
-			Some((*version, *hash, *origin))
-		}
-		_ => None,
-	})
-	.await;
+	let confirmed = confirmation(&mut events).await;
 	assert_eq!(confirmed, (3, new, ChunkOrigin::Cache));
 }
 
@@ -234,13 +241,7 @@ async fn a_lying_announcement_confirms_nothing_and_finality_brings_the_chains_by
 
 	let truth = chain.set(COORD, 3, &distinct_chunk(3).1);
 	chain.finalize(COORD, 3);
-	let confirmed = expect_event(&mut events, "the confirmation", |e| match e {
-		SessionEvent::ChunkConfirmed { coord, version, hash, origin } if *coord == COORD => {
-			Some((*version, *hash, *origin))
-		}
-		_ => None,
-	})
-	.await;
+	let confirmed = confirmation(&mut events).await;
 	assert_eq!(confirmed, (3, truth, ChunkOrigin::Node));
 	let (version, hash, view, _) = session.chunk_status(COORD).unwrap();
 	assert_eq!((version, hash, view), (3, truth, truth));
