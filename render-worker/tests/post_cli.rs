@@ -82,3 +82,107 @@ async fn the_chain_refuses_a_fee_below_its_minimum_and_a_poster_without_funds() 
 	drop(node);
 	Ok(())
 }
+
+/// A TCP proxy on loopback in front of a node's RPC port, whose connections can all be cut at
+/// once (as a lost network would), while new ones are let through.
+struct Proxy {
+	port: u16,
+	cut: tokio::sync::watch::Sender<u32>,
+}
+
+impl Proxy {
+	async fn start(target: u16) -> Result<Proxy> {
+		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+		let port = listener.local_addr()?.port();
+		let (cut, cuts) = tokio::sync::watch::channel(0);
+		tokio::spawn(async move {
+			while let Ok((mut inbound, _)) = listener.accept().await {
+				let mut cuts = cuts.clone();
+				cuts.borrow_and_update();
+				tokio::spawn(async move {
+					let Ok(mut outbound) =
+						tokio::net::TcpStream::connect(("127.0.0.1", target)).await
+					else {
+						return;
+					};
+					tokio::select! {
+						_ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+						// Dropping both ends closes them.
+						_ = cuts.changed() => {}
+					}
+				});
+			}
+		});
+		Ok(Proxy { port, cut })
+	}
+
+	fn cut(&self) {
+		self.cut.send_modify(|cuts| *cuts += 1);
+	}
+}
+
+/// Whether `RenderApi::task(task)` finds the task, and its poster.
+async fn task_poster(node: &playnet_tests::Node, task: u64) -> Result<Option<String>> {
+	let index = format!("0x{}", hex::encode(task.to_le_bytes()));
+	let answer = node.request("state_call", vec!["RenderApi_task".into(), index.into()]).await?;
+	let answer = answer.as_str().context("state_call answers hex")?;
+	// `Option<TaskView>`: 0x00, or 0x01 and the view, which starts with the poster.
+	Ok(answer.strip_prefix("0x01").map(|view| view[..64].to_owned()))
+}
+
+#[tokio::test]
+async fn a_poster_reconnects_after_a_lost_connection_and_posts_the_rest() -> Result<()> {
+	use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+
+	let node = NodeBuilder::dev("render-post-reconnect").spawn().await?;
+	let proxy = Proxy::start(node.rpc_port()).await?;
+	let url = format!("ws://127.0.0.1:{}", proxy.port);
+	let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_playnet-render"))
+		.args(["post", "--node", &url, "--suri", "//Dave", "--fee", "10"])
+		.args(["--every", "2", "--count", "3", "--no-wait", "--width", "64", "--height", "64"])
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::piped())
+		.kill_on_drop(true)
+		.spawn()?;
+	let mut stdout = BufReader::new(child.stdout.take().context("stdout")?).lines();
+	let mut stderr = child.stderr.take().context("stderr")?;
+	let mut lines = Vec::new();
+
+	// The first task is posted through the proxy; then every connection through it is cut.
+	tokio::time::timeout(Duration::from_secs(120), async {
+		while let Some(line) = stdout.next_line().await? {
+			let posted = line.contains(": posted in block");
+			lines.push(line);
+			if posted {
+				return Ok(());
+			}
+		}
+		anyhow::bail!("post ended before posting: {lines:?}")
+	})
+	.await
+	.context("no task posted")??;
+	proxy.cut();
+
+	// It reconnects, posts the other two and exits.
+	let rest = tokio::time::timeout(Duration::from_secs(180), async {
+		while let Some(line) = stdout.next_line().await? {
+			lines.push(line);
+		}
+		let mut errors = String::new();
+		stderr.read_to_string(&mut errors).await?;
+		anyhow::Ok((child.wait().await?, errors))
+	});
+	let (status, errors) = rest.await.context("post did not end")??;
+	assert!(status.success(), "post failed: {errors}\n{lines:?}");
+	assert!(errors.contains("reconnecting in"), "the cut was noticed: {errors}");
+	let posted: Vec<&String> = lines.iter().filter(|l| l.contains(": posted in block")).collect();
+	assert_eq!(posted.len(), 3, "{lines:?}");
+
+	// On chain: tasks 0, 1 and 2, each Dave's, and no fourth.
+	let dave = hex::encode(subxt_signer::sr25519::dev::dave().public_key().0);
+	for task in 0..3 {
+		assert_eq!(task_poster(&node, task).await?, Some(dave.clone()), "task {task}");
+	}
+	assert_eq!(task_poster(&node, 3).await?, None, "posted once each: {lines:?}");
+	Ok(())
+}

@@ -16,6 +16,44 @@ use playnet_render::{
 };
 use std::path::PathBuf;
 
+/// The longest wait between reconnection attempts.
+const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Reconnecting to a node after lost connections, for the commands that follow one: waits of
+/// 2, 4, 8... seconds up to [`MAX_BACKOFF`] between attempts, and an end after `max_attempts`
+/// failed attempts in a row (0: never).
+pub(crate) struct Reconnects {
+	max_attempts: u32,
+	failed: u32,
+}
+
+impl Reconnects {
+	pub(crate) fn new(max_attempts: u32) -> Self {
+		Reconnects { max_attempts, failed: 0 }
+	}
+
+	/// A connection that lasted `lasted` ended in `error` (worth retrying): waits before the
+	/// next attempt, or returns the error once the attempts are spent.
+	pub(crate) async fn wait(
+		&mut self,
+		lasted: std::time::Duration,
+		error: anyhow::Error,
+	) -> Result<()> {
+		// A connection that worked a while before it was lost starts the count afresh.
+		if lasted > MAX_BACKOFF * 2 {
+			self.failed = 0;
+		}
+		self.failed += 1;
+		if self.max_attempts > 0 && self.failed > self.max_attempts {
+			return Err(error.context(format!("giving up after {} attempts", self.failed)));
+		}
+		let delay = std::time::Duration::from_secs(1 << self.failed.min(5)).min(MAX_BACKOFF);
+		eprintln!("{error:#}; reconnecting in {} s", delay.as_secs());
+		tokio::time::sleep(delay).await;
+		Ok(())
+	}
+}
+
 #[derive(Parser)]
 #[command(name = "playnet-render", version, about)]
 pub struct Cli {

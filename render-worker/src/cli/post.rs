@@ -1,10 +1,11 @@
 //! `post`: demo render tasks with a fee, once or every N blocks, each followed to its end.
 
-use super::KeyArgs;
+use super::{KeyArgs, Reconnects};
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use playnet_primitives::demo::GeneratedTask;
 use playnet_render::work::{
-	chain::{Balance, RenderChain},
+	chain::{Balance, ChainError, RenderChain},
 	post::{demo_task, ss58, turn_camera, PostedTasks},
 	report::{format_pgt, parse_pgt},
 	rpc::{Follow, RpcRenderChain},
@@ -41,6 +42,10 @@ pub struct PostArgs {
 	/// Frames of the demo task.
 	#[arg(long, default_value_t = 8)]
 	frames: u32,
+	/// After a lost connection, give up after this many reconnection attempts in a row fail
+	/// (0: never). A first connection that fails ends the command at once.
+	#[arg(long, default_value_t = 0)]
+	max_reconnects: u32,
 }
 
 pub fn post(args: PostArgs) -> Result<()> {
@@ -50,7 +55,7 @@ pub fn post(args: PostArgs) -> Result<()> {
 	let runtime = tokio::runtime::Runtime::new()?;
 	runtime.block_on(async {
 		tokio::select! {
-			result = post_tasks(&args, keypair, fee) => result,
+			result = post_until_done(&args, keypair, fee) => result,
 			_ = tokio::signal::ctrl_c() => {
 				eprintln!("interrupted; posted tasks go on without this poster");
 				Ok(())
@@ -59,12 +64,47 @@ pub fn post(args: PostArgs) -> Result<()> {
 	})
 }
 
-async fn post_tasks(args: &PostArgs, keypair: Keypair, fee: Balance) -> Result<()> {
-	let mut chain = RpcRenderChain::connect(&args.node, keypair, Follow::Finalized).await?;
-	let mut block = chain.next_block().await?;
-	let account = ss58(&chain.account());
+/// What a poster keeps across reconnections.
+struct Poster {
+	/// The demo task; each post turns its camera.
+	task: GeneratedTask,
+	fee: Balance,
+	/// Tasks to post in all.
+	limit: u64,
+	posts: u64,
+	/// The first block at which the next task may be posted.
+	next_post: u64,
+	posted: PostedTasks,
+}
 
-	// Everything the chain would refuse, refused here with one line before anything is signed.
+/// Posts and follows tasks, reconnecting after lost connections once the first connection
+/// worked (a first one that fails is a mistake to report, not to retry).
+async fn post_until_done(args: &PostArgs, keypair: Keypair, fee: Balance) -> Result<()> {
+	let mut reconnects = Reconnects::new(args.max_reconnects);
+	let mut poster = None;
+	loop {
+		let started = std::time::Instant::now();
+		let error = match post_tasks(args, &keypair, fee, &mut poster).await {
+			Ok(()) => return Ok(()),
+			Err(error) if poster.is_some() && is_transient(&error) => error,
+			Err(error) => return Err(error),
+		};
+		reconnects.wait(started.elapsed(), error).await?;
+	}
+}
+
+fn is_transient(error: &anyhow::Error) -> bool {
+	error.downcast_ref::<ChainError>().is_some_and(ChainError::is_transient)
+}
+
+/// Checks what the chain would refuse before anything is signed, and builds the demo task.
+async fn start(
+	args: &PostArgs,
+	chain: &RpcRenderChain,
+	fee: Balance,
+	first_block: u64,
+) -> Result<Poster> {
+	let account = ss58(&chain.account());
 	let min_fee = chain.min_fee()?;
 	if fee < min_fee {
 		bail!(
@@ -103,23 +143,53 @@ async fn post_tasks(args: &PostArgs, keypair: Keypair, fee: Balance) -> Result<(
 		format_pgt(fee),
 		format_pgt(balance)
 	);
-
 	let limit = match args.every {
 		Some(_) => args.count.unwrap_or(u64::MAX),
 		None => 1,
 	};
-	let mut posted = PostedTasks::default();
-	let mut posts = 0u64;
-	let mut next_post = block.number;
+	Ok(Poster {
+		task,
+		fee,
+		limit,
+		posts: 0,
+		next_post: first_block,
+		posted: PostedTasks::default(),
+	})
+}
+
+/// One connection's worth of posting and following; `poster` is `None` until the first
+/// connection's checks pass, and carries over to the next connection.
+async fn post_tasks(
+	args: &PostArgs,
+	keypair: &Keypair,
+	fee: Balance,
+	poster: &mut Option<Poster>,
+) -> Result<()> {
+	let mut chain = RpcRenderChain::connect(&args.node, keypair.clone(), Follow::Finalized).await?;
+	let mut block = chain.next_block().await?;
+	let poster = match poster {
+		Some(poster) => {
+			// The events of the blocks missed are not read: a task gone from the chain ended.
+			for task in poster.posted.open_tasks() {
+				if chain.task(task).await?.is_none() {
+					if let Some(line) = poster.posted.ended_unseen(task, block.number) {
+						println!("{line}");
+					}
+				}
+			}
+			poster
+		}
+		None => poster.insert(start(args, &chain, fee, block.number).await?),
+	};
 	loop {
 		for event in chain.render_events().await? {
-			if let Some(line) = posted.observe(&event, block.number) {
+			if let Some(line) = poster.posted.observe(&event, block.number) {
 				println!("{line}");
 			}
 		}
-		if posts < limit && block.number >= next_post {
+		if poster.posts < poster.limit && block.number >= poster.next_post {
 			// A different view at every block: a restarted poster does not repeat its tasks.
-			let mut task = task.clone();
+			let mut task = poster.task.clone();
 			turn_camera(&mut task, block.number);
 			let (mut spec, _) = task.build();
 			// The scene as the chain has it now: edited chunks by their current hash.
@@ -128,20 +198,33 @@ async fn post_tasks(args: &PostArgs, keypair: Keypair, fee: Balance) -> Result<(
 					entry.content_hash = hash;
 				}
 			}
-			let done = chain.post_task(&spec, fee).await?;
+			let done = match chain.post_task(&spec, poster.fee).await {
+				Ok(done) => done,
+				Err(error) if error.is_transient() => {
+					// Sent or not, nobody can say: it is posted again at the next chance.
+					eprintln!(
+						"posting task {} at block {}: the connection failed before its inclusion \
+						 was seen; if it was included, this poster does not follow it",
+						spec.task_id(),
+						block.number
+					);
+					return Err(error.into());
+				}
+				Err(error) => return Err(error.into()),
+			};
 			println!(
 				"task {}: posted in block {} with a fee of {} (spec {})",
 				done.task,
 				done.block,
-				format_pgt(fee),
+				format_pgt(poster.fee),
 				spec.task_id()
 			);
-			posted.posted(done.task, done.block);
-			posts += 1;
-			next_post = block.number.saturating_add(args.every.unwrap_or(u64::MAX));
+			poster.posted.posted(done.task, done.block);
+			poster.posts += 1;
+			poster.next_post = block.number.saturating_add(args.every.unwrap_or(u64::MAX));
 		}
-		let posting_done = posts >= limit;
-		if posting_done && (args.no_wait || posted.open() == 0) {
+		let posting_done = poster.posts >= poster.limit;
+		if posting_done && (args.no_wait || poster.posted.open() == 0) {
 			return Ok(());
 		}
 		block = chain.next_block().await?;

@@ -1,6 +1,6 @@
 //! `work`: the standalone worker, reconnecting after lost connections.
 
-use super::KeyArgs;
+use super::{KeyArgs, Reconnects};
 use anyhow::{Context, Result};
 use clap::Args;
 use playnet_render::{
@@ -13,7 +13,7 @@ use playnet_render::{
 		WorkConfig, Worker,
 	},
 };
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc};
 
 #[derive(Args)]
 pub struct WorkArgs {
@@ -40,9 +40,6 @@ pub struct WorkArgs {
 	#[arg(long, default_value_t = 0)]
 	max_reconnects: u32,
 }
-
-/// The longest wait between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 fn default_state_dir() -> PathBuf {
 	if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
@@ -84,7 +81,7 @@ async fn work_until_done(
 	config: WorkConfig,
 	base: PathBuf,
 ) -> Result<()> {
-	let mut failed_attempts = 0u32;
+	let mut reconnects = Reconnects::new(args.max_reconnects);
 	loop {
 		let started = std::time::Instant::now();
 		let outcome = async {
@@ -104,21 +101,6 @@ async fn work_until_done(
 			Err(error) if error.is_transient() => error,
 			Err(error) => return Err(error.into()),
 		};
-		// A worker that ran a while before losing the node starts counting afresh.
-		if started.elapsed() > MAX_BACKOFF * 2 {
-			failed_attempts = 0;
-		}
-		failed_attempts += 1;
-		if args.max_reconnects > 0 && failed_attempts > args.max_reconnects {
-			return Err(anyhow::Error::new(error)
-				.context(format!("giving up after {} attempts", failed_attempts)));
-		}
-		let delay = Duration::from_secs(1 << failed_attempts.min(5)).min(MAX_BACKOFF);
-		eprintln!(
-			"{}; reconnecting in {} s",
-			playnet_render::error::error_chain(&error),
-			delay.as_secs()
-		);
-		tokio::time::sleep(delay).await;
+		reconnects.wait(started.elapsed(), error.into()).await?;
 	}
 }

@@ -80,6 +80,22 @@ impl PostedTasks {
 		self.open.len()
 	}
 
+	/// The posted tasks not yet ended, in posting order.
+	pub fn open_tasks(&self) -> Vec<TaskIndex> {
+		self.open.keys().copied().collect()
+	}
+
+	/// Stops following `task`, found gone from the chain (settled or refunded) by block
+	/// `block` while this poster was not following blocks; the line that says so.
+	pub fn ended_unseen(&mut self, task: TaskIndex, block: u64) -> Option<String> {
+		let open = self.open.remove(&task)?;
+		Some(format!(
+			"task {task}: ended (settled or refunded) while this poster was disconnected, by \
+			 block {block}, {} blocks after its post",
+			block.saturating_sub(open.posted_in)
+		))
+	}
+
 	/// The line `event`, seen in followed block `block`, makes; `None` for other posters'
 	/// tasks. A settled or refunded task stops being followed.
 	pub fn observe(&mut self, event: &RenderEvent, block: u64) -> Option<String> {
@@ -235,5 +251,23 @@ mod tests {
 			settle_after: 0,
 		};
 		assert_eq!(posted.observe(&accepted, 71), None, "an ended task is forgotten");
+	}
+
+	#[test]
+	fn a_task_gone_while_disconnected_ends_once() {
+		let mut posted = PostedTasks::default();
+		posted.posted(2, 10);
+		posted.posted(5, 14);
+		assert_eq!(posted.open_tasks(), [2, 5]);
+		assert_eq!(
+			posted.ended_unseen(2, 90).as_deref(),
+			Some(
+				"task 2: ended (settled or refunded) while this poster was disconnected, by \
+				 block 90, 80 blocks after its post"
+			)
+		);
+		assert_eq!(posted.ended_unseen(2, 91), None, "once");
+		assert_eq!(posted.ended_unseen(9, 91), None, "not ours");
+		assert_eq!(posted.open_tasks(), [5]);
 	}
 }
