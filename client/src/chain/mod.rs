@@ -121,6 +121,10 @@ pub trait WorldChain: Send + Sync + 'static {
 	/// The account that signs this client's submissions.
 	fn account(&self) -> AccountBytes;
 
+	/// The chain's genesis hash: a session's peers are those of the chain's world network
+	/// ([`world_of_genesis`](crate::p2p::world_of_genesis)).
+	fn genesis_hash(&self) -> [u8; 32];
+
 	/// The world seed (unedited chunks are generated from it).
 	async fn world_seed(&self) -> Result<u64, ChainError>;
 

@@ -333,6 +333,10 @@ impl WorldChain for RpcWorldChain {
 		self.signer.public_key().0
 	}
 
+	fn genesis_hash(&self) -> [u8; 32] {
+		self.api.genesis_hash().0
+	}
+
 	async fn world_seed(&self) -> Result<u64, ChainError> {
 		let at = self.api.at_current_block().await.map_err(display_error("world seed"))?;
 		let payload = dynamic::runtime_api_call::<_, u64>(RUNTIME_API, "world_seed", ());

@@ -11,8 +11,11 @@ use libp2p::{
 	swarm::NetworkBehaviour, StreamProtocol,
 };
 
-/// Kademlia's protocol name: Playnet peers form their own DHT, apart from IPFS's.
-pub const KADEMLIA_PROTOCOL: StreamProtocol = StreamProtocol::new("/playnet/kad/1");
+/// Kademlia's protocol name in world `world`: each world's peers form their own DHT, apart
+/// from other worlds' and from IPFS's.
+pub fn kademlia_protocol(world: &str) -> StreamProtocol {
+	StreamProtocol::try_from_owned(format!("/playnet/{world}/kad/1")).expect("starts with a slash")
+}
 /// What identify reports as the protocol version.
 pub const IDENTIFY_VERSION: &str = "playnet/1";
 /// Chunk-exchange streams one connection runs at once, both directions together: past it,
@@ -37,7 +40,7 @@ impl WorldBehaviour {
 	pub fn new(key: &Keypair, config: &NetworkConfig) -> Result<Self, String> {
 		let peer_id = key.public().to_peer_id();
 
-		let mut kad_config = kad::Config::new(KADEMLIA_PROTOCOL);
+		let mut kad_config = kad::Config::new(kademlia_protocol(&config.world));
 		kad_config.set_periodic_bootstrap_interval(Some(config.dht_refresh));
 		let mut kademlia =
 			kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);

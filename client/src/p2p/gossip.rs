@@ -14,13 +14,13 @@ impl Service {
 		self.swarm
 			.behaviour_mut()
 			.gossipsub
-			.subscribe(&region_topic(region))
+			.subscribe(&region_topic(&self.config.world, region))
 			.map(|_| ())
 			.map_err(|e| e.to_string())
 	}
 
 	pub fn unsubscribe(&mut self, region: RegionCoord) {
-		self.swarm.behaviour_mut().gossipsub.unsubscribe(&region_topic(region));
+		self.swarm.behaviour_mut().gossipsub.unsubscribe(&region_topic(&self.config.world, region));
 	}
 
 	pub fn publish(
@@ -40,7 +40,7 @@ impl Service {
 		self.swarm
 			.behaviour_mut()
 			.gossipsub
-			.publish(region_topic(region), bytes)
+			.publish(region_topic(&self.config.world, region), bytes)
 			.map(|_| ())
 			.map_err(|e| PublishError::Gossip(e.to_string()))
 	}
@@ -66,7 +66,7 @@ impl Service {
 	pub fn on_gossip(&mut self, event: gossipsub::Event) {
 		match event {
 			gossipsub::Event::Message { propagation_source, message_id, message } => {
-				let checked = topic_region(&message.topic)
+				let checked = topic_region(&self.config.world, &message.topic)
 					.ok_or_else(|| format!("unknown topic {}", message.topic))
 					.and_then(|region| {
 						WorldMessage::from_gossip(&message.data, region)
@@ -103,7 +103,7 @@ impl Service {
 				}
 			}
 			gossipsub::Event::Subscribed { peer_id, topic } => {
-				if let Some(region) = topic_region(&topic) {
+				if let Some(region) = topic_region(&self.config.world, &topic) {
 					self.emit(NetworkEvent::PeerSubscribed { peer: peer_id, region });
 				}
 			}

@@ -6,6 +6,9 @@
 //!
 //! - Discovery: Kademlia, bootstrapped from multiaddrs that end in `/p2p/<peer id>`; peers the
 //!   DHT finds are dialled so that gossip has a mesh.
+//! - Worlds: every gossip topic and the DHT's protocol name carry [`NetworkConfig::world`] (a
+//!   chain's clients use its genesis hash), so clients of different chains never mix. The
+//!   chunk exchange is shared: a chunk is named by its content hash whatever the chain.
 //! - Gossip: one topic per world region ([`region_topic`]) carrying [`WorldMessage`]s. Every
 //!   message is checked ([`WorldMessage::from_gossip`]) before it is delivered or forwarded;
 //!   a bad one is rejected and costs its sender a strike.
@@ -79,6 +82,10 @@ pub struct NetworkConfig {
 	pub max_strikes: u32,
 	/// The most connected peers; discovery stops dialling past it.
 	pub max_peers: usize,
+	/// The world this network belongs to, in every gossip topic and in the DHT's protocol name,
+	/// so that peers of different chains share neither: a `GameSession` sets it to its chain's
+	/// [`world_of_genesis`]. ASCII letters, digits, `-` and `_`; the default is `"local"`.
+	pub world: String,
 }
 
 impl Default for NetworkConfig {
@@ -94,6 +101,7 @@ impl Default for NetworkConfig {
 			dht_refresh: Duration::from_secs(300),
 			max_strikes: 3,
 			max_peers: 50,
+			world: "local".to_owned(),
 		}
 	}
 }
@@ -215,18 +223,32 @@ pub enum FetchError {
 	Stopped,
 }
 
-/// The gossip topic of `region`.
-pub fn region_topic(region: RegionCoord) -> IdentTopic {
-	IdentTopic::new(format!("/playnet/world/1/region/{}/{}", region.x, region.z))
+/// The world name of the chain whose genesis hash is `genesis`: its first 8 bytes in hex (two
+/// chains that share them would also share a world network; chunk bytes stay safe, as they are
+/// checked against the chain's hashes).
+pub fn world_of_genesis(genesis: &[u8; 32]) -> String {
+	hex::encode(&genesis[..8])
 }
 
-/// The region whose topic is `topic`, if it is one.
-pub fn topic_region(topic: &TopicHash) -> Option<RegionCoord> {
-	let rest = topic.as_str().strip_prefix("/playnet/world/1/region/")?;
-	let (x, z) = rest.split_once('/')?;
+/// Whether `world` can name a world network: non-empty, ASCII letters, digits, `-` and `_`.
+pub fn valid_world(world: &str) -> bool {
+	!world.is_empty()
+		&& world.len() <= 64
+		&& world.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The gossip topic of `region` in world `world`.
+pub fn region_topic(world: &str, region: RegionCoord) -> IdentTopic {
+	IdentTopic::new(format!("/playnet/{world}/world/1/region/{}/{}", region.x, region.z))
+}
+
+/// The region whose topic in world `world` is `topic`, if it is one.
+pub fn topic_region(world: &str, topic: &TopicHash) -> Option<RegionCoord> {
+	let rest = topic.as_str().strip_prefix("/playnet/")?.strip_prefix(world)?;
+	let (x, z) = rest.strip_prefix("/world/1/region/")?.split_once('/')?;
 	let region = RegionCoord::new(x.parse().ok()?, z.parse().ok()?);
 	// Only the canonical spelling (no "+1", no leading zeros) names a region.
-	(region_topic(region).hash() == *topic).then_some(region)
+	(region_topic(world, region).hash() == *topic).then_some(region)
 }
 
 pub(crate) enum Command {

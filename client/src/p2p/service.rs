@@ -40,6 +40,12 @@ pub(crate) async fn start(
 	config: NetworkConfig,
 	source: Arc<dyn ChunkSource>,
 ) -> Result<(Network, mpsc::Receiver<NetworkEvent>), NetworkError> {
+	if !super::valid_world(&config.world) {
+		return Err(NetworkError::Build(format!(
+			"world {:?}: use 1 to 64 ASCII letters, digits, '-' and '_'",
+			config.world
+		)));
+	}
 	let key = config.keypair.clone().unwrap_or_else(Keypair::generate_ed25519);
 	let behaviour_config = config.clone();
 	let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
@@ -177,7 +183,7 @@ impl Service {
 			#[cfg(test)]
 			Command::GossipView(region, reply) => {
 				let gossipsub = &self.swarm.behaviour().gossipsub;
-				let topic = super::region_topic(region).hash();
+				let topic = super::region_topic(&self.config.world, region).hash();
 				let _ = reply.send(super::GossipView {
 					mesh: gossipsub.mesh_peers(&topic).copied().collect(),
 					scores: self
@@ -239,7 +245,10 @@ impl Service {
 				peer_id,
 				info,
 				..
-			})) if info.protocols.contains(&super::behaviour::KADEMLIA_PROTOCOL) => {
+			})) if info
+				.protocols
+				.contains(&super::behaviour::kademlia_protocol(&self.config.world)) =>
+			{
 				// Peers learn each other's listen addresses here; the DHT spreads them.
 				for addr in info.listen_addrs {
 					self.swarm.behaviour_mut().kademlia.add_address(&peer_id, addr);

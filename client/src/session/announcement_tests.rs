@@ -51,10 +51,22 @@ impl MemoryChain {
 	}
 }
 
+/// The memory chain's genesis hash.
+const GENESIS: [u8; 32] = [7; 32];
+
+/// A peer in the memory chain's world network, serving `source`.
+async fn chain_peer(source: MapSource) -> Peer {
+	Peer::start_with(source, &[], |c| c.world = crate::p2p::world_of_genesis(&GENESIS)).await
+}
+
 #[async_trait::async_trait]
 impl WorldChain for MemoryChain {
 	fn account(&self) -> crate::p2p::AccountBytes {
 		[1; 32]
+	}
+
+	fn genesis_hash(&self) -> [u8; 32] {
+		GENESIS
 	}
 
 	async fn world_seed(&self) -> Result<u64, ChainError> {
@@ -166,7 +178,7 @@ fn announcement(version: ChunkVersion, hash: ContentHash) -> WorldMessage {
 async fn a_chain_version_the_session_loads_is_announced_on_its_region() {
 	let chain = MemoryChain::new();
 	let hash = chain.set(COORD, 2, &distinct_chunk(2).1);
-	let mut peer = Peer::start(MapSource::default(), &[]).await;
+	let mut peer = chain_peer(MapSource::default()).await;
 	peer.network.subscribe(REGION).await.unwrap();
 	let (session, _dir) = start_session(&chain, &mut peer).await;
 
@@ -192,7 +204,7 @@ async fn a_newer_announced_version_is_prefetched_and_confirmed_from_the_cache_at
 	let chain = MemoryChain::new();
 	let old = chain.set(COORD, 2, &distinct_chunk(2).1);
 	let (new, new_bytes) = distinct_chunk(3);
-	let mut seeder = Peer::start(MapSource(HashMap::from([(new, new_bytes.clone())])), &[]).await;
+	let mut seeder = chain_peer(MapSource(HashMap::from([(new, new_bytes.clone())]))).await;
 	seeder.network.subscribe(REGION).await.unwrap();
 	let (session, _dir) = start_session(&chain, &mut seeder).await;
 	let mut events = session.subscribe();
@@ -225,7 +237,7 @@ async fn a_lying_announcement_confirms_nothing_and_finality_brings_the_chains_by
 	let old = chain.set(COORD, 2, &distinct_chunk(2).1);
 	// The liar announces version 3 as chunk 9, which it holds; the chain's version 3 is chunk 3.
 	let (lie, lie_bytes) = distinct_chunk(9);
-	let mut liar = Peer::start(MapSource(HashMap::from([(lie, lie_bytes)])), &[]).await;
+	let mut liar = chain_peer(MapSource(HashMap::from([(lie, lie_bytes)]))).await;
 	liar.network.subscribe(REGION).await.unwrap();
 	let (session, _dir) = start_session(&chain, &mut liar).await;
 	let mut events = session.subscribe();

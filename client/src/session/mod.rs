@@ -334,6 +334,11 @@ impl GameSession {
 	) -> Result<GameSession, SessionError> {
 		let seed = chain.world_seed().await?;
 		let chain_events = chain.finalized_events().await?;
+		// The session's peers are its chain's: its world network, whatever the config says.
+		let network_config = NetworkConfig {
+			world: crate::p2p::world_of_genesis(&chain.genesis_hash()),
+			..network_config
+		};
 		let (network, network_events) = Network::start(network_config, source).await?;
 		let (events, _) = broadcast::channel(4096);
 		let inner = Arc::new(Inner {

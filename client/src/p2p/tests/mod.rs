@@ -5,6 +5,7 @@ mod bad_input;
 mod fetch;
 mod gossip;
 mod proximity;
+mod worlds;
 
 use super::{ChunkSource, Command, Network, NetworkConfig, NetworkEvent};
 use crate::region::RegionCoord;
