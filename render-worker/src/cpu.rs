@@ -7,13 +7,17 @@ use rayon::prelude::*;
 /// Rows per parallel work item.
 const ROWS_PER_BAND: u32 = 4;
 
+/// The threads `--threads` asks for: `threads`, or every core when `None`.
+pub fn thread_count(threads: Option<usize>) -> usize {
+	threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+}
+
 /// A pool of `threads` threads (all cores when `None`) named `name-N`.
 pub(crate) fn thread_pool(
 	threads: Option<usize>,
 	name: &'static str,
 ) -> Result<rayon::ThreadPool, RenderError> {
-	let threads = threads
-		.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+	let threads = thread_count(threads);
 	rayon::ThreadPoolBuilder::new()
 		.num_threads(threads)
 		.thread_name(move |i| format!("{name}-{i}"))

@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use playnet_primitives::{Hash32, RenderSpec, Scene, TaskResult};
 use playnet_render::{
 	backend::{Backend, Renderer},
+	cpu::thread_count,
 	error::JobError,
 	frames::write_png,
 	task::render_task,
@@ -87,9 +88,7 @@ fn render_writing_pngs(
 	threads: Option<usize>,
 	bar: &ProgressBar,
 ) -> Result<Option<TaskResult>> {
-	let writers = threads
-		.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
-		.max(1);
+	let writers = thread_count(threads).max(1);
 	// Frames waiting for a writer, at most: bounds the memory held to a few frames a writer.
 	let (frames, queue) = mpsc::sync_channel::<(u32, Vec<u32>)>(writers * 2);
 	let queue = Mutex::new(queue);
