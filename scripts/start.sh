@@ -78,8 +78,9 @@ t=$(date +%s)
 echo "[start] setup took $(elapsed "$t")"
 
 t=$(date +%s)
-echo "[start] building playnet-node and playnet-render (release; the first build takes the better part of an hour on 2 cores)"
-cargo build --release -p playnet-node -p playnet-render
+# The same build as test.sh's (scripts/build.sh): running test.sh next compiles only the tests.
+echo "[start] building playnet-node, playnet-render and playnet-client (release; the first build takes about 50 minutes on 2 cores)"
+./scripts/build.sh
 echo "[start] build took $(elapsed "$t")"
 
 # A rebuilt runtime changes the dev genesis: a chain made by an older build cannot be continued.
