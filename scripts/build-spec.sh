@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release -p playnet-node
+# The build start.sh and test.sh share: building the node alone would unify other features
+# and leave a binary that the next start.sh or test.sh builds again.
+./scripts/build.sh
 "$target/release/playnet-node" build-spec --chain local --raw --disable-default-bootnode \
 	> chain-spec/local.json.tmp 2>/dev/null
 mv chain-spec/local.json.tmp chain-spec/local.json

@@ -28,7 +28,7 @@ const nodeBinary = process.env.PLAYNET_NODE;
 if (!nodeBinary) {
   throw new Error(
     'PLAYNET_NODE is not set: point it at a built playnet-node ' +
-      '(cargo build --release -p playnet-node; scripts/test.sh sets it)',
+      '(./scripts/build.sh builds it; scripts/test.sh sets it)',
   );
 }
 

@@ -32,9 +32,8 @@ pub fn node_binary() -> Result<PathBuf> {
 	let node = profile_dir.join(format!("playnet-node{}", std::env::consts::EXE_SUFFIX));
 	if !node.is_file() {
 		bail!(
-			"playnet-node not found at {}: build it first with \
-             `cargo build --release -p playnet-node` (with the same CARGO_TARGET_DIR as the \
-             tests), or set {NODE_BINARY_ENV}=/path/to/playnet-node",
+			"playnet-node not found at {}: build it first with `./scripts/build.sh` (with the \
+             same CARGO_TARGET_DIR as the tests), or set {NODE_BINARY_ENV}=/path/to/playnet-node",
 			node.display()
 		);
 	}

@@ -2,7 +2,7 @@
 //! blocks get. Run by hand, not in CI (it measures; it asserts nothing):
 //!
 //! ```text
-//! cargo build --release -p playnet-node -p playnet-tests
+//! ./scripts/build.sh
 //! target/release/playnet-bench transfers
 //! target/release/playnet-bench edits --edits-per-call 1
 //! ```
