@@ -79,7 +79,7 @@ echo "[start] setup took $(elapsed "$t")"
 
 t=$(date +%s)
 # The same build as test.sh's (scripts/build.sh): running test.sh next compiles only the tests.
-echo "[start] building playnet-node, playnet-render and playnet-client (release; the first build takes about 50 minutes on 2 cores)"
+echo "[start] building playnet-node, playnet-render and playnet-client (release; the first build takes 20 to 35 minutes on 2 cores)"
 ./scripts/build.sh
 echo "[start] build took $(elapsed "$t")"
 
@@ -256,6 +256,10 @@ cat <<INFO
         render.TaskPosted, WorkersAssigned, Committed, Revealed, ResultAccepted, WorkerRewarded
         and TaskSettled events, block by block.
   Or in a terminal:  tail -f ${log[Bob]} ${log[poster]}
+
+  Play: a headless player on this chain and its world network (type help for the commands:
+  goto, set, get, say, view --out view.png, ...):
+    $(realpath "$target/release/playnet-client") --suri //Eve --cache-dir $base_path/client-eve
 
   Press Ctrl-C to stop everything (the node last).
 
