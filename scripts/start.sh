@@ -44,7 +44,7 @@ declare -A account=(
 	[Dave]=5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy
 )
 work_bond=1000      # PGT each `work` process bonds (Stake::MinBond is 100)
-post_fee=10         # PGT per demo task (Render::MinFee is 1)
+post_fee=10         # PGT per demo task (its floor is Render::MinFee, 1 PGT: 120 tiles)
 post_every=20       # blocks between demo tasks (one minute)
 
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }

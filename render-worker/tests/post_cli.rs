@@ -69,7 +69,16 @@ async fn the_chain_refuses_a_fee_below_its_minimum_and_a_poster_without_funds() 
 	let output = post(&["--node", &url, "--suri", "//Dave", "--fee", "0.5"]).await?;
 	assert_one_line_error(
 		&output,
-		"error: --fee 0.5 PGT is below the chain's minimum fee of 1 PGT",
+		"error: --fee 0.5 PGT is below the chain's minimum fee of 1 PGT for a task of 120 work units",
+	);
+	// The floor grows with the work: 1080p x 8 frames is 30 x 17 x 8 = 4,080 tiles at 1 milli-PGT.
+	let output = post(&[
+		"--node", &url, "--suri", "//Dave", "--fee", "4", "--width", "1920", "--height", "1080",
+	])
+	.await?;
+	assert_one_line_error(
+		&output,
+		"error: --fee 4 PGT is below the chain's minimum fee of 4.08 PGT for a task of 4080 work units",
 	);
 
 	let output = post(&["--node", &url, "--suri", "//PlaynetPenniless", "--fee", "10"]).await?;

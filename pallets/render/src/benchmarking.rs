@@ -4,7 +4,7 @@
 //! the costliest to re-render: every ray runs to the kernel's step cap through water and air,
 //! in the widest scene, from chunks with the longest encodings.
 
-use crate::{pallet::*, types::*, TaskOf};
+use crate::{pallet::*, types::*, BalanceOf, TaskOf};
 use alloc::vec::Vec;
 use playnet_primitives::{
 	proof::tile::{render_tile, tile_count, tile_rect},
@@ -129,11 +129,20 @@ fn register_workers<T: Config>(count: u32) -> Vec<T::AccountId> {
 		.collect()
 }
 
-/// Posts `spec` as a funded poster; returns the task and the poster.
+/// The poster of `spec`, funded for its lowest fee many times over, and that fee.
+fn poster_of<T: Config>(spec: &RenderSpec) -> (T::AccountId, BalanceOf<T>) {
+	let fee = Pallet::<T>::min_fee(work_units(spec));
+	let who: T::AccountId = account("poster", 0, 0);
+	let amount = T::Currency::minimum_balance().saturating_add(fee).saturating_mul(1_000u32.into());
+	T::Currency::set_balance(&who, amount);
+	(who, fee)
+}
+
+/// Posts `spec` with its lowest fee as a funded poster; returns the task and the poster.
 fn posted<T: Config>(spec: RenderSpec) -> (TaskIndex, T::AccountId) {
-	let poster = funded::<T>("poster", 0, 1_000);
+	let (poster, fee) = poster_of::<T>(&spec);
 	let index = NextTaskIndex::<T>::get();
-	Pallet::<T>::post_task(RawOrigin::Signed(poster.clone()).into(), spec, T::MinFee::get())
+	Pallet::<T>::post_task(RawOrigin::Signed(poster.clone()).into(), spec, fee)
 		.expect("the spec and fee are valid");
 	(index, poster)
 }
@@ -190,10 +199,10 @@ mod benchmarks {
 	) {
 		register_workers::<T>(c.max(T::WorkersPerTask::get()));
 		let (spec, _) = spec_with_chunks(s, &[0u8; 4]);
-		let poster = funded::<T>("poster", 0, 1_000);
+		let (poster, fee) = poster_of::<T>(&spec);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(poster), spec, T::MinFee::get());
+		_(RawOrigin::Signed(poster), spec, fee);
 
 		assert_eq!(Tasks::<T>::get(0).map(|task| task.phase), Some(TaskPhase::Committing));
 	}

@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 		};
 		task.phase = TaskPhase::Accepted;
 		task.accepted_root = Some(root);
-		task.reward_base = Self::reward_base(task.work_units);
+		task.reward_base = Self::reward_base(task.work_units, task.fee);
 		task.deadline = Self::schedule_deadline(index, now.saturating_add(T::FraudWindow::get()))?;
 		for slot in &task.workers {
 			Assignments::<T>::remove(&slot.who, index);
@@ -113,9 +113,19 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// What each signer of a task of `work_units` and `fee` is minted at full reputation: the
+	/// smaller of `work_units x BaseRewardPerUnit x rate / 1000` (the rate from the tasks open
+	/// now and the workers eligible at the last draw) and the slot's cap, `MintShare x fee /
+	/// k`.
+	pub(crate) fn reward_base(work_units: u64, fee: BalanceOf<T>) -> BalanceOf<T> {
+		let k: BalanceOf<T> = T::WorkersPerTask::get().max(1).into();
+		let cap = T::MintShare::get().mul_floor(fee) / k;
+		Self::uncapped_reward_base(work_units).min(cap)
+	}
+
 	/// `work_units x BaseRewardPerUnit x rate / 1000`, with the rate from the tasks open now
 	/// and the workers eligible at the last draw.
-	pub(crate) fn reward_base(work_units: u64) -> BalanceOf<T> {
+	fn uncapped_reward_base(work_units: u64) -> BalanceOf<T> {
 		let rate = rate_permille(
 			OpenTasks::<T>::get(),
 			LastSupply::<T>::get(),

@@ -7,8 +7,10 @@
 //! ## Lifecycle
 //!
 //! 1. **Post** ([`Pallet::post_task`]): the spec is validated (the primitives' limits and this
-//!    pallet's tighter [`Config::MaxSceneChunks`] / [`Config::MaxKeyframes`]) and the fee is
-//!    held from the poster ([`HoldReason::TaskEscrow`]).
+//!    pallet's tighter [`Config::MaxSceneChunks`] / [`Config::MaxKeyframes`]), the fee is
+//!    checked against the task's floor ([`Pallet::min_fee`]: [`Config::MinFee`], or
+//!    [`Config::MinFeePerUnit`] per work unit when that is more) and held from the poster
+//!    ([`HoldReason::TaskEscrow`]).
 //! 2. **Assign** (`assign.rs`): `k` = [`Config::WorkersPerTask`] workers are drawn from
 //!    [`WorkerRegistry::weighted_workers`], weighted by stake x reputation, without
 //!    replacement, never one ever assigned to the task before, from [`Config::Randomness`]
@@ -51,13 +53,38 @@
 //!   account).
 //! - Refund (no majority, no replacement, fraud): all of `F` back to the poster.
 //! - Minting: each signer gets `reward_base x (50% + 50% x reputation)` new PGT, where
-//!   `reward_base = work_units x floor(BaseRewardPerUnit x rate / 1000)`, `work_units =
-//!   frames x tiles per frame`, and `rate = clamp(open_tasks x k x 1000 / max(eligible_workers, 1),
-//!   MinRatePermille, MaxRatePermille)`: demand (tasks open) raises it, supply (eligible
-//!   workers at the last draw) lowers it. Integer arithmetic, saturating.
+//!   `reward_base = min(work_units x floor(BaseRewardPerUnit x rate / 1000), MintShare x F /
+//!   k)`, `work_units = frames x tiles per frame`, and `rate = clamp(open_tasks x k x 1000 /
+//!   max(eligible_workers, 1), MinRatePermille, MaxRatePermille)`: demand (tasks open) raises
+//!   it, supply (eligible workers at the last draw) lowers it, and the task's own fee bounds
+//!   it. Integer arithmetic, saturating.
 //! - Slashes are the registry's: `MissSlash`, `DissentSlash`, `FraudSlash` of the bond.
 //!
 //! Total issuance changes only by minted rewards and burns (and the registry's slashes).
+//!
+//! ## Posting work to oneself does not pay
+//!
+//! Property: an attacker who posts tasks and is drawn for some or all of their worker slots
+//! (any share of the stake, even all of it) gets back less PGT than it pays, on every task:
+//!
+//! - it pays the fee `F` (and the transaction fees of post, commits and reveals);
+//! - it gets back at most the fee shares of the slots it holds, `F - burned` with `burned >=
+//!   floor(BurnShare x F)`, plus at most `k x floor(MintShare x F / k) <= MintShare x F`
+//!   minted;
+//! - so it loses at least `floor(BurnShare x F) - MintShare x F`, which `integrity_test` keeps
+//!   positive (`MintShare < BurnShare`), before transaction fees and any slash. Every slot an
+//!   honest worker holds takes a fee share away from it as well.
+//!
+//! Why it holds: minting is bounded by the task's own fee, not by its size, so a large task
+//! posted with a small fee mints little; and the fee floor grows with the size
+//! ([`Config::MinFeePerUnit`]), so workers are not made to render large tasks for little.
+//! Rendering honestly or not does not change the bound: it only adds slashes.
+//!
+//! The reputation it farms so (one [`Outcome::Agreed`] per slot it holds) therefore costs
+//! at least `floor(BurnShare x F) - MintShare x F` per task, at least `(BurnShare -
+//! MintShare) x max(MinFee, MinFeePerUnit x work_units)` (0.05 PGT per task of up to 1,000
+//! tiles, 5% of the fee beyond, in the runtime), on top of rendering the task, whereas serving
+//! others earns the same outcome for the same rendering and is paid for it.
 //!
 //! ## Reading
 //!
@@ -195,9 +222,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type FraudWindow: Get<BlockNumberFor<Self>>;
 
-		/// The smallest fee a task may carry.
+		/// The smallest fee a task may carry, whatever its size.
 		#[pallet::constant]
 		type MinFee: Get<BalanceOf<Self>>;
+
+		/// The fee floor per work unit: a task of `u` work units carries at least
+		/// `max(MinFee, MinFeePerUnit x u)` ([`Pallet::min_fee`]), so that the fee grows with
+		/// the work it asks of `k` workers.
+		#[pallet::constant]
+		type MinFeePerUnit: Get<BalanceOf<Self>>;
 
 		/// The share of every settled fee that is burned.
 		#[pallet::constant]
@@ -206,6 +239,13 @@ pub mod pallet {
 		/// New PGT per work unit (one 64x64 tile) at rate 1000 permille.
 		#[pallet::constant]
 		type BaseRewardPerUnit: Get<BalanceOf<Self>>;
+
+		/// The most a task mints, as a share of its fee: each of its `k` worker slots mints at
+		/// most `MintShare x fee / k`. Below [`Config::BurnShare`] (checked by
+		/// `integrity_test`): what a task mints stays below what it burns, so posting work to
+		/// oneself never pays.
+		#[pallet::constant]
+		type MintShare: Get<Perbill>;
 
 		/// Lowest reward rate, in permille of the base.
 		#[pallet::constant]
@@ -465,7 +505,8 @@ pub mod pallet {
 		/// The task is too much work to render within [`Config::MaxCommitPeriod`] blocks at
 		/// [`Config::CommitUnitsPerBlock`] units per block.
 		TaskTooLarge,
-		/// The fee is below [`Config::MinFee`].
+		/// The fee is below the task's floor, [`Pallet::min_fee`]: [`Config::MinFee`], or
+		/// [`Config::MinFeePerUnit`] per work unit when that is more.
 		FeeTooLow,
 		/// The fee cannot be held from the poster's free balance.
 		EscrowUnavailable,
@@ -538,6 +579,10 @@ pub mod pallet {
 			assert!(
 				T::MinRatePermille::get() <= T::MaxRatePermille::get(),
 				"MinRatePermille above MaxRatePermille"
+			);
+			assert!(
+				T::MintShare::get() < T::BurnShare::get(),
+				"MintShare must be below BurnShare: a task that mints what it burns pays its poster"
 			);
 		}
 	}

@@ -9,10 +9,21 @@ use polkadot_sdk::{
 		BoundedVec,
 	},
 	frame_system,
-	sp_runtime::{traits::Zero, DispatchResult},
+	sp_runtime::{
+		traits::{Bounded, Saturating, Zero},
+		DispatchResult,
+	},
 };
 
 impl<T: Config> Pallet<T> {
+	/// The least fee a task of `work_units` may carry: `max(MinFee, MinFeePerUnit x
+	/// work_units)`, saturating.
+	pub fn min_fee(work_units: u64) -> BalanceOf<T> {
+		let units: BalanceOf<T> =
+			work_units.try_into().unwrap_or_else(|_| BalanceOf::<T>::max_value());
+		T::MinFeePerUnit::get().saturating_mul(units).max(T::MinFee::get())
+	}
+
 	/// Checks the spec and the fee, holds the fee and opens the task. Nothing changes unless
 	/// every check passes.
 	pub(crate) fn do_post_task(
@@ -26,11 +37,11 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::SpecTooLarge
 		);
 		spec.validate().map_err(|_| Error::<T>::InvalidSpec)?;
-		ensure!(fee >= T::MinFee::get(), Error::<T>::FeeTooLow);
-
-		let spec_id = spec.task_id();
 		let units = work_units(&spec);
 		ensure!(Self::commit_period(units).is_some(), Error::<T>::TaskTooLarge);
+		ensure!(fee >= Self::min_fee(units), Error::<T>::FeeTooLow);
+
+		let spec_id = spec.task_id();
 		let stored = StoredSpecOf::<T>::bounded(spec).ok_or(Error::<T>::SpecTooLarge)?;
 		let index = NextTaskIndex::<T>::get();
 		T::Currency::hold(&HoldReason::TaskEscrow.into(), &poster, fee)

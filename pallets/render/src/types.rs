@@ -196,7 +196,7 @@ where
 	/// The accepted root, once a majority agreed.
 	pub accepted_root: Option<Hash32>,
 	/// Minted per signer at settlement before its reputation factor: `work_units x rate`,
-	/// with the rate of the block the result was accepted in.
+	/// with the rate of the block the result was accepted in, at most `MintShare x fee / k`.
 	pub reward_base: Balance,
 }
 

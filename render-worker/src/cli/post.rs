@@ -21,7 +21,8 @@ pub struct PostArgs {
 	#[command(flatten)]
 	key: KeyArgs,
 	/// The fee of each task in PGT, held from the poster until the task settles (at least
-	/// the chain's Render::MinFee).
+	/// the chain's floor for the task: Render::MinFee, or Render::MinFeePerUnit per work unit
+	/// when that is more).
 	#[arg(long, default_value = "10")]
 	fee: String,
 	/// Post a task every N blocks until interrupted (or --count tasks), instead of once.
@@ -105,10 +106,17 @@ async fn start(
 	first_block: u64,
 ) -> Result<Poster> {
 	let account = ss58(&chain.account());
-	let min_fee = chain.min_fee()?;
+	let seed = chain.world_seed().await?;
+	let task = demo_task(seed, args.width, args.height, args.frames, chain.max_scene_chunks()?);
+	let (spec, _) = task.build();
+	spec.validate().with_context(|| {
+		format!("the demo task {}x{} x {} frames", args.width, args.height, args.frames)
+	})?;
+	let work_units = u64::from(spec.tiles_per_frame()) * u64::from(spec.frame_count);
+	let min_fee = chain.min_fee(work_units)?;
 	if fee < min_fee {
 		bail!(
-			"--fee {} is below the chain's minimum fee of {}",
+			"--fee {} is below the chain's minimum fee of {} for a task of {work_units} work units",
 			format_pgt(fee),
 			format_pgt(min_fee)
 		);
@@ -123,12 +131,6 @@ async fn start(
 			format_pgt(FEE_MARGIN)
 		);
 	}
-	let seed = chain.world_seed().await?;
-	let task = demo_task(seed, args.width, args.height, args.frames, chain.max_scene_chunks()?);
-	let (spec, _) = task.build();
-	spec.validate().with_context(|| {
-		format!("the demo task {}x{} x {} frames", args.width, args.height, args.frames)
-	})?;
 	let cadence = match args.every {
 		Some(every) => format!("every {every} blocks"),
 		None => "once".to_owned(),

@@ -571,10 +571,18 @@ pub struct PostedTask {
 /// What `playnet-render post` needs beyond [`RenderChain`]: the render pallet's limits, the
 /// world's edited chunks, and `Render::post_task`. Reads are at the last followed block.
 impl RpcRenderChain {
-	/// `Render::MinFee`: the least fee a task may carry.
-	pub fn min_fee(&self) -> Result<Balance, ChainError> {
-		let address = dynamic::constant::<u128>("Render", "MinFee");
-		self.at()?.constants().entry(address).map_err(decode_error("Render::MinFee"))
+	/// The least fee a task of `work_units` may carry: `Render::MinFee`, or
+	/// `Render::MinFeePerUnit` per work unit when that is more (as the pallet's `min_fee`).
+	pub fn min_fee(&self, work_units: u64) -> Result<Balance, ChainError> {
+		let at = self.at()?;
+		let constants = at.constants();
+		let min_fee = constants
+			.entry(dynamic::constant::<u128>("Render", "MinFee"))
+			.map_err(decode_error("Render::MinFee"))?;
+		let per_unit = constants
+			.entry(dynamic::constant::<u128>("Render", "MinFeePerUnit"))
+			.map_err(decode_error("Render::MinFeePerUnit"))?;
+		Ok(per_unit.saturating_mul(u128::from(work_units)).max(min_fee))
 	}
 
 	/// `Render::MaxSceneChunks`: the most chunks a task's scene may have.

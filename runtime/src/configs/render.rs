@@ -33,11 +33,17 @@ parameter_types! {
 	pub const RevealPeriod: BlockNumber = 20;
 	/// Two minutes for audits and fraud proofs before an accepted result is paid out.
 	pub const FraudWindow: BlockNumber = 40;
+	/// A task carries at least 1 PGT, and at least 1 milli-PGT per 64x64 tile beyond 1,000
+	/// tiles: the largest spec (7,344,000 tiles) at least 7,344 PGT.
 	pub const MinFee: Balance = PGT;
+	pub const MinFeePerUnit: Balance = 1_000 * MICRO_PGT;
 	/// A tenth of every settled fee is burned.
 	pub const BurnShare: Perbill = Perbill::from_percent(10);
 	/// 100 micro-PGT of new issuance per 64x64 tile rendered, at the base rate.
 	pub const BaseRewardPerUnit: Balance = 100 * MICRO_PGT;
+	/// A task mints at most 5% of its fee, half of what it burns: posting to oneself loses at
+	/// least 5% of the fee.
+	pub const MintShare: Perbill = Perbill::from_percent(5);
 	pub const MinRatePermille: u32 = 500;
 	pub const MaxRatePermille: u32 = 2_000;
 	pub const MissSlash: Perbill = Perbill::from_percent(1);
@@ -98,8 +104,10 @@ impl pallet_render::Config for Runtime {
 	type RevealPeriod = RevealPeriod;
 	type FraudWindow = FraudWindow;
 	type MinFee = MinFee;
+	type MinFeePerUnit = MinFeePerUnit;
 	type BurnShare = BurnShare;
 	type BaseRewardPerUnit = BaseRewardPerUnit;
+	type MintShare = MintShare;
 	type MinRatePermille = MinRatePermille;
 	type MaxRatePermille = MaxRatePermille;
 	type MissSlash = MissSlash;

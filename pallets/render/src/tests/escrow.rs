@@ -6,9 +6,10 @@ use crate::{pallet::*, Event as RenderEvent, TaskPhase};
 use playnet_primitives::Hash32;
 use polkadot_sdk::frame_support::traits::fungible::InspectHold;
 
-/// work_units 8 x floor(10 x rate 750 / 1000) = 56: one open task, four eligible workers,
-/// k = 3 makes the rate 3 x 1000 / 4 = 750 permille; full reputation keeps all of it.
-const REWARD: Balance = 56;
+/// The formula gives work_units 8 x floor(10 x rate 750 / 1000) = 56 (one open task, four
+/// eligible workers, k = 3: the rate is 3 x 1000 / 4 = 750 permille), above the slot's cap of
+/// MintShare 9% x FEE 1000 / k 3 = 30; full reputation keeps all of the 30.
+const REWARD: Balance = 30;
 
 fn accepted_task() -> (crate::TaskIndex, Vec<AccountId>) {
 	let task = post();
@@ -127,13 +128,43 @@ fn the_reward_rate_rises_with_demand() {
 		for _ in 0..3 {
 			post();
 		}
-		let task = post();
-		let workers = workers_of(task);
+		// A fee whose cap (9% x 20,000 / 3 = 600) leaves the formula's value.
+		let task = crate::NextTaskIndex::<Test>::get();
+		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 20_000).is_ok());
 		let root = correct_result().root;
 		commit_and_reveal(task, &[root, root, root]);
 		// Demand 4 x k 3 x 1000 / supply 4 = 3000, clamped to the 2000 maximum: 8 x 20.
 		assert_eq!(Tasks::<Test>::get(task).unwrap().reward_base, 160);
-		let _ = workers;
+	});
+}
+
+#[test]
+fn a_task_mints_the_formula_below_its_cap_and_its_cap_above() {
+	new_test_ext().execute_with(|| {
+		let root = correct_result().root;
+		// Fee 3,000: the slot's cap is 9% x 3,000 / 3 = 90, above the formula's 56.
+		let rich = crate::NextTaskIndex::<Test>::get();
+		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 3_000).is_ok());
+		commit_and_reveal(rich, &[root, root, root]);
+		let rich_base = Tasks::<Test>::get(rich).unwrap().reward_base;
+		run_to(2 + FRAUD_WINDOW);
+		// Fee 100, the floor: the slot's cap is 9% x 100 / 3 = 3, below the formula.
+		let poor = crate::NextTaskIndex::<Test>::get();
+		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 100).is_ok());
+		commit_and_reveal(poor, &[root, root, root]);
+		assert_eq!(Tasks::<Test>::get(poor).unwrap().reward_base, 3);
+		run_to(4 + 2 * FRAUD_WINDOW);
+
+		let minted = |task| {
+			render_events().into_iter().find_map(|event| match event {
+				RenderEvent::TaskSettled { task: t, minted, .. } if t == task => Some(minted),
+				_ => None,
+			})
+		};
+		assert_eq!(rich_base, 56, "below the cap, the formula");
+		assert_eq!(minted(rich), Some(3 * 56));
+		assert_eq!(minted(poor), Some(3 * 3), "at most MintShare of the fee in all");
+		assert!(3 * 3 < 100 / 10, "below what the task burns");
 	});
 }
 

@@ -173,8 +173,12 @@ parameter_types! {
 	pub const RevealPeriod: u64 = REVEAL_PERIOD;
 	pub const FraudWindow: u64 = FRAUD_WINDOW;
 	pub const MinFee: Balance = 100;
+	/// The floor passes MinFee past 20 work units.
+	pub const MinFeePerUnit: Balance = 5;
 	pub const BurnShare: Perbill = Perbill::from_percent(10);
 	pub const BaseRewardPerUnit: Balance = 10;
+	/// Below BurnShare's 10%: each slot mints at most 9% of the fee / k.
+	pub const MintShare: Perbill = Perbill::from_percent(9);
 	pub const MinRatePermille: u32 = 500;
 	pub const MaxRatePermille: u32 = 2_000;
 	pub const MissSlash: Perbill = Perbill::from_percent(1);
@@ -201,8 +205,10 @@ impl pallet_render::Config for Test {
 	type RevealPeriod = RevealPeriod;
 	type FraudWindow = FraudWindow;
 	type MinFee = MinFee;
+	type MinFeePerUnit = MinFeePerUnit;
 	type BurnShare = BurnShare;
 	type BaseRewardPerUnit = BaseRewardPerUnit;
+	type MintShare = MintShare;
 	type MinRatePermille = MinRatePermille;
 	type MaxRatePermille = MaxRatePermille;
 	type MissSlash = MissSlash;

@@ -5,7 +5,7 @@ use super::mock::*;
 use crate::{pallet::*, Event as RenderEvent, TaskPhase};
 use playnet_primitives::CameraKeyframe;
 use polkadot_sdk::{
-	frame_support::{assert_noop, traits::fungible::InspectHold},
+	frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold},
 	sp_runtime::Permill,
 };
 
@@ -76,6 +76,26 @@ fn a_fee_below_the_minimum_is_rejected() {
 			Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 99),
 			Error::<Test>::FeeTooLow
 		);
+	});
+}
+
+#[test]
+fn the_fee_floor_grows_with_the_work() {
+	new_test_ext().execute_with(|| {
+		// 8 tiles x 5 = 40 is below MinFee; 60 frames of 4 tiles: 240 units x 5 = 1,200.
+		assert_eq!(Render::min_fee(8), 100);
+		assert_eq!(Render::min_fee(240), 1_200);
+		assert_eq!(Render::min_fee(u64::MAX), 5 * Balance::from(u64::MAX), "no overflow");
+		let mut large = spec();
+		large.frame_count = 60;
+		assert_eq!(crate::work_units(&large), 240);
+		let commit_blocks = MAX_COMMIT_PERIOD - COMMIT_PERIOD;
+		assert!(240 / COMMIT_UNITS_PER_BLOCK <= commit_blocks, "within the commit period");
+		assert_noop!(
+			Render::post_task(RuntimeOrigin::signed(POSTER), large.clone(), 1_199),
+			Error::<Test>::FeeTooLow
+		);
+		assert_ok!(Render::post_task(RuntimeOrigin::signed(POSTER), large, 1_200));
 	});
 }
 
@@ -153,7 +173,8 @@ fn a_task_too_large_for_the_longest_commit_period_is_refused() {
 		let mut largest = spec();
 		largest.frame_count = (fits / 4) as u32;
 		let task = NextTaskIndex::<Test>::get();
-		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), largest.clone(), FEE), Ok(()));
+		let fee = Render::min_fee(fits);
+		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), largest.clone(), fee), Ok(()));
 		assert_eq!(Tasks::<Test>::get(task).unwrap().deadline, 1 + MAX_COMMIT_PERIOD);
 
 		// Four more frames (16 units) need a block more than that.
