@@ -2,7 +2,7 @@
 //! window, re-rendered here with the primitives' CPU reference kernel.
 //!
 //! The chain keeps only a result's root, so the tile's claimed hash and its Merkle paths come
-//! from the audit source (the render worker's API: `GET {url}/jobs/{task id}/proof?frame=F&
+//! from the audit source (the render worker's API: `GET {url}/jobs/{result id}/proof?frame=F&
 //! tile=T`). The audit goes on only if that proof places the claimed tile under the accepted
 //! root; then a re-rendered tile with another hash is fraud, and the node files
 //! `report_fraud` with the claimed hash, the proof and the scene's chunk encodings, exactly
@@ -69,7 +69,7 @@ pub fn audit<T: Config>(
 	}
 	let candidates: Vec<(TaskIndex, Hash32, Hash32)> = pallet_render::Tasks::<T>::iter()
 		.filter(|(_, task)| task.phase == TaskPhase::Accepted && now <= task.deadline)
-		.filter_map(|(index, task)| Some((index, task.accepted_root?, task.spec_id)))
+		.filter_map(|(index, task)| Some((index, task.accepted_root?, task.result_id?)))
 		.take(T::MaxAuditCandidates::get() as usize)
 		.collect();
 	if candidates.is_empty() {
@@ -77,7 +77,7 @@ pub fn audit<T: Config>(
 	}
 	let seed = sp_io::offchain::random_seed();
 	let (choice, _, _) = pick(&seed, candidates.len(), 1, 1);
-	let (index, root, spec_id) = candidates[choice];
+	let (index, root, result_id) = candidates[choice];
 	let Some(spec) = pallet_render::Pallet::<T>::task_spec(index) else {
 		return Finding::Inconclusive;
 	};
@@ -88,7 +88,7 @@ pub fn audit<T: Config>(
 		return Finding::Inconclusive;
 	};
 	let worker = RenderWorker::new(url, T::HttpTimeoutMillis::get());
-	let claimed = match worker.tile_proof(&spec_id, frame, tile) {
+	let claimed = match worker.tile_proof(&result_id, frame, tile) {
 		Ok(claimed) => claimed,
 		Err(error) => {
 			log::info!(
@@ -107,7 +107,7 @@ pub fn audit<T: Config>(
 		);
 		return Finding::Inconclusive;
 	}
-	if !places_tile(&spec, &spec_id, &claimed, frame, tile) {
+	if !places_tile(&spec, &result_id, &claimed, frame, tile) {
 		log::warn!(
 			target: LOG_TARGET,
 			"audit of task {index}: the audit source's proof for frame {frame} tile {tile} does \
@@ -154,7 +154,7 @@ pub fn audit<T: Config>(
 /// the checks `report_fraud` makes.
 fn places_tile(
 	spec: &RenderSpec,
-	spec_id: &Hash32,
+	result_id: &Hash32,
 	claimed: &ClaimedTile,
 	frame: u32,
 	tile: u32,
@@ -167,7 +167,7 @@ fn places_tile(
 		&& proof.tile_path.index == tile
 		&& proof.tile_path.leaf_count == tile_count(spec.width, spec.height);
 	let Ok(tile_root) = proof.tile_path.compute_root(&claimed.tile_hash) else { return false };
-	let frame_hash = Hash32::of_parts(&[&spec_id.0, &tile_root.0]);
+	let frame_hash = Hash32::of_parts(&[&result_id.0, &tile_root.0]);
 	in_place && proof.frame_path.verify(&frame_hash, &claimed.root).is_ok()
 }
 

@@ -43,7 +43,7 @@ pub enum JobState {
 	},
 	/// The render worker took the job; poll it.
 	Rendering {
-		/// The worker's job id (the spec's task id).
+		/// The worker's job id (the task's result id).
 		job_id: Hash32,
 	},
 	/// Rendered, with the salt drawn for it. Stored before the commit is signed, so the
@@ -59,8 +59,9 @@ pub enum JobState {
 /// One account's render of one task.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
 pub struct JobRecord {
-	/// The task's spec id when the record was made (a record for another spec is stale).
-	pub spec_id: Hash32,
+	/// The task's result id when the record was made (a record for another task, of another
+	/// chain say, is stale).
+	pub result_id: Hash32,
 	/// Where it is.
 	pub state: JobState,
 }

@@ -1,7 +1,8 @@
 //! A client of the render worker's localhost HTTP API (`playnet-render serve`), over the
 //! offchain HTTP host functions, every request with a deadline.
 //!
-//! - `POST {url}/jobs`, SCALE body `(spec, chunks)` (`application/octet-stream`): `{"job_id"}`;
+//! - `POST {url}/jobs`, SCALE body `(spec, chunks, Some(result_id))`
+//!   (`application/octet-stream`): `{"job_id"}`, the result id;
 //! - `GET {url}/jobs/{id}`: `{"status": "queued|running|done|failed", "root"?, "error"?}`;
 //! - `GET {url}/jobs/{id}/proof?frame=F&tile=T`: `{"root", "tile_hash", "proof_scale"}`.
 
@@ -102,11 +103,16 @@ impl<'a> RenderWorker<'a> {
 		RenderWorker { base_url, timeout_ms }
 	}
 
-	/// Posts `spec` with the encodings of its chunks (any the worker cannot generate itself);
-	/// returns the job id.
-	pub fn post_job(&self, spec: &RenderSpec, chunks: &[Vec<u8>]) -> Result<Hash32, WorkerError> {
+	/// Posts `spec` with the encodings of its chunks (any the worker cannot generate itself),
+	/// to be hashed for the task whose result id is `result_id`; returns the job id.
+	pub fn post_job(
+		&self,
+		spec: &RenderSpec,
+		chunks: &[Vec<u8>],
+		result_id: &Hash32,
+	) -> Result<Hash32, WorkerError> {
 		let url = format!("{}/jobs", self.base_url);
-		let body = (spec, chunks).encode();
+		let body = (spec, chunks, Some(*result_id)).encode();
 		let (code, answer) = self.call(Method::Post, &url, Some(body))?;
 		if code != 200 && code != 202 {
 			return Err(status_error(code, &answer));

@@ -93,7 +93,7 @@ fn next_step<T: Config>(
 	let slot = task.workers.get(task.slot_of(&account.id)?)?;
 	match (task.phase, slot.commitment, slot.root) {
 		(TaskPhase::Committing, None, _) => {
-			let (root, salt) = rendered::<T>(&account.id, index, task.spec_id, worker_url)?;
+			let (root, salt) = rendered::<T>(&account.id, index, task.result_id?, worker_url)?;
 			let commitment = commitment_of(&root, &salt, &account.id);
 			Some(Ready {
 				task: index,
@@ -133,12 +133,13 @@ fn next_step<T: Config>(
 fn rendered<T: Config>(
 	account: &T::AccountId,
 	index: TaskIndex,
-	spec_id: Hash32,
+	result_id: Hash32,
 	worker_url: Option<&str>,
 ) -> Option<(Hash32, Salt)> {
 	let key = job_key(index, account);
 	let mut store = StorageValueRef::persistent(&key);
-	let record = store.get::<JobRecord>().ok().flatten().filter(|record| record.spec_id == spec_id);
+	let record =
+		store.get::<JobRecord>().ok().flatten().filter(|record| record.result_id == result_id);
 	if let Some(JobRecord { state: JobState::Rendered { root, salt }, .. }) = record {
 		return Some((root, salt));
 	}
@@ -153,11 +154,11 @@ fn rendered<T: Config>(
 	let worker = RenderWorker::new(url, T::HttpTimeoutMillis::get());
 	match record.map(|record| record.state) {
 		Some(JobState::Rendering { job_id }) => {
-			poll(&worker, &mut store, account, index, spec_id, job_id)
+			poll(&worker, &mut store, account, index, result_id, job_id)
 		}
 		Some(JobState::Posting { until }) if now_millis() < until => None,
 		_ => {
-			post::<T>(&worker, &mut store, index, spec_id);
+			post::<T>(&worker, &mut store, index, result_id);
 			None
 		}
 	}
@@ -168,14 +169,14 @@ fn post<T: Config>(
 	worker: &RenderWorker<'_>,
 	store: &mut StorageValueRef<'_>,
 	index: TaskIndex,
-	spec_id: Hash32,
+	result_id: Hash32,
 ) {
 	let lock_ms = T::HttpTimeoutMillis::get().saturating_mul(2);
 	let until = now_millis().saturating_add(lock_ms);
-	let claim = JobRecord { spec_id, state: JobState::Posting { until } };
+	let claim = JobRecord { result_id, state: JobState::Posting { until } };
 	let claimed = store.mutate(|previous: Result<Option<JobRecord>, StorageRetrievalError>| {
 		let taken = match previous {
-			Ok(Some(record)) if record.spec_id == spec_id => match record.state {
+			Ok(Some(record)) if record.result_id == result_id => match record.state {
 				JobState::Posting { until } => now_millis() < until,
 				JobState::Rendering { .. } | JobState::Rendered { .. } => true,
 			},
@@ -193,10 +194,10 @@ fn post<T: Config>(
 	}
 	let Some(spec) = pallet_render::Pallet::<T>::task_spec(index) else { return };
 	let chunks = scene_chunks::<T>(&spec).unwrap_or_default();
-	match worker.post_job(&spec, &chunks) {
+	match worker.post_job(&spec, &chunks, &result_id) {
 		Ok(job_id) => {
 			log::info!(target: LOG_TARGET, "task {index}: posted to the render worker as job {job_id}");
-			store.set(&JobRecord { spec_id, state: JobState::Rendering { job_id } });
+			store.set(&JobRecord { result_id, state: JobState::Rendering { job_id } });
 		}
 		Err(error) => {
 			log::warn!(target: LOG_TARGET, "task {index}: {error}; posting again next block");
@@ -212,7 +213,7 @@ fn poll<AccountId: Encode>(
 	store: &mut StorageValueRef<'_>,
 	account: &AccountId,
 	index: TaskIndex,
-	spec_id: Hash32,
+	result_id: Hash32,
 	job_id: Hash32,
 ) -> Option<(Hash32, Salt)> {
 	let root = match worker.job_status(&job_id) {
@@ -223,12 +224,12 @@ fn poll<AccountId: Encode>(
 		}
 		Ok(JobStatus::Failed(error)) => {
 			log::warn!(target: LOG_TARGET, "task {index}: the render worker failed job {job_id}: {error}");
-			clear_if(store, &JobRecord { spec_id, state: JobState::Rendering { job_id } });
+			clear_if(store, &JobRecord { result_id, state: JobState::Rendering { job_id } });
 			return None;
 		}
 		Ok(JobStatus::Unknown) => {
 			log::warn!(target: LOG_TARGET, "task {index}: the render worker forgot job {job_id}; posting again");
-			clear_if(store, &JobRecord { spec_id, state: JobState::Rendering { job_id } });
+			clear_if(store, &JobRecord { result_id, state: JobState::Rendering { job_id } });
 			return None;
 		}
 		Err(error @ WorkerError::Unreachable) | Err(error @ WorkerError::Timeout) => {
@@ -244,12 +245,12 @@ fn poll<AccountId: Encode>(
 	let stored = store.mutate(|previous: Result<Option<JobRecord>, StorageRetrievalError>| {
 		match previous {
 			// An overlapping run stored its salt first: keep that one.
-			Ok(Some(JobRecord { state: JobState::Rendered { root, salt }, spec_id: id }))
-				if id == spec_id =>
+			Ok(Some(JobRecord { state: JobState::Rendered { root, salt }, result_id: id }))
+				if id == result_id =>
 			{
-				Ok(JobRecord { spec_id, state: JobState::Rendered { root, salt } })
+				Ok(JobRecord { result_id, state: JobState::Rendered { root, salt } })
 			}
-			_ => Ok::<_, ()>(JobRecord { spec_id, state: JobState::Rendered { root, salt } }),
+			_ => Ok::<_, ()>(JobRecord { result_id, state: JobState::Rendered { root, salt } }),
 		}
 	});
 	match stored {

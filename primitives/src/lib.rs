@@ -17,7 +17,7 @@ pub mod render;
 pub mod world;
 
 pub use hash::{ContentHash, Hash32};
-pub use proof::task::TaskResult;
+pub use proof::task::{result_id, TaskResult};
 pub use proof::{
 	merkle::{MerkleError, MerkleProof},
 	tile::{TileProof, VerifyError},

@@ -5,7 +5,8 @@ use playnet_primitives::{
 	demo::GeneratedTask,
 	proof::tile::{frame_tile_hashes, render_tile, tile_count, tile_hash, tile_rect, verify_tile},
 	render::frame::render_frame,
-	CameraKeyframe, ChunkCoord, FrameCamera, Hash32, RenderSpec, Scene, TaskResult, VerifyError,
+	result_id, CameraKeyframe, ChunkCoord, FrameCamera, Hash32, RenderSpec, Scene, TaskResult,
+	VerifyError,
 };
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -74,9 +75,10 @@ proptest! {
 		let tiles = (0..spec.frame_count)
 			.map(|f| frame_tile_hashes(&render_frame(scene, &spec, f).pixels, spec.width, spec.height))
 			.collect();
-		let result = TaskResult::new(spec.task_id(), tiles);
+		let id = result_id(&spec.task_id(), &Hash32::of(b"a draw"));
+		let result = TaskResult::new(id, tiles);
 		let proof = result.tile_proof(frame, tile).unwrap();
-		prop_assert!(verify_tile(&spec, scene, &proof, &result.root).is_ok());
+		prop_assert!(verify_tile(&spec, &id, scene, &proof, &result.root).is_ok());
 	}
 }
 
@@ -88,12 +90,38 @@ fn a_wrong_tile_is_caught() {
 		(0..2).map(|f| frame_tile_hashes(&render_frame(scene, &spec, f).pixels, 128, 64)).collect();
 	// A dishonest worker's tile 1 of frame 1.
 	tiles[1][1].0[0] ^= 1;
-	let result = TaskResult::new(spec.task_id(), tiles);
+	let id = spec.task_id();
+	let result = TaskResult::new(id, tiles);
 	let proof = result.tile_proof(1, 1).unwrap();
-	assert_eq!(verify_tile(&spec, scene, &proof, &result.root), Err(VerifyError::RootMismatch));
+	assert_eq!(
+		verify_tile(&spec, &id, scene, &proof, &result.root),
+		Err(VerifyError::RootMismatch)
+	);
 	// Honest tiles of the same result still verify.
 	let proof = result.tile_proof(1, 0).unwrap();
-	assert!(verify_tile(&spec, scene, &proof, &result.root).is_ok());
+	assert!(verify_tile(&spec, &id, scene, &proof, &result.root).is_ok());
+}
+
+#[test]
+fn a_correct_result_of_one_task_does_not_verify_for_another_task_of_the_same_spec() {
+	let spec = spec_with(128, 64, 2, ([0, 80 << 16, 0], 0, -3000));
+	let scene = &base().1;
+	let tiles: Vec<Vec<Hash32>> =
+		(0..2).map(|f| frame_tile_hashes(&render_frame(scene, &spec, f).pixels, 128, 64)).collect();
+	let first = result_id(&spec.task_id(), &Hash32::of(b"first draw"));
+	let second = result_id(&spec.task_id(), &Hash32::of(b"second draw"));
+	assert_ne!(first, second);
+	let copied = TaskResult::new(first, tiles.clone());
+	let own = TaskResult::new(second, tiles);
+	assert_ne!(copied.root, own.root, "a root copied from the first task is not the second's");
+	for (frame, tile) in [(0, 0), (1, 1)] {
+		let proof = copied.tile_proof(frame, tile).unwrap();
+		assert_eq!(
+			verify_tile(&spec, &second, scene, &proof, &copied.root),
+			Err(VerifyError::RootMismatch)
+		);
+		assert!(verify_tile(&spec, &first, scene, &proof, &copied.root).is_ok());
+	}
 }
 
 #[test]
@@ -101,8 +129,9 @@ fn a_proof_for_the_wrong_tile_position_is_rejected() {
 	let spec = spec_with(128, 64, 1, ([0, 80 << 16, 0], 0, -3000));
 	let scene = &base().1;
 	let tiles = vec![frame_tile_hashes(&render_frame(scene, &spec, 0).pixels, 128, 64)];
-	let result = TaskResult::new(spec.task_id(), tiles);
+	let id = spec.task_id();
+	let result = TaskResult::new(id, tiles);
 	let mut proof = result.tile_proof(0, 0).unwrap();
 	proof.tile = 1;
-	assert_eq!(verify_tile(&spec, scene, &proof, &result.root), Err(VerifyError::BadTile));
+	assert_eq!(verify_tile(&spec, &id, scene, &proof, &result.root), Err(VerifyError::BadTile));
 }

@@ -143,6 +143,12 @@ pub enum WorkError {
 		/// The task.
 		task: u64,
 	},
+	/// An assigned task has no result id (only a task not drawn yet has none).
+	#[error("task {task}: the chain shows no result id for it; it is not drawn yet")]
+	NotDrawn {
+		/// The task.
+		task: u64,
+	},
 	/// A committed task has no saved root and salt (the state directory was lost).
 	#[error("task {task}: no saved root and salt in the state directory; cannot reveal")]
 	NoSavedResult {

@@ -10,14 +10,19 @@ use playnet_primitives::{
 };
 use std::collections::HashMap;
 
-/// A render request: a spec and any chunk encodings the worker cannot generate itself.
-/// The SCALE form is this struct's encoding; the JSON form is [`JsonJobRequest`].
+/// A render request: a spec, any chunk encodings the worker cannot generate itself, and the
+/// result id of the task on chain. The SCALE form is this struct's encoding; the JSON form is
+/// [`JsonJobRequest`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct JobRequest {
 	/// The task.
 	pub spec: RenderSpec,
 	/// Canonical chunk encodings, in any order; matched to the scene by content hash.
 	pub chunks: Vec<Vec<u8>>,
+	/// The id the frame hashes commit to: the task's result id, which the chain fixes at its
+	/// draw (`RenderApi::task`'s `result_id`). `None` for a spec rendered outside any task: the
+	/// spec's id.
+	pub result_id: Option<Hash32>,
 }
 
 /// The JSON form of a [`JobRequest`]: chunk encodings as hex strings.
@@ -29,6 +34,9 @@ pub struct JsonJobRequest {
 	/// Canonical chunk encodings, hex (an optional `0x` prefix is allowed).
 	#[serde(default)]
 	pub chunks: Vec<String>,
+	/// The task's result id (hex); absent for a spec rendered outside any task.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub result_id: Option<Hash32>,
 }
 
 impl JobRequest {
@@ -45,7 +53,7 @@ impl JobRequest {
 					.map_err(|e| JobError::Parse(format!("chunk {i}: {e}")))
 			})
 			.collect::<Result<_, _>>()?;
-		Ok(JobRequest { spec: json.spec, chunks })
+		Ok(JobRequest { spec: json.spec, chunks, result_id: json.result_id })
 	}
 
 	/// Parses the SCALE form; the whole input must be consumed.
@@ -62,6 +70,7 @@ impl JobRequest {
 		JsonJobRequest {
 			spec: self.spec.clone(),
 			chunks: self.chunks.iter().map(hex::encode).collect(),
+			result_id: self.result_id,
 		}
 	}
 

@@ -1,14 +1,16 @@
 //! Rendering a whole task: every frame, its tile hashes, the frame hashes and the result root.
 
 use crate::{backend::Renderer, error::RenderError};
-use playnet_primitives::{FrameCamera, RenderSpec, Scene, TaskResult};
+use playnet_primitives::{FrameCamera, Hash32, RenderSpec, Scene, TaskResult};
 
-/// Renders every frame of `spec` (which must be valid) over `scene`. `on_frame` sees each
-/// frame's pixels as they finish (to write PNGs, report progress, or stop early by returning
-/// `false`). Returns `None` if stopped.
+/// Renders every frame of `spec` (which must be valid) over `scene`; the frame hashes commit
+/// to `result_id` (the task's result id on chain, or the spec's id for a spec rendered outside
+/// a task). `on_frame` sees each frame's pixels as they finish (to write PNGs, report progress,
+/// or stop early by returning `false`). Returns `None` if stopped.
 pub fn render_task(
 	renderer: &Renderer,
 	spec: &RenderSpec,
+	result_id: Hash32,
 	scene: &Scene,
 	mut on_frame: impl FnMut(u32, &[u32]) -> bool,
 ) -> Result<Option<TaskResult>, RenderError> {
@@ -22,5 +24,5 @@ pub fn render_task(
 			return Ok(None);
 		}
 	}
-	Ok(Some(TaskResult::new(spec.task_id(), tile_hashes)))
+	Ok(Some(TaskResult::new(result_id, tile_hashes)))
 }

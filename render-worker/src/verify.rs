@@ -10,7 +10,7 @@ use playnet_primitives::{
 /// `result.json` and the HTTP API serves).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ClaimedResult {
-	/// The task id.
+	/// The id its frame hashes commit to (the task's result id, or the spec's id).
 	pub task_id: Hash32,
 	/// The result root.
 	pub root: Hash32,
@@ -43,15 +43,16 @@ impl ClaimedResult {
 	}
 }
 
-/// Re-renders tile `tile` of `frame` and checks it against `root` through `proof`. Returns
-/// the DDA steps the re-render took.
+/// Re-renders tile `tile` of `frame` and checks it against `root` through `proof`, for a
+/// result whose frame hashes commit to `result_id`. Returns the DDA steps the re-render took.
 pub fn check_tile(
 	spec: &RenderSpec,
+	result_id: &Hash32,
 	scene: &Scene,
 	proof: &TileProof,
 	root: &Hash32,
 ) -> Result<u64, CheckError> {
-	verify_tile(spec, scene, proof, root).map_err(|error| CheckError::Tile {
+	verify_tile(spec, result_id, scene, proof, root).map_err(|error| CheckError::Tile {
 		frame: proof.frame,
 		tile: proof.tile,
 		error,

@@ -27,7 +27,12 @@ fn small_request() -> JobRequest {
 	task.min_chunk = ChunkCoord::new(-1, 3, -1);
 	task.max_chunk = ChunkCoord::new(0, 4, 0);
 	let (spec, chunks) = task.build();
-	JobRequest { spec, chunks }
+	JobRequest { spec, chunks, result_id: None }
+}
+
+/// The result id of a task of `request`'s spec whose draw had seed `draw`.
+fn result_id_for(request: &JobRequest, draw: &[u8]) -> Hash32 {
+	playnet_primitives::result_id(&request.spec.task_id(), &Hash32::of(draw))
 }
 
 async fn call(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
@@ -64,12 +69,14 @@ async fn wait_done(app: &Router, id: &str) -> Value {
 async fn a_json_job_renders_and_serves_proofs() {
 	let state = state(ServeConfig::default());
 	let app = router(state.clone());
-	let request = small_request();
+	let mut request = small_request();
+	let result_id = result_id_for(&request, b"a draw");
+	request.result_id = Some(result_id);
 	let body = serde_json::to_vec(&request.to_json()).unwrap();
 	let (status, created) = call(&app, post("application/json", body)).await;
 	assert_eq!(status, StatusCode::ACCEPTED, "{created}");
 	let id = created["job_id"].as_str().unwrap().to_string();
-	assert_eq!(id, request.spec.task_id().to_string());
+	assert_eq!(id, result_id.to_string(), "a task's job is its result id");
 
 	let done = wait_done(&app, &id).await;
 	let (status, frames) = call(&app, get(&format!("/jobs/{id}/frames"))).await;
@@ -82,13 +89,26 @@ async fn a_json_job_renders_and_serves_proofs() {
 	let tile_proof: TileProof = serde_json::from_value(proof["proof"].clone()).unwrap();
 	let root = Hash32::from_hex(done["root"].as_str().unwrap()).unwrap();
 	let scene = request.scene(None).unwrap();
-	assert!(playnet_primitives::proof::tile::verify_tile(
-		&request.spec,
-		&scene,
-		&tile_proof,
-		&root
-	)
-	.is_ok());
+	let verify = |id: &Hash32| {
+		playnet_primitives::proof::tile::verify_tile(&request.spec, id, &scene, &tile_proof, &root)
+	};
+	assert!(verify(&result_id).is_ok());
+	assert!(verify(&request.spec.task_id()).is_err(), "the root is bound to the result id");
+}
+
+#[tokio::test]
+async fn two_tasks_of_one_spec_are_two_jobs_with_two_roots() {
+	let app = router(state(ServeConfig::default()));
+	let mut roots = Vec::new();
+	for draw in [b"first".as_slice(), b"second"] {
+		let mut request = small_request();
+		request.result_id = Some(result_id_for(&request, draw));
+		let (status, body) = call(&app, post("application/octet-stream", request.encode())).await;
+		assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+		let done = wait_done(&app, body["job_id"].as_str().unwrap()).await;
+		roots.push(done["root"].clone());
+	}
+	assert_ne!(roots[0], roots[1]);
 }
 
 #[tokio::test]

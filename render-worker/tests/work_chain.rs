@@ -29,8 +29,8 @@ use chain_support::{
 	free_balance, minted_reward, perbill_constant, post_task,
 	processes::RenderProcess,
 	reputation, rewards_earned, small_task, submit_included, task_record, total_balance, unbond,
-	wait_for_phase, Api, ReputationRecord, ScriptedWorker, TaskPhase, ALICE_GENESIS_BOND,
-	DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
+	wait_for_draw, wait_for_phase, Api, ReputationRecord, ScriptedWorker, TaskPhase,
+	ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
 };
 use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, RenderSpec, Scene, TaskResult};
 use playnet_render::{task::render_task, Backend, Renderer};
@@ -53,10 +53,17 @@ fn follow(
 	)
 }
 
-/// The accounts now assigned to `task`.
+/// The accounts assigned to `task`, once it is drawn.
 async fn assigned_to(api: &Api, task: u64) -> Result<BTreeSet<AccountId32>> {
-	let record = task_record(api, task).await?.with_context(|| format!("task {task} is open"))?;
+	let record = wait_for_draw(api, task).await?;
 	Ok(record.workers.into_iter().map(|slot| slot.who).collect())
+}
+
+/// The result id the chain fixed for `task` at its draw.
+async fn result_id_of(api: &Api, task: u64) -> Result<Hash32> {
+	let record = wait_for_draw(api, task).await?;
+	let id = record.result_id.with_context(|| format!("task {task} has no result id"))?;
+	Ok(Hash32(id.0))
 }
 
 #[tokio::test]
@@ -234,11 +241,13 @@ async fn a_worker_revealing_a_wrong_root_loses_stake_and_reputation() -> Result<
 	Ok(())
 }
 
-/// Every tile hash of `spec` rendered with the CPU reference over `chunks`: the honest result.
-fn honest_result(spec: &RenderSpec, chunks: &[Vec<u8>]) -> Result<TaskResult> {
+/// Every tile hash of `spec` rendered with the CPU reference over `chunks`: the honest result
+/// of the task whose result id is `result_id`.
+fn honest_result(spec: &RenderSpec, result_id: Hash32, chunks: &[Vec<u8>]) -> Result<TaskResult> {
 	let scene = Scene::from_encoded(spec, chunks).map_err(|error| anyhow!("{error}"))?;
 	let renderer = Renderer::new(Backend::Cpu, Some(1))?;
-	render_task(&renderer, spec, &scene, |_, _| true)?.context("the render was not stopped")
+	render_task(&renderer, spec, result_id, &scene, |_, _| true)?
+		.context("the render was not stopped")
 }
 
 /// `Render::report_fraud(task, proof, claimed_tile_hash, chunks)` for `tile` of `frame` of
@@ -274,19 +283,20 @@ async fn report_fraud_overturns_a_colluding_majority_and_bad_proofs_change_nothi
 	futures::future::try_join_all(colluders.iter().map(|w| bond(&api, WORKER_BOND, &w.key)))
 		.await?;
 
-	// The colluders' result: the honest tile hashes but one, so every other tile checks out.
 	let (spec, chunks) = small_task();
-	let honest = honest_result(&spec, &chunks)?;
-	let wrong_tile = (1, 1);
-	let mut tiles = honest.tile_hashes.clone();
-	tiles[wrong_tile.0 as usize][wrong_tile.1 as usize] = Hash32::of(b"a tile nobody rendered");
-	let fabricated = TaskResult::new(spec.task_id(), tiles);
-	assert_ne!(fabricated.root, honest.root);
-
 	let follow = follow(&api, 0);
 	post_task(&api, &spec, FEE, &dev::alice()).await.context("Alice could not post the task")?;
 	let colluder_ids: BTreeSet<AccountId32> = colluders.iter().map(|w| w.account()).collect();
 	assert_eq!(assigned_to(&api, 0).await?, colluder_ids, "the three colluders are drawn");
+
+	// The colluders' result: the honest tile hashes but one, so every other tile checks out.
+	let result_id = result_id_of(&api, 0).await?;
+	let honest = honest_result(&spec, result_id, &chunks)?;
+	let wrong_tile = (1, 1);
+	let mut tiles = honest.tile_hashes.clone();
+	tiles[wrong_tile.0 as usize][wrong_tile.1 as usize] = Hash32::of(b"a tile nobody rendered");
+	let fabricated = TaskResult::new(result_id, tiles);
+	assert_ne!(fabricated.root, honest.root);
 	futures::future::try_join_all(colluders.iter().map(|w| w.commit(&api, 0, fabricated.root)))
 		.await?;
 	futures::future::try_join_all(colluders.iter().map(|w| w.reveal(&api, 0, fabricated.root)))

@@ -3,19 +3,20 @@
 use super::mock::*;
 use crate::{audit::pick, AUDIT_KEY};
 use pallet_render::{commitment_of, TaskIndex, TaskPhase};
-use playnet_primitives::{proof::tile::tile_count, TaskResult};
+use playnet_primitives::{proof::tile::tile_count, Hash32, TaskResult};
 use polkadot_sdk::frame_support::assert_ok;
 
 const SEED: [u8; 32] = [5; 32];
 
 /// A chain where the node only audits (its key is no worker) and the three workers had
-/// `accepted` accepted for the test spec.
-fn accepted(accepted: &TaskResult) -> (Env, TaskIndex) {
+/// `accepted` (of the task's result id) accepted for the test spec. Returns the result too.
+fn accepted(accepted: fn(Hash32) -> TaskResult) -> (Env, TaskIndex, TaskResult) {
 	let mut env = Env::with_workers(false);
 	// Unset: audits follow the node's validator role (the test externalities are a validator).
 	env.set_setting(AUDIT_KEY, "");
 	env.set_seed(SEED);
 	let task = env.post_task();
+	let accepted = accepted(env.result_id(task));
 	env.ext.execute_with(|| {
 		let workers: Vec<_> = pallet_render::Tasks::<Test>::get(task)
 			.unwrap()
@@ -38,7 +39,7 @@ fn accepted(accepted: &TaskResult) -> (Env, TaskIndex) {
 		assert_eq!(pallet_render::Tasks::<Test>::get(task).unwrap().phase, TaskPhase::Accepted);
 	});
 	env.next_block();
-	(env, task)
+	(env, task, accepted)
 }
 
 /// The tile the audit picks with [`SEED`] from one candidate.
@@ -48,16 +49,16 @@ fn picked_tile() -> (u32, u32) {
 	(frame, tile)
 }
 
-fn proof_path(frame: u32, tile: u32) -> String {
-	format!("/jobs/{}/proof?frame={frame}&tile={tile}", job_id())
+fn proof_path(result: &TaskResult, frame: u32, tile: u32) -> String {
+	format!("/jobs/{}/proof?frame={frame}&tile={tile}", job_id(result.task_id))
 }
 
 #[test]
 fn a_forged_tile_is_reported_as_fraud() {
-	let forged = forged_result();
-	let (mut env, task) = accepted(&forged);
+	let (mut env, task, forged) = accepted(forged_result);
 	let (frame, tile) = picked_tile();
-	env.expect("GET", &proof_path(frame, tile), vec![], &proof_answer(&forged, frame, tile));
+	let path = proof_path(&forged, frame, tile);
+	env.expect("GET", &path, vec![], &proof_answer(&forged, frame, tile));
 
 	env.run_ocw();
 
@@ -83,10 +84,10 @@ fn a_forged_tile_is_reported_as_fraud() {
 
 #[test]
 fn a_correct_tile_is_not_reported() {
-	let correct = correct_result();
-	let (mut env, _) = accepted(correct);
+	let (mut env, _, correct) = accepted(correct_result);
 	let (frame, tile) = picked_tile();
-	env.expect("GET", &proof_path(frame, tile), vec![], &proof_answer(correct, frame, tile));
+	let path = proof_path(&correct, frame, tile);
+	env.expect("GET", &path, vec![], &proof_answer(&correct, frame, tile));
 
 	env.run_ocw();
 
@@ -95,14 +96,15 @@ fn a_correct_tile_is_not_reported() {
 
 #[test]
 fn a_proof_under_another_root_is_not_reported() {
-	let (mut env, _) = accepted(&forged_result());
+	let (mut env, _, forged) = accepted(forged_result);
 	let (frame, tile) = picked_tile();
 	// The source rendered the task honestly: its tiles are not the accepted result's.
+	let correct = correct_result(forged.task_id);
 	env.expect(
 		"GET",
-		&proof_path(frame, tile),
+		&proof_path(&forged, frame, tile),
 		vec![],
-		&proof_answer(correct_result(), frame, tile),
+		&proof_answer(&correct, frame, tile),
 	);
 
 	env.run_ocw();
@@ -112,7 +114,7 @@ fn a_proof_under_another_root_is_not_reported() {
 
 #[test]
 fn a_node_with_audits_off_does_not_audit() {
-	let (mut env, _) = accepted(&forged_result());
+	let (mut env, ..) = accepted(forged_result);
 	env.set_setting(AUDIT_KEY, "off");
 
 	// No request is expected: the mock fails the test on any.

@@ -137,6 +137,7 @@ parameter_types! {
 	pub const MaxCommitPeriod: u64 = 1_000;
 	pub const RevealPeriod: u64 = REVEAL_PERIOD;
 	pub const FraudWindow: u64 = FRAUD_WINDOW;
+	pub const AssignDelay: u64 = 1;
 	pub const MinFee: Balance = 100;
 	/// The floor passes MinFee past 20 work units.
 	pub const MinFeePerUnit: Balance = 5;
@@ -158,6 +159,7 @@ impl pallet_render::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Randomness = MockRandomness;
+	type AssignDelay = AssignDelay;
 	type Workers = MockRegistry;
 	type WorkersPerTask = WorkersPerTask;
 	type MaxReplacements = MaxReplacements;
@@ -423,7 +425,7 @@ impl Env {
 
 	/// Posts the test spec and returns its index; the three workers are assigned.
 	pub fn post_task(&mut self) -> TaskIndex {
-		self.ext.execute_with(|| {
+		let index = self.ext.execute_with(|| {
 			let index = pallet_render::NextTaskIndex::<Test>::get();
 			assert_ok!(Render::post_task(
 				RuntimeOrigin::signed(account_of(POSTER_SEED)),
@@ -431,6 +433,18 @@ impl Env {
 				FEE
 			));
 			index
+		});
+		// The draw, `AssignDelay` (1) block later.
+		self.next_block();
+		index
+	}
+
+	/// The result id the chain fixed for `task` at its draw.
+	pub fn result_id(&mut self, task: TaskIndex) -> Hash32 {
+		self.ext.execute_with(|| {
+			pallet_render::Tasks::<Test>::get(task)
+				.and_then(|task| task.result_id)
+				.expect("a drawn task")
 		})
 	}
 
@@ -457,35 +471,40 @@ pub fn spec() -> RenderSpec {
 	scene().0.clone()
 }
 
-/// The POST body the worker must send for the test spec: SCALE `(spec, chunks)`.
-pub fn job_body() -> Vec<u8> {
-	(spec(), scene().1.clone()).encode()
+/// The POST body the worker must send for the test spec of the task with result id `id`:
+/// SCALE `(spec, chunks, Some(id))`.
+pub fn job_body(id: Hash32) -> Vec<u8> {
+	(spec(), scene().1.clone(), Some(id)).encode()
 }
 
-/// The job id (task id) of the test spec, in hex.
-pub fn job_id() -> String {
-	spec().task_id().to_string()
+/// The job id (the result id `id`), in hex.
+pub fn job_id(id: Hash32) -> String {
+	id.to_string()
 }
 
-/// The correct result of the test spec, rendered once with the CPU reference.
-pub fn correct_result() -> &'static TaskResult {
-	static RESULT: OnceLock<TaskResult> = OnceLock::new();
-	RESULT.get_or_init(|| {
+/// The tile hashes of the test spec, rendered once with the CPU reference.
+fn correct_tiles() -> &'static Vec<Vec<Hash32>> {
+	static TILES: OnceLock<Vec<Vec<Hash32>>> = OnceLock::new();
+	TILES.get_or_init(|| {
 		let (spec, chunks) = scene();
 		let scene = Scene::from_encoded(spec, chunks).expect("a valid scene");
-		let tiles = (0..spec.frame_count)
+		(0..spec.frame_count)
 			.map(|frame| {
 				let pixels = render_frame(&scene, spec, frame);
 				frame_tile_hashes(&pixels.pixels, spec.width, spec.height)
 			})
-			.collect();
-		TaskResult::new(spec.task_id(), tiles)
+			.collect()
 	})
 }
 
-/// A forged result: every tile hash made up.
-pub fn forged_result() -> TaskResult {
-	let correct = correct_result();
+/// The correct result of the test spec for the task with result id `id`.
+pub fn correct_result(id: Hash32) -> TaskResult {
+	TaskResult::new(id, correct_tiles().clone())
+}
+
+/// A forged result for the task with result id `id`: every tile hash made up.
+pub fn forged_result(id: Hash32) -> TaskResult {
+	let correct = correct_result(id);
 	let tiles = correct
 		.tile_hashes
 		.iter()
@@ -500,24 +519,24 @@ pub fn forged_result() -> TaskResult {
 }
 
 /// The render worker's answer to `GET /jobs/{id}` for a finished job with `root`.
-pub fn done_answer(root: &Hash32) -> String {
+pub fn done_answer(id: Hash32, root: &Hash32) -> String {
 	format!(
 		r#"{{"job_id":"{id}","task_id":"{id}","status":"done","root":"{root}"}}"#,
-		id = job_id()
+		id = job_id(id)
 	)
 }
 
 /// The render worker's answer to `GET /jobs/{id}` for a job in progress.
-pub fn running_answer() -> String {
+pub fn running_answer(id: Hash32) -> String {
 	format!(
 		r#"{{"job_id":"{id}","task_id":"{id}","status":"running","frames_done":1}}"#,
-		id = job_id()
+		id = job_id(id)
 	)
 }
 
 /// The render worker's answer to `POST /jobs`.
-pub fn posted_answer() -> String {
-	format!(r#"{{"job_id":"{}","created":true}}"#, job_id())
+pub fn posted_answer(id: Hash32) -> String {
+	format!(r#"{{"job_id":"{}","created":true}}"#, job_id(id))
 }
 
 /// The render worker's answer to `GET /jobs/{id}/proof?frame=F&tile=T` for `result`.
@@ -527,7 +546,7 @@ pub fn proof_answer(result: &TaskResult, frame: u32, tile: u32) -> String {
 	let proof_hex: String = proof.encode().iter().map(|byte| format!("{byte:02x}")).collect();
 	format!(
 		r#"{{"job_id":"{id}","root":"{root}","frame_hash":"{frame_hash}","tile_hash":"{tile_hash}","proof":{{}},"proof_scale":"{proof_hex}"}}"#,
-		id = job_id(),
+		id = job_id(result.task_id),
 		root = result.root,
 		frame_hash = result.frame_hashes[frame as usize],
 	)

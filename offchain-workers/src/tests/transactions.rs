@@ -6,13 +6,16 @@ use pallet_render::TaskIndex;
 /// Posts two tasks and renders both: block 1 posts them, block 2 finds them done.
 fn two_rendered_tasks(env: &mut Env) -> (TaskIndex, TaskIndex, Vec<SignedTx>) {
 	let (first, second) = (env.post_task(), env.post_task());
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	let ids = [env.result_id(first), env.result_id(second)];
+	for id in ids {
+		env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
+	}
 	env.run_ocw();
 	env.next_block();
-	let done = done_answer(&correct_result().root);
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &done);
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &done);
+	for id in ids {
+		let done = done_answer(id, &correct_result(id).root);
+		env.expect("GET", &format!("/jobs/{}", job_id(id)), vec![], &done);
+	}
 	env.run_ocw();
 	(first, second, env.take_transactions())
 }

@@ -4,17 +4,18 @@ use super::mock::*;
 use crate::{crypto::RenderAuthId, local_storage::JobState};
 use codec::Encode;
 use pallet_render::{commitment_of, TaskPhase};
+use playnet_primitives::Hash32;
 use polkadot_sdk::{
 	frame_support::assert_ok, frame_system::offchain::AppCrypto, sp_runtime::MultiSigner,
 };
 
 /// Posts the job and finishes it: block 1 posts, block 2 finds it done. Returns the
 /// transactions of block 2's run.
-fn render_to_done(env: &mut Env, root: &playnet_primitives::Hash32) -> Vec<SignedTx> {
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+fn render_to_done(env: &mut Env, id: Hash32, root: &Hash32) -> Vec<SignedTx> {
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 	env.next_block();
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &done_answer(root));
+	env.expect("GET", &format!("/jobs/{}", job_id(id)), vec![], &done_answer(id, root));
 	env.run_ocw();
 	env.take_transactions()
 }
@@ -23,14 +24,15 @@ fn render_to_done(env: &mut Env, root: &playnet_primitives::Hash32) -> Vec<Signe
 fn an_assigned_task_is_posted_to_the_render_worker() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	let id = env.result_id(task);
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 
 	env.run_ocw();
 
 	assert!(env.take_transactions().is_empty());
 	assert_eq!(
 		env.job_record(task).map(|record| record.state),
-		Some(JobState::Rendering { job_id: spec().task_id() })
+		Some(JobState::Rendering { job_id: id })
 	);
 }
 
@@ -38,16 +40,22 @@ fn an_assigned_task_is_posted_to_the_render_worker() {
 fn a_running_job_is_polled_again_next_block() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	let id = env.result_id(task);
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 
 	env.next_block();
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &running_answer());
+	env.expect("GET", &format!("/jobs/{}", job_id(id)), vec![], &running_answer(id));
 	env.run_ocw();
 	assert!(env.take_transactions().is_empty());
 
 	env.next_block();
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &done_answer(&correct_result().root));
+	env.expect(
+		"GET",
+		&format!("/jobs/{}", job_id(id)),
+		vec![],
+		&done_answer(id, &correct_result(id).root),
+	);
 	env.run_ocw();
 	let transactions = env.take_transactions();
 	assert_eq!(transactions.len(), 1);
@@ -61,9 +69,10 @@ fn a_running_job_is_polled_again_next_block() {
 fn the_commit_is_to_the_rendered_root_with_the_stored_salt() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	let root = correct_result().root;
+	let id = env.result_id(task);
+	let root = correct_result(id).root;
 
-	let transactions = render_to_done(&mut env, &root);
+	let transactions = render_to_done(&mut env, id, &root);
 
 	let Some(JobState::Rendered { root: stored_root, salt }) =
 		env.job_record(task).map(|record| record.state)
@@ -90,8 +99,9 @@ fn the_commit_is_to_the_rendered_root_with_the_stored_salt() {
 fn the_reveal_shows_the_root_and_salt_of_the_commitment() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	let root = correct_result().root;
-	let commit = render_to_done(&mut env, &root).remove(0);
+	let id = env.result_id(task);
+	let root = correct_result(id).root;
+	let commit = render_to_done(&mut env, id, &root).remove(0);
 	env.include(&commit);
 	// The other two workers commit too: reveals open.
 	env.ext.execute_with(|| {
@@ -120,6 +130,7 @@ fn the_reveal_shows_the_root_and_salt_of_the_commitment() {
 fn a_worker_that_is_down_gets_no_transaction_and_a_retry_next_block() {
 	let mut env = Env::new();
 	let task = env.post_task();
+	let id = env.result_id(task);
 	env.worker_down(true);
 
 	env.run_ocw();
@@ -129,11 +140,11 @@ fn a_worker_that_is_down_gets_no_transaction_and_a_retry_next_block() {
 
 	env.next_block();
 	env.worker_down(false);
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 	assert_eq!(
 		env.job_record(task).map(|record| record.state),
-		Some(JobState::Rendering { job_id: spec().task_id() })
+		Some(JobState::Rendering { job_id: id })
 	);
 }
 
@@ -141,7 +152,8 @@ fn a_worker_that_is_down_gets_no_transaction_and_a_retry_next_block() {
 fn a_worker_that_goes_down_while_rendering_is_polled_until_it_answers() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	let id = env.result_id(task);
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 
 	env.next_block();
@@ -152,7 +164,12 @@ fn a_worker_that_goes_down_while_rendering_is_polled_until_it_answers() {
 
 	env.next_block();
 	env.worker_down(false);
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &done_answer(&correct_result().root));
+	env.expect(
+		"GET",
+		&format!("/jobs/{}", job_id(id)),
+		vec![],
+		&done_answer(id, &correct_result(id).root),
+	);
 	env.run_ocw();
 	assert_eq!(env.take_transactions().len(), 1);
 }
@@ -161,11 +178,12 @@ fn a_worker_that_goes_down_while_rendering_is_polled_until_it_answers() {
 fn a_job_another_run_is_posting_is_not_posted_again() {
 	let mut env = Env::new();
 	let task = env.post_task();
+	let id = env.result_id(task);
 	let local = env.local.clone();
 	env.ext.execute_with(|| {
 		let key = crate::local_storage::job_key(task, &local);
 		let claim = crate::local_storage::JobRecord {
-			spec_id: spec().task_id(),
+			result_id: id,
 			state: JobState::Posting { until: u64::MAX },
 		};
 		polkadot_sdk::sp_runtime::offchain::storage::StorageValueRef::persistent(&key).set(&claim);
@@ -180,15 +198,21 @@ fn a_job_another_run_is_posting_is_not_posted_again() {
 #[test]
 fn two_runs_in_one_block_post_once_and_commit_once() {
 	let mut env = Env::new();
-	env.post_task();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &running_answer());
+	let task = env.post_task();
+	let id = env.result_id(task);
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
+	env.expect("GET", &format!("/jobs/{}", job_id(id)), vec![], &running_answer(id));
 	// The second run finds the job posted and only polls it.
 	env.run_ocw();
 	env.run_ocw();
 
 	env.next_block();
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &done_answer(&correct_result().root));
+	env.expect(
+		"GET",
+		&format!("/jobs/{}", job_id(id)),
+		vec![],
+		&done_answer(id, &correct_result(id).root),
+	);
 	env.run_ocw();
 	env.run_ocw();
 
@@ -199,7 +223,8 @@ fn two_runs_in_one_block_post_once_and_commit_once() {
 fn the_records_of_a_decided_task_are_forgotten() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	let id = env.result_id(task);
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 	env.ext
 		.execute_with(|| pallet_render::Assignments::<Test>::remove(account_of(LOCAL_SEED), task));
@@ -214,17 +239,18 @@ fn the_records_of_a_decided_task_are_forgotten() {
 fn a_failed_job_is_posted_again_next_block() {
 	let mut env = Env::new();
 	let task = env.post_task();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	let id = env.result_id(task);
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 
 	env.next_block();
-	let failed = format!(r#"{{"job_id":"{}","status":"failed","error":"gpu lost"}}"#, job_id());
-	env.expect("GET", &format!("/jobs/{}", job_id()), vec![], &failed);
+	let failed = format!(r#"{{"job_id":"{}","status":"failed","error":"gpu lost"}}"#, job_id(id));
+	env.expect("GET", &format!("/jobs/{}", job_id(id)), vec![], &failed);
 	env.run_ocw();
 	assert_eq!(env.job_record(task), None);
 
 	env.next_block();
-	env.expect("POST", "/jobs", job_body(), &posted_answer());
+	env.expect("POST", "/jobs", job_body(id), &posted_answer(id));
 	env.run_ocw();
 	assert!(env.take_transactions().is_empty());
 }

@@ -24,6 +24,7 @@ impl<T: Config> Pallet<T> {
 			deadline: task.deadline,
 			workers: task.workers.into_inner(),
 			accepted_root: task.accepted_root,
+			result_id: task.result_id,
 		})
 	}
 

@@ -1,17 +1,22 @@
-//! Assigning workers: the weighted draw without replacement, the commit phase's start, the
-//! waiting queue, and replacing workers who missed the commit deadline.
+//! Assigning workers: the entropy draws use, the weighted draw without replacement, the commit
+//! phase's start, the waiting queue, and replacing workers who missed the commit deadline.
 //!
 //! The draw: candidates are the first [`Config::MaxCandidates`] of
 //! [`WorkerRegistry::weighted_workers`] with a positive weight, less every worker ever
 //! assigned to the task. Draw `i` takes `r = u128(BLAKE3(seed || i)[..16]) mod total` and
 //! picks the candidate whose cumulative weight first exceeds `r`, then removes it; `seed =
-//! BLAKE3(SCALE((randomness, task)))` with the runtime's randomness for subject
-//! `"playnet/render" || task || workers ever assigned`. Given the seed, it is deterministic.
+//! BLAKE3(SCALE(("playnet/render/draw", entropy, task, workers ever assigned)))` with the
+//! [`DrawEntropy`] of the block the draw runs in. Given the seed, it is deterministic.
+//!
+//! The entropy: at the start of every block, `entropy = BLAKE3(SCALE((entropy, randomness,
+//! block)))` with [`Config::Randomness`] (in the runtime the VRF output of the parent block's
+//! author). A task posted in block `P` is first drawn at the start of block `P + AssignDelay`,
+//! after the randomness of blocks `P + 1 .. P + AssignDelay - 1` went in.
 
 use crate::{pallet::*, types::*, TaskOf, WeightInfo};
 use alloc::vec::Vec;
 use codec::Encode;
-use playnet_primitives::Hash32;
+use playnet_primitives::{result_id, Hash32};
 use polkadot_sdk::{
 	frame_support::{
 		traits::{Get, Randomness},
@@ -47,6 +52,23 @@ impl<T: Config> Pallet<T> {
 		workers
 	}
 
+	/// Mixes this block's randomness into [`DrawEntropy`]; first thing at the start of every
+	/// block. Returns the weight used.
+	pub(crate) fn mix_entropy(now: BlockNumberFor<T>) -> Weight {
+		let (random, _) = T::Randomness::random(b"playnet/render/entropy");
+		DrawEntropy::<T>::mutate(|entropy| {
+			*entropy = Hash32::of(&(*entropy, random, now).encode())
+		});
+		// The entropy, and the randomness source's own storage.
+		T::DbWeight::get().reads_writes(2, 1)
+	}
+
+	/// The seed of `task`'s next draw in this block (see the module docs).
+	pub(crate) fn draw_seed(index: TaskIndex, task: &TaskOf<T>) -> Hash32 {
+		let subject = (b"playnet/render/draw", DrawEntropy::<T>::get(), index);
+		Hash32::of(&(subject, task.ever_assigned.len() as u32).encode())
+	}
+
 	/// Draws up to `count` workers for `task` from `candidates`, never one ever assigned to
 	/// it. Fewer come back when fewer fresh candidates are left.
 	pub(crate) fn draw_workers(
@@ -60,9 +82,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|(who, _)| !task.ever_assigned.contains(who))
 			.cloned()
 			.collect();
-		let subject = (b"playnet/render", index, task.ever_assigned.len() as u32).encode();
-		let (random, _) = T::Randomness::random(&subject);
-		let seed = Hash32::of(&(random, index).encode());
+		let seed = Self::draw_seed(index, task);
 		let mut drawn = Vec::with_capacity(count as usize);
 		for draw in 0..count {
 			let total = pool.iter().fold(0u128, |sum, (_, weight)| sum.saturating_add(*weight));
@@ -87,13 +107,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Adds `workers` to `task`, indexes their assignments and (re)starts the commit phase
-	/// with a fresh deadline for every assigned worker.
+	/// with a fresh deadline for every assigned worker. The first draw fixes the task's
+	/// result id from its seed.
 	pub(crate) fn start_commit_phase(
 		index: TaskIndex,
 		task: &mut TaskOf<T>,
 		workers: Vec<T::AccountId>,
 		now: BlockNumberFor<T>,
 	) -> Result<(), DispatchError> {
+		if task.result_id.is_none() {
+			task.result_id = Some(result_id(&task.spec_id, &Self::draw_seed(index, task)));
+		}
 		for who in &workers {
 			task.workers
 				.try_push(WorkerSlot { who: who.clone(), commitment: None, root: None })
@@ -135,6 +159,33 @@ impl<T: Config> Pallet<T> {
 			deadline = fires_at;
 		}
 		Err(Error::<T>::DeadlinesFull.into())
+	}
+
+	/// The first draw of a task posted `AssignDelay` blocks ago: `k` workers and the commit
+	/// phase; with fewer eligible, the waiting queue, or a refund when that is full. Returns
+	/// the weight used.
+	pub(crate) fn draw_posted(index: TaskIndex, task: TaskOf<T>, now: BlockNumberFor<T>) -> Weight {
+		let candidates = Self::candidates();
+		let weight = T::WeightInfo::assign_waiting(candidates.len() as u32);
+		let k = T::WorkersPerTask::get();
+		let drawn = Self::draw_workers(index, &task, k, &candidates);
+		if drawn.len() == k as usize {
+			let mut assigned = task.clone();
+			if Self::start_commit_phase(index, &mut assigned, drawn, now).is_ok() {
+				Tasks::<T>::insert(index, assigned);
+				return weight;
+			}
+			// No commit deadline could be scheduled: the task waits, as it was.
+			for slot in assigned.workers.iter() {
+				Assignments::<T>::remove(&slot.who, index);
+			}
+		}
+		if WaitingTasks::<T>::try_append(index).is_ok() {
+			Self::deposit_event(Event::TaskWaiting { task: index });
+		} else {
+			Self::refund(index, task, RefundReason::QueueFull);
+		}
+		weight
 	}
 
 	/// Assigns the oldest waiting tasks, at most [`Config::MaxAssignmentsPerBlock`], while

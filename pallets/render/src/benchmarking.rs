@@ -138,12 +138,17 @@ fn poster_of<T: Config>(spec: &RenderSpec) -> (T::AccountId, BalanceOf<T>) {
 	(who, fee)
 }
 
-/// Posts `spec` with its lowest fee as a funded poster; returns the task and the poster.
+/// Posts `spec` with its lowest fee as a funded poster and runs its draw (assigned, or
+/// queued when too few workers are eligible); returns the task and the poster.
 fn posted<T: Config>(spec: RenderSpec) -> (TaskIndex, T::AccountId) {
 	let (poster, fee) = poster_of::<T>(&spec);
 	let index = NextTaskIndex::<T>::get();
 	Pallet::<T>::post_task(RawOrigin::Signed(poster.clone()).into(), spec, fee)
 		.expect("the spec and fee are valid");
+	let task: TaskOf<T> = Tasks::<T>::get(index).expect("posted");
+	let at = task.deadline.saturating_add(1u32.into());
+	frame_system::Pallet::<T>::set_block_number(at);
+	Pallet::<T>::draw_posted(index, task, at);
 	(index, poster)
 }
 
@@ -204,7 +209,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(poster), spec, fee);
 
-		assert_eq!(Tasks::<T>::get(0).map(|task| task.phase), Some(TaskPhase::Committing));
+		assert_eq!(Tasks::<T>::get(0).map(|task| task.phase), Some(TaskPhase::Waiting));
 	}
 
 	#[benchmark]
@@ -265,9 +270,9 @@ mod benchmarks {
 		);
 		// The workers agree on a root whose tile hashes are made up.
 		let tiles = tile_count(spec.width, spec.height) as usize;
-		let fake =
-			TaskResult::new(spec.task_id(), alloc::vec![alloc::vec![Hash32::default(); tiles]]);
 		let (index, _) = posted::<T>(spec);
+		let result_id = Tasks::<T>::get(index).and_then(|task| task.result_id).expect("drawn");
+		let fake = TaskResult::new(result_id, alloc::vec![alloc::vec![Hash32::default(); tiles]]);
 		let k = T::WorkersPerTask::get() as usize;
 		commit_and_reveal::<T>(index, &[fake.root], k);
 		let proof = fake.tile_proof(0, 0).expect("tile 0");
@@ -348,7 +353,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn assign_waiting(c: Linear<3, { T::MaxCandidates::get() }>) {
-		// Posted with nobody eligible, so it waits; then `c` workers bond.
+		// Drawn with nobody eligible, so it waits; then `c` workers bond.
 		let (index, _) = posted::<T>(small_spec::<T>());
 		register_workers::<T>(c.max(T::WorkersPerTask::get()));
 		let at = now::<T>().saturating_add(1u32.into());

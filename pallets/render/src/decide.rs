@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 					Self::settle(index, task);
 					T::WeightInfo::settle()
 				}
-				TaskPhase::Waiting => T::DbWeight::get().reads(1),
+				TaskPhase::Waiting => Self::draw_posted(index, task, now),
 			};
 			weight = weight.saturating_add(used);
 		}

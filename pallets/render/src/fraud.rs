@@ -48,7 +48,8 @@ impl<T: Config> Pallet<T> {
 			.tile_path
 			.compute_root(&claimed_tile_hash)
 			.map_err(|_| Error::<T>::BadMerklePath)?;
-		let frame_hash = Hash32::of_parts(&[&task.spec_id.0, &tile_root.0]);
+		let result_id = task.result_id.ok_or(Error::<T>::NotAccepted)?;
+		let frame_hash = Hash32::of_parts(&[&result_id.0, &tile_root.0]);
 		proof.frame_path.verify(&frame_hash, &root).map_err(|_| Error::<T>::BadMerklePath)?;
 
 		// The scene from the reporter's chunk bytes, checked against the spec's hashes.

@@ -10,14 +10,16 @@
 //!    pallet's tighter [`Config::MaxSceneChunks`] / [`Config::MaxKeyframes`]), the fee is
 //!    checked against the task's floor ([`Pallet::min_fee`]: [`Config::MinFee`], or
 //!    [`Config::MinFeePerUnit`] per work unit when that is more) and held from the poster
-//!    ([`HoldReason::TaskEscrow`]).
-//! 2. **Assign** (`assign.rs`): `k` = [`Config::WorkersPerTask`] workers are drawn from
+//!    ([`HoldReason::TaskEscrow`]). Nobody is drawn yet.
+//! 2. **Assign** (`assign.rs`): at the start of block `posted + `[`Config::AssignDelay`], `k`
+//!    = [`Config::WorkersPerTask`] workers are drawn from
 //!    [`WorkerRegistry::weighted_workers`], weighted by stake x reputation, without
-//!    replacement, never one ever assigned to the task before, from [`Config::Randomness`]
-//!    (BABE in the runtime) mixed with the task index and the draw. With fewer than `k`
-//!    eligible workers the task waits in [`WaitingTasks`] and is assigned at the start of a
-//!    later block (at most [`Config::MaxAssignmentsPerBlock`] per block, weight charged in
-//!    `on_initialize`).
+//!    replacement, never one ever assigned to the task before, from that block's
+//!    [`DrawEntropy`] mixed with the task index and the draw. The first draw also fixes the
+//!    task's result id ([`Task::result_id`]), which every frame hash of its result commits
+//!    to. With fewer than `k` eligible workers the task waits in [`WaitingTasks`] and is
+//!    assigned at the start of a later block (at most [`Config::MaxAssignmentsPerBlock`] per
+//!    block, weight charged in `on_initialize`).
 //! 3. **Commit** ([`Pallet::commit`]): each worker commits [`commitment_of`]`(root, salt,
 //!    worker)` by the commit deadline: [`Config::CommitPeriod`] blocks, plus one for every
 //!    [`Config::CommitUnitsPerBlock`] work units of the task. At the deadline, the
@@ -36,7 +38,7 @@
 //! 6. **Settle** (`settle.rs`): [`Config::FraudWindow`] blocks after acceptance the fee is
 //!    split and new PGT minted (formulas below), and the task is removed.
 //! 7. **Fraud** ([`Pallet::report_fraud`]): until settlement, anyone may show a tile whose
-//!    hash, under the accepted root, differs from the tile the runtime re-renders with the
+//!    hash, under the accepted root and the task's result id, differs from the tile the runtime re-renders with the
 //!    primitives' CPU kernel. Every signer is slashed [`Config::FraudSlash`] (the registry
 //!    gives the reporter its share) and recorded [`Outcome::Fraud`]; the poster gets the
 //!    whole fee back and nothing is minted.
@@ -85,6 +87,30 @@
 //! MintShare) x max(MinFee, MinFeePerUnit x work_units)` (0.05 PGT per task of up to 1,000
 //! tiles, 5% of the fee beyond, in the runtime), on top of rendering the task, whereas serving
 //! others earns the same outcome for the same rendering and is paid for it.
+//!
+//! ## The draw cannot be predicted, and results are bound to their task
+//!
+//! Property: when a poster signs a task, neither it nor anyone else but the authors of the
+//! next blocks can know which workers will be drawn for it, or the id its result must commit
+//! to; so a poster cannot post only when its own accounts would be drawn, and a worker cannot
+//! reuse the root accepted for an earlier task of the same spec.
+//!
+//! Why it holds: [`DrawEntropy`] takes in [`Config::Randomness`] at the start of every block
+//! (in the runtime, the BABE VRF output of the parent block, which only that block's author
+//! knows before the block is out), and a task posted in block `P` is first drawn at the start
+//! of block `P + AssignDelay`. The draw's seed thus depends on the VRF outputs of blocks `P + 1
+//! .. P + AssignDelay - 1`, made after the post was in a block. Assumption and limit: whoever
+//! authors all of those blocks knows the draw in advance (a BABE author knows its own VRF
+//! outputs), and an author can withhold its block to throw a draw it dislikes (one bit of
+//! bias per block it authors, at the cost of its block reward); with `AssignDelay = 3` in the
+//! runtime, predicting a draw takes authoring the two blocks after the post's. Replacement
+//! draws run at a commit deadline with the entropy of that block.
+//!
+//! The result id is `result_id(spec_id, seed of the first draw)` and is mixed into every frame
+//! hash (`BLAKE3(result_id || tile_root)`), so the root of one task tells nothing about the
+//! root of another of the same spec: a worker who did not render must guess every frame's
+//! tile root. A worker may still render a spec once and rehash its tile hashes for a later
+//! task; that result is right, and only honest work produced it.
 //!
 //! ## Reading
 //!
@@ -164,7 +190,10 @@ pub mod pallet {
 			Randomness,
 		},
 	};
-	use polkadot_sdk::{frame_system::pallet_prelude::*, sp_runtime::Perbill};
+	use polkadot_sdk::{
+		frame_system::pallet_prelude::*,
+		sp_runtime::{traits::One, Perbill},
+	};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -179,8 +208,14 @@ pub mod pallet {
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// On-chain randomness for assignment (BABE's in the runtime).
+		/// Fresh randomness every block, mixed into [`DrawEntropy`] at its start (in the
+		/// runtime, the VRF output of the parent block's BABE author).
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// Blocks from posting to a task's first draw (at least 1): the randomness of the
+		/// blocks in between, made after the post, decides the draw.
+		#[pallet::constant]
+		type AssignDelay: Get<BlockNumberFor<Self>>;
 
 		/// The staked workers: weights, eligibility, reputation and slashing.
 		type Workers: WorkerRegistry<Self::AccountId, BalanceOf<Self>>;
@@ -348,6 +383,11 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The entropy draws use: at the start of every block, `BLAKE3(SCALE((entropy,
+	/// randomness, block)))` with [`Config::Randomness`].
+	#[pallet::storage]
+	pub type DrawEntropy<T: Config> = StorageValue<_, Hash32, ValueQuery>;
+
 	/// How many tasks are open (in [`Tasks`]): the demand side of the reward rate.
 	#[pallet::storage]
 	pub type OpenTasks<T: Config> = StorageValue<_, u32, ValueQuery>;
@@ -384,7 +424,7 @@ pub mod pallet {
 			/// The task.
 			task: TaskIndex,
 		},
-		/// Workers were assigned to a task (at posting, from the queue, or replacing
+		/// Workers were assigned to a task (at its draw, from the queue, or replacing
 		/// no-shows); every assigned worker commits by the deadline.
 		WorkersAssigned {
 			/// The task.
@@ -510,7 +550,8 @@ pub mod pallet {
 		FeeTooLow,
 		/// The fee cannot be held from the poster's free balance.
 		EscrowUnavailable,
-		/// [`Config::MaxWaitingTasks`] tasks already wait for workers.
+		/// [`Config::MaxWaitingTasks`] tasks already wait for workers: too few are eligible for
+		/// another task.
 		WaitingQueueFull,
 		/// No block within reach has room for another deadline.
 		DeadlinesFull,
@@ -555,10 +596,13 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Ends the phases whose deadline was the previous block, then assigns waiting tasks.
+		/// Mixes this block's randomness into the draws' entropy, ends the phases whose
+		/// deadline was the previous block (drawing the tasks posted `AssignDelay` blocks
+		/// ago), then assigns waiting tasks.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let entropy = Self::mix_entropy(now);
 			let deadlines = Self::fire_deadlines(now);
-			deadlines.saturating_add(Self::assign_waiting(now))
+			entropy.saturating_add(deadlines).saturating_add(Self::assign_waiting(now))
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -577,6 +621,10 @@ pub mod pallet {
 			);
 			assert!(T::MaxDeadlinesPerBlock::get() > 0, "MaxDeadlinesPerBlock must be positive");
 			assert!(
+				T::AssignDelay::get() >= One::one(),
+				"AssignDelay must be at least 1: a draw in the posting block is known to its author"
+			);
+			assert!(
 				T::MinRatePermille::get() <= T::MaxRatePermille::get(),
 				"MinRatePermille above MaxRatePermille"
 			);
@@ -589,11 +637,13 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Post a render task: validate `spec`, hold `fee` from the caller, and assign `k`
-		/// workers now, or queue the task until enough workers are eligible.
+		/// Post a render task: validate `spec`, hold `fee` from the caller, and schedule the
+		/// draw of `k` workers for the start of block `now + AssignDelay`, where it is assigned
+		/// or queued until enough workers are eligible.
 		///
 		/// # Events
-		/// - [`Event::TaskPosted`]; then [`Event::WorkersAssigned`] or [`Event::TaskWaiting`].
+		/// - [`Event::TaskPosted`]; at the draw, [`Event::WorkersAssigned`] or
+		///   [`Event::TaskWaiting`].
 		///
 		/// # Errors
 		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`], [`Error::TaskTooLarge`]: the
@@ -665,7 +715,7 @@ pub mod pallet {
 		///
 		/// `claimed_tile_hash` is the tile's hash in the workers' result; `proof` places it:
 		/// its tile path leads from it to the frame's tile root, and its frame path from
-		/// `BLAKE3(spec_id || tile_root)` to the accepted root. `chunks` are the canonical
+		/// `BLAKE3(result_id || tile_root)` ([`Task::result_id`]) to the accepted root. `chunks` are the canonical
 		/// encodings of the spec's scene chunks, in the spec's order. The runtime re-renders
 		/// the tile with the primitives' CPU kernel; when its hash differs from the claimed
 		/// one, every signer is slashed, the reporter rewarded through the registry, and the

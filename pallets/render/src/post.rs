@@ -1,4 +1,4 @@
-//! Posting a task: the spec checked, the fee held, workers assigned or the task queued.
+//! Posting a task: the spec checked, the fee held, and its draw scheduled.
 
 use crate::{pallet::*, types::*, BalanceOf, StoredSpecOf, TaskOf};
 use playnet_primitives::RenderSpec;
@@ -10,7 +10,7 @@ use polkadot_sdk::{
 	},
 	frame_system,
 	sp_runtime::{
-		traits::{Bounded, Saturating, Zero},
+		traits::{Bounded, One, Saturating, Zero},
 		DispatchResult,
 	},
 };
@@ -24,8 +24,9 @@ impl<T: Config> Pallet<T> {
 		T::MinFeePerUnit::get().saturating_mul(units).max(T::MinFee::get())
 	}
 
-	/// Checks the spec and the fee, holds the fee and opens the task. Nothing changes unless
-	/// every check passes.
+	/// Checks the spec and the fee, holds the fee and opens the task, to be drawn at the start
+	/// of block `now + AssignDelay` (or later, when that block's deadlines are full). Nothing
+	/// changes unless every check passes.
 	pub(crate) fn do_post_task(
 		poster: T::AccountId,
 		spec: RenderSpec,
@@ -40,6 +41,10 @@ impl<T: Config> Pallet<T> {
 		let units = work_units(&spec);
 		ensure!(Self::commit_period(units).is_some(), Error::<T>::TaskTooLarge);
 		ensure!(fee >= Self::min_fee(units), Error::<T>::FeeTooLow);
+		ensure!(
+			WaitingTasks::<T>::decode_len().unwrap_or(0) < T::MaxWaitingTasks::get() as usize,
+			Error::<T>::WaitingQueueFull
+		);
 
 		let spec_id = spec.task_id();
 		let stored = StoredSpecOf::<T>::bounded(spec).ok_or(Error::<T>::SpecTooLarge)?;
@@ -48,18 +53,22 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::EscrowUnavailable)?;
 
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut task: TaskOf<T> = Task {
+		// The draw fires at the start of the block after `deadline`: `AssignDelay` blocks on.
+		let draw_deadline = now.saturating_add(T::AssignDelay::get()).saturating_sub(One::one());
+		let deadline = Self::schedule_deadline(index, draw_deadline)?;
+		let task: TaskOf<T> = Task {
 			poster: poster.clone(),
 			fee,
 			spec_id,
 			work_units: units,
 			posted_at: now,
 			phase: TaskPhase::Waiting,
-			deadline: Zero::zero(),
+			deadline,
 			workers: BoundedVec::new(),
 			ever_assigned: BoundedVec::new(),
 			accepted_root: None,
 			reward_base: Zero::zero(),
+			result_id: None,
 		};
 		Self::deposit_event(Event::TaskPosted {
 			task: index,
@@ -68,16 +77,6 @@ impl<T: Config> Pallet<T> {
 			spec_id,
 			work_units: units,
 		});
-
-		let candidates = Self::candidates();
-		let k = T::WorkersPerTask::get();
-		let drawn = Self::draw_workers(index, &task, k, &candidates);
-		if drawn.len() == k as usize {
-			Self::start_commit_phase(index, &mut task, drawn, now)?;
-		} else {
-			WaitingTasks::<T>::try_append(index).map_err(|_| Error::<T>::WaitingQueueFull)?;
-			Self::deposit_event(Event::TaskWaiting { task: index });
-		}
 
 		Tasks::<T>::insert(index, task);
 		Specs::<T>::insert(index, stored);

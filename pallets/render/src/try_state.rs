@@ -12,12 +12,14 @@ use polkadot_sdk::{
 
 impl<T: Config> Pallet<T> {
 	/// Checks that each poster's escrow hold equals the fees of its open tasks, that every
-	/// open task has its spec and consistent workers, that assignments point at open tasks in
-	/// which the worker acts, and that the counters agree.
+	/// open task has its spec and consistent workers, a result id exactly once drawn, and a
+	/// draw to come (scheduled or queued) while waiting, that assignments point at open tasks
+	/// in which the worker acts, and that the counters agree.
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		let reason = HoldReason::TaskEscrow.into();
 		let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut open = 0u32;
+		let waiting = WaitingTasks::<T>::get();
 		for (index, task) in Tasks::<T>::iter() {
 			open = open.saturating_add(1);
 			let held = fees.entry(task.poster.clone()).or_default();
@@ -44,6 +46,16 @@ impl<T: Config> Pallet<T> {
 				(task.phase == TaskPhase::Accepted) == task.accepted_root.is_some(),
 				"accepted root out of step with the phase"
 			);
+			ensure!(
+				task.result_id.is_some() == !task.ever_assigned.is_empty(),
+				"a result id without a draw, or a draw without a result id"
+			);
+			if task.phase == TaskPhase::Waiting && !waiting.contains(&index) {
+				ensure!(
+					Deadlines::<T>::get(task.deadline.saturating_add(1u32.into())).contains(&index),
+					"a posted task with neither a draw scheduled nor a place in the queue"
+				);
+			}
 		}
 		for (poster, fee) in &fees {
 			ensure!(

@@ -106,8 +106,9 @@ pub trait BenchmarkHelper<AccountId> {
 	MaxEncodedLen,
 )]
 pub enum TaskPhase {
-	/// Fewer eligible workers than the task needs: queued in `WaitingTasks` and assigned at
-	/// the start of a later block.
+	/// Not yet assigned: drawn at the start of the block after its deadline (posting block +
+	/// `AssignDelay`), or, with fewer eligible workers than it needs then, queued in
+	/// `WaitingTasks` and assigned at the start of a later block.
 	Waiting,
 	/// Assigned; the workers commit until the task's deadline.
 	Committing,
@@ -139,6 +140,8 @@ pub enum RefundReason {
 	NoReplacement,
 	/// A fraud proof overturned the accepted root.
 	Fraud,
+	/// Too few eligible workers at the task's draw, and the waiting queue was full.
+	QueueFull,
 }
 
 /// One assigned worker and how far it got.
@@ -186,8 +189,8 @@ where
 	/// Its phase.
 	pub phase: TaskPhase,
 	/// The last block of the current phase: commits, reveals or fraud proofs are accepted up
-	/// to and including it; the phase ends at the start of the next block. Unused while
-	/// waiting.
+	/// to and including it; the phase ends at the start of the next block. While waiting, the
+	/// block before the draw (unused once queued in `WaitingTasks`).
 	pub deadline: BlockNumber,
 	/// The workers now assigned (at most `k`), in assignment order.
 	pub workers: BoundedVec<WorkerSlot<AccountId>, K>,
@@ -198,6 +201,10 @@ where
 	/// Minted per signer at settlement before its reputation factor: `work_units x rate`,
 	/// with the rate of the block the result was accepted in, at most `MintShare x fee / k`.
 	pub reward_base: Balance,
+	/// The id every frame hash of its result commits to:
+	/// [`result_id`](playnet_primitives::result_id)`(spec_id, seed of the first draw)`. Fixed
+	/// at the first draw, from randomness nobody knew when the task was posted; `None` before.
+	pub result_id: Option<Hash32>,
 }
 
 impl<AccountId, Balance, BlockNumber, K: Get<u32>, E: Get<u32>>
@@ -247,6 +254,9 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	pub workers: Vec<WorkerSlot<AccountId>>,
 	/// The accepted root, once a majority agreed.
 	pub accepted_root: Option<Hash32>,
+	/// The id its result's frame hashes commit to, from the first draw on: workers render
+	/// with it ([`Task::result_id`]).
+	pub result_id: Option<Hash32>,
 }
 
 /// A spec as stored: the fields of [`RenderSpec`] with bounded lists. Its SCALE encoding is

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 /// The hashes of a rendered task: every tile hash of every frame, and what follows from them.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct TaskResult {
-	/// The task's id.
+	/// The id its frame hashes commit to: the task's [`result_id`], or the spec's id.
 	pub task_id: Hash32,
 	/// Per frame, its tile hashes in tile order.
 	pub tile_hashes: Vec<Vec<Hash32>>,
@@ -20,9 +20,20 @@ pub struct TaskResult {
 	pub root: Hash32,
 }
 
+/// The id a task's frame hashes commit to: `BLAKE3("playnet/render/result/1" || spec_id ||
+/// nonce)`, where `nonce` is a value the chain fixes for the task after it was posted (the
+/// render pallet's draw seed). Two tasks of one spec have two result ids, so the root accepted
+/// for one is worthless for the other: a worker must know every frame's tile root to make a
+/// task's root. A spec rendered outside any task (`playnet-render render`, the golden files)
+/// commits to its spec id instead.
+pub fn result_id(spec_id: &Hash32, nonce: &Hash32) -> Hash32 {
+	Hash32::of_parts(&[b"playnet/render/result/1", &spec_id.0, &nonce.0])
+}
+
 impl TaskResult {
-	/// The result of task `task_id` from its frames' tile hashes (at least one frame, each with
-	/// at least one tile).
+	/// The result whose frame hashes commit to `task_id` (a [`result_id`], or a spec's id for a
+	/// spec rendered outside a task), from its frames' tile hashes (at least one frame, each
+	/// with at least one tile).
 	pub fn new(task_id: Hash32, tile_hashes: Vec<Vec<Hash32>>) -> Self {
 		let frame_hashes: Vec<Hash32> =
 			tile_hashes.iter().map(|tiles| frame_hash(&task_id, tiles)).collect();

@@ -5,7 +5,8 @@
 //! - `tile_hash = blake3(pixels)`: the tile's pixels row by row, top to bottom, left to right,
 //!   each as its RGBA8 `u32` in little-endian (so the bytes are R, G, B, A).
 //! - `frame_hash = blake3(task_id || tile_root)`, where `tile_root` is the [`merkle`] root of
-//!   the frame's tile hashes in tile order. (DESIGN.md writes `blake3(task_id || tile hashes)`;
+//!   the frame's tile hashes in tile order and `task_id` is the task's
+//!   [`result_id`](super::task::result_id) (the spec's id for a spec rendered outside a task). (DESIGN.md writes `blake3(task_id || tile hashes)`;
 //!   committing to the tiles through their Merkle root keeps a one-tile proof logarithmic.)
 //! - `result_root` is the Merkle root of the frame hashes in frame order.
 
@@ -169,11 +170,13 @@ impl fmt::Display for VerifyError {
 #[cfg(feature = "std")]
 impl std::error::Error for VerifyError {}
 
-/// Re-renders the proof's tile and checks it against the claimed `root`. Returns the DDA
-/// steps the re-render took. `scene` must be the spec's scene (see
-/// [`Scene::from_encoded`], which checks the chunks against their content hashes).
+/// Re-renders the proof's tile and checks it against the claimed `root` of the result whose
+/// frame hashes commit to `task_id` (see [`frame_hash`]). Returns the DDA steps the re-render
+/// took. `scene` must be the spec's scene (see [`Scene::from_encoded`], which checks the
+/// chunks against their content hashes).
 pub fn verify_tile(
 	spec: &RenderSpec,
+	task_id: &Hash32,
 	scene: &Scene,
 	proof: &TileProof,
 	root: &Hash32,
@@ -196,7 +199,7 @@ pub fn verify_tile(
 	let (pixels, steps) = render_tile(scene, &camera, rect);
 	let tile_root =
 		proof.tile_path.compute_root(&tile_hash(&pixels)).map_err(VerifyError::BadPath)?;
-	let frame = Hash32::of_parts(&[&spec.task_id().0, &tile_root.0]);
+	let frame = Hash32::of_parts(&[&task_id.0, &tile_root.0]);
 	let computed = proof.frame_path.compute_root(&frame).map_err(VerifyError::BadPath)?;
 	if computed == *root {
 		Ok(steps)

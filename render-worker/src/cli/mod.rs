@@ -7,7 +7,7 @@ mod work;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use playnet_primitives::{demo::GeneratedTask, RenderSpec, Scene};
+use playnet_primitives::{demo::GeneratedTask, Hash32, RenderSpec, Scene};
 use playnet_render::{
 	backend::Backend,
 	serve::{self, ServeConfig},
@@ -231,12 +231,14 @@ pub(crate) struct TaskArgs {
 }
 
 impl TaskArgs {
-	pub(crate) fn load(&self) -> Result<(RenderSpec, Scene)> {
+	/// The spec, its scene, and the id its frame hashes commit to (the request's result id,
+	/// or the spec's id).
+	pub(crate) fn load(&self) -> Result<(RenderSpec, Scene, Hash32)> {
 		let (request, seed) = if self.demo {
 			let d = &self.demo_args;
 			let task = GeneratedTask::demo(d.seed, d.width, d.height, d.frames);
 			let (spec, _) = task.build();
-			(JobRequest { spec, chunks: Vec::new() }, Some(d.seed))
+			(JobRequest { spec, chunks: Vec::new(), result_id: None }, Some(d.seed))
 		} else {
 			let path = self.spec.as_ref().context("--spec or --demo is required")?;
 			let bytes =
@@ -249,7 +251,8 @@ impl TaskArgs {
 			(request, self.world_seed)
 		};
 		let scene = request.scene(seed)?;
-		Ok((request.spec, scene))
+		let result_id = request.result_id.unwrap_or_else(|| request.spec.task_id());
+		Ok((request.spec, scene, result_id))
 	}
 }
 
@@ -289,8 +292,8 @@ pub fn run(cli: Cli) -> Result<()> {
 		Command::Spec { demo, out, with_chunks } => {
 			let task = GeneratedTask::demo(demo.seed, demo.width, demo.height, demo.frames);
 			let (spec, chunks) = task.build();
-			let request =
-				JobRequest { spec, chunks: if with_chunks { chunks } else { Vec::new() } };
+			let chunks = if with_chunks { chunks } else { Vec::new() };
+			let request = JobRequest { spec, chunks, result_id: None };
 			let bytes = if out.extension().is_some_and(|e| e == "scale") {
 				codec::Encode::encode(&request)
 			} else {

@@ -40,7 +40,7 @@ pub fn render(
 	out: &std::path::Path,
 	no_png: bool,
 ) -> Result<()> {
-	let (spec, scene) = task.load()?;
+	let (spec, scene, result_id) = task.load()?;
 	std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
 	let renderer = Renderer::new(backend, threads)?;
 	eprintln!(
@@ -53,12 +53,12 @@ pub fn render(
 	let bar = progress(spec.frame_count);
 	let started = Instant::now();
 	let result = if no_png {
-		render_task(&renderer, &spec, &scene, |_, _| {
+		render_task(&renderer, &spec, result_id, &scene, |_, _| {
 			bar.inc(1);
 			true
 		})?
 	} else {
-		render_writing_pngs(&renderer, &spec, &scene, out, threads, &bar)?
+		render_writing_pngs(&renderer, &spec, result_id, &scene, out, threads, &bar)?
 	};
 	bar.finish_and_clear();
 	let Some(result) = result else { bail!("rendering stopped") };
@@ -83,6 +83,7 @@ pub fn render(
 fn render_writing_pngs(
 	renderer: &Renderer,
 	spec: &RenderSpec,
+	result_id: Hash32,
 	scene: &Scene,
 	out: &Path,
 	threads: Option<usize>,
@@ -109,7 +110,7 @@ fn render_writing_pngs(
 				}
 			});
 		}
-		let result = render_task(renderer, spec, scene, |frame, pixels| {
+		let result = render_task(renderer, spec, result_id, scene, |frame, pixels| {
 			!failed.load(Ordering::Relaxed) && frames.send((frame, pixels.to_vec())).is_ok()
 		});
 		// Writers finish the frames queued, then see the queue closed.
@@ -130,7 +131,7 @@ pub fn verify(
 	samples: u32,
 	sample_seed: u64,
 ) -> Result<()> {
-	let (spec, scene) = task.load()?;
+	let (spec, scene, result_id) = task.load()?;
 	let bytes =
 		std::fs::read(result).with_context(|| format!("cannot read {}", result.display()))?;
 	let claimed: ClaimedResult = serde_json::from_slice(&bytes).context("bad result file")?;
@@ -152,7 +153,7 @@ pub fn verify(
 		let started = Instant::now();
 		let outcome = claimed
 			.tile_proof(frame, tile)
-			.and_then(|proof| check_tile(&spec, &scene, &proof, &root));
+			.and_then(|proof| check_tile(&spec, &result_id, &scene, &proof, &root));
 		match outcome {
 			Ok(steps) => println!(
 				"ok   frame {frame} tile {tile}: {steps} ray steps, {:.1} ms",

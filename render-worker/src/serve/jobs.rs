@@ -1,6 +1,7 @@
 //! The job table and the render thread that works through it.
 //!
-//! Jobs are keyed by task id, so posting the same task twice gives the same job. One thread
+//! Jobs are keyed by the id their frame hashes commit to (the task's result id, or the spec's
+//! id when none is given), so posting the same task twice gives the same job. One thread
 //! owns the renderer and renders jobs in order; it is independent of any HTTP connection, so
 //! a job keeps going when the client that posted it goes away.
 
@@ -126,10 +127,16 @@ impl JobTable {
 		&self.renderer
 	}
 
-	/// Queues a validated spec and its scene. Returns the job id and whether it is new (an
-	/// existing job with the same task id is returned as is).
-	pub fn submit(&self, spec: RenderSpec, scene: Scene) -> Result<(Hash32, bool), SubmitError> {
-		let id = spec.task_id();
+	/// Queues a validated spec and its scene, to be hashed for `result_id` (the spec's id when
+	/// `None`). Returns the job id (that id) and whether it is new (an existing job with the
+	/// same id is returned as is).
+	pub fn submit(
+		&self,
+		spec: RenderSpec,
+		scene: Scene,
+		result_id: Option<Hash32>,
+	) -> Result<(Hash32, bool), SubmitError> {
+		let id = result_id.unwrap_or_else(|| spec.task_id());
 		let mut jobs = lock(&self.jobs);
 		if jobs.contains_key(&id) {
 			return Ok((id, false));
@@ -186,7 +193,7 @@ impl JobTable {
 
 	fn run(&self, renderer: &Renderer, work: Work) {
 		self.set_status(&work.id, JobStatus::Running { frames_done: 0 }, None);
-		let outcome = render_task(renderer, &work.spec, &work.scene, |frame, _| {
+		let outcome = render_task(renderer, &work.spec, work.id, &work.scene, |frame, _| {
 			self.set_status(&work.id, JobStatus::Running { frames_done: frame + 1 }, None);
 			true
 		});

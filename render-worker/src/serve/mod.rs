@@ -184,7 +184,7 @@ async fn submit(
 		JobError::Parse(_) => ApiError(StatusCode::BAD_REQUEST, error_chain(&e)),
 		_ => ApiError(StatusCode::UNPROCESSABLE_ENTITY, error_chain(&e)),
 	})?;
-	match state.table.submit(request.spec, scene) {
+	match state.table.submit(request.spec, scene, request.result_id) {
 		Ok((id, created)) => {
 			let code = if created { StatusCode::ACCEPTED } else { StatusCode::OK };
 			Ok((code, Json(json!({ "job_id": id, "created": created }))).into_response())

@@ -127,6 +127,8 @@ pub struct TaskView {
 	pub workers: Vec<WorkerSlot>,
 	/// The accepted root, once a majority agreed.
 	pub accepted_root: Option<Hash32>,
+	/// The id its result's frame hashes commit to, fixed at its first draw.
+	pub result_id: Option<Hash32>,
 }
 
 impl TaskView {
@@ -204,7 +206,7 @@ pub enum RenderEvent {
 	TaskRefunded {
 		/// The task.
 		task: TaskIndex,
-		/// Why (`NoMajority`, `NoReplacement`, `Fraud`).
+		/// Why (`NoMajority`, `NoReplacement`, `Fraud`, `QueueFull`).
 		reason: String,
 	},
 	/// A fraud proof overturned an accepted root.

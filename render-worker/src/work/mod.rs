@@ -339,7 +339,7 @@ impl<C: RenderChain> Worker<C> {
 		let mut record = self
 			.state
 			.load(task)?
-			.filter(|record| record.spec_id == view.spec_id)
+			.filter(|record| record.is_for(view))
 			.ok_or(WorkError::NoSavedResult { task })?;
 		if commitment_of(&record.root, &record.salt, &self.account) != commitment {
 			return Err(WorkError::SavedResultMismatch { task });
@@ -361,7 +361,7 @@ impl<C: RenderChain> Worker<C> {
 		view: &TaskView,
 	) -> Result<TaskRecord, WorkError> {
 		if let Some(record) = self.state.load(task)? {
-			if record.spec_id == view.spec_id {
+			if record.is_for(view) {
 				return Ok(record);
 			}
 		}
@@ -372,6 +372,7 @@ impl<C: RenderChain> Worker<C> {
 				deadline: view.deadline,
 			});
 		}
+		let result_id = view.result_id.ok_or(WorkError::NotDrawn { task })?;
 		let started = Instant::now();
 		let spec = self.chain.task_spec(task).await?.ok_or(WorkError::SpecMismatch { task })?;
 		if spec.task_id() != view.spec_id {
@@ -388,11 +389,12 @@ impl<C: RenderChain> Worker<C> {
 		let scene = scene::scene_of(&self.chain, task, &spec, seed).await?;
 		let renderer = self.renderer.clone();
 		let frames = spec.frame_count;
-		let result =
-			tokio::task::spawn_blocking(move || render_task(&renderer, &spec, &scene, |_, _| true))
-				.await
-				.map_err(|e| WorkError::RenderThread(e.to_string()))??
-				.ok_or_else(|| WorkError::RenderThread("rendering stopped".into()))?;
+		let result = tokio::task::spawn_blocking(move || {
+			render_task(&renderer, &spec, result_id, &scene, |_, _| true)
+		})
+		.await
+		.map_err(|e| WorkError::RenderThread(e.to_string()))??
+		.ok_or_else(|| WorkError::RenderThread("rendering stopped".into()))?;
 		(self.report)(WorkEvent::Rendered {
 			task,
 			root: result.root,
@@ -403,6 +405,7 @@ impl<C: RenderChain> Worker<C> {
 		let record = TaskRecord {
 			task,
 			spec_id: view.spec_id,
+			result_id,
 			root: result.root,
 			salt,
 			committed_in: None,

@@ -46,6 +46,10 @@ pub struct TaskRecord {
 	pub task: TaskIndex,
 	/// The spec's `task_id`: a record for another spec (an older chain, say) is not reused.
 	pub spec_id: Hash32,
+	/// The task's result id, which the root commits to: a record for another draw is not
+	/// reused. (Zero in records written before result ids existed: never reused.)
+	#[serde(default)]
+	pub result_id: Hash32,
 	/// The result root the worker rendered.
 	pub root: Hash32,
 	/// The salt of its commitment (hex).
@@ -56,6 +60,13 @@ pub struct TaskRecord {
 	pub committed_in: Option<u64>,
 	/// The block its reveal was included in.
 	pub revealed_in: Option<u64>,
+}
+
+impl TaskRecord {
+	/// Whether this record is of the task `view` shows: the same spec and the same draw.
+	pub fn is_for(&self, view: &super::chain::TaskView) -> bool {
+		self.spec_id == view.spec_id && Some(self.result_id) == view.result_id
+	}
 }
 
 mod salt_hex {
@@ -184,6 +195,7 @@ mod tests {
 		TaskRecord {
 			task,
 			spec_id: Hash32([7; 32]),
+			result_id: Hash32([8; 32]),
 			root: Hash32([8; 32]),
 			salt: [9; 32],
 			committed_in: None,

@@ -73,6 +73,7 @@ pub enum RefundReason {
 	NoMajority,
 	NoReplacement,
 	Fraud,
+	QueueFull,
 }
 
 /// `Render::TaskRefunded`.

@@ -213,6 +213,7 @@ pub struct TaskRecord {
 	pub workers: Vec<WorkerSlot>,
 	pub accepted_root: Option<StoredHash>,
 	pub reward_base: u128,
+	pub result_id: Option<StoredHash>,
 }
 
 /// `Render::Tasks(task)` at the last finalized block; `None` once the task ended.
@@ -223,6 +224,23 @@ pub async fn task_record(api: &Api, task: u64) -> Result<Option<TaskRecord>> {
 		Some(value) => Ok(Some(value.decode()?)),
 		None => Ok(None),
 	}
+}
+
+/// Waits until `task` is drawn (`Render::AssignDelay` blocks after its post, at a finalized
+/// block) and returns it; fails if it ends first.
+pub async fn wait_for_draw(api: &Api, task: u64) -> Result<TaskRecord> {
+	within(STEP_TIMEOUT, &format!("task {task} drawn"), async {
+		loop {
+			let record = task_record(api, task)
+				.await?
+				.with_context(|| format!("task {task} ended before it was drawn"))?;
+			if !record.workers.is_empty() {
+				return Ok(record);
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	})
+	.await
 }
 
 /// Waits until `task` is in `phase` (at a finalized block); fails if it ends first.

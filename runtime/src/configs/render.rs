@@ -1,15 +1,15 @@
-//! Batch render tasks: escrowed fees, k staked workers drawn with BABE randomness,
-//! commit-reveal of result roots, rewards, slashing, and one-tile fraud proofs.
+//! Batch render tasks: escrowed fees, k staked workers drawn with BABE randomness made after
+//! the post, commit-reveal of result roots, rewards, slashing, and one-tile fraud proofs.
 
 use crate::{
 	currency::{MICRO_PGT, PGT},
-	AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeHoldReason, Stake,
+	AccountId, Balance, Balances, BlockNumber, Hash, Runtime, RuntimeHoldReason, Stake,
 };
 use alloc::vec::Vec;
 use pallet_render::{Outcome, WorkerRegistry};
 use pallet_stake::SlashAmount;
 use polkadot_sdk::{
-	frame_support::parameter_types,
+	frame_support::{parameter_types, traits::Randomness},
 	pallet_babe,
 	sp_runtime::{Perbill, Permill},
 };
@@ -17,6 +17,9 @@ use polkadot_sdk::{
 parameter_types! {
 	/// Three workers render every task; a strict majority (two) decides.
 	pub const WorkersPerTask: u32 = 3;
+	/// A task is drawn three blocks after its post (9 s): knowing the draw when posting takes
+	/// authoring both blocks between.
+	pub const AssignDelay: BlockNumber = 3;
 	/// Fresh workers a task may take in over its life to replace no-shows.
 	pub const MaxReplacements: u32 = 3;
 	/// Every contributor can be drawn.
@@ -56,6 +59,19 @@ parameter_types! {
 	pub const MaxDeadlinesPerBlock: u32 = 32;
 }
 
+/// The VRF output of the parent block's BABE author, fresh every block; the randomness of one
+/// epoch ago where a block has none (the first block).
+pub struct ParentVrfRandomness;
+
+impl Randomness<Hash, BlockNumber> for ParentVrfRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
+			(Some(random), block) => (random, block),
+			(None, _) => pallet_babe::RandomnessFromOneEpochAgo::<Runtime>::random(subject),
+		}
+	}
+}
+
 /// Render workers are the contributors of `pallet-stake`: their weight in the draw is
 /// stake x reputation, and the render pallet's outcomes and slashes land on their ledgers.
 pub struct StakedWorkers;
@@ -93,7 +109,8 @@ impl WorkerRegistry<AccountId, Balance> for StakedWorkers {
 impl pallet_render::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+	type Randomness = ParentVrfRandomness;
+	type AssignDelay = AssignDelay;
 	type Workers = StakedWorkers;
 	type WorkersPerTask = WorkersPerTask;
 	type MaxReplacements = MaxReplacements;

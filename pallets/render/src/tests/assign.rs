@@ -55,14 +55,14 @@ fn a_worker_never_gets_the_same_task_twice_even_after_reassignment() {
 		let first = workers_of(task);
 		// Nobody commits: all three are replaced by the two fresh workers left... which is
 		// too few, so the task is refunded instead of reassigning anyone twice.
-		run_to(2 + COMMIT_PERIOD);
+		run_to(DRAWN_AT + 1 + COMMIT_PERIOD);
 		assert!(Tasks::<Test>::get(task).is_none());
 
 		let task = post();
 		let first_round = workers_of(task);
 		// One worker misses; it is replaced by a fresh one.
 		for who in &first_round[..2] {
-			commit_to(*who, task, correct_result().root);
+			commit_to(*who, task, correct_result(task).root);
 		}
 		run_to(System::block_number() + COMMIT_PERIOD + 1);
 		let stored = Tasks::<Test>::get(task).expect("reassigned, not refunded");

@@ -11,13 +11,13 @@ fn the_last_commit_opens_reveals_and_the_last_reveal_accepts_the_majority() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
-		let root = correct_result().root;
+		let root = correct_result(task).root;
 		for who in &workers {
 			commit_to(*who, task, root);
 		}
 		let stored = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(stored.phase, TaskPhase::Revealing);
-		assert_eq!(stored.deadline, 1 + REVEAL_PERIOD);
+		assert_eq!(stored.deadline, DRAWN_AT + REVEAL_PERIOD);
 
 		for who in &workers {
 			reveal(*who, task, root);
@@ -25,13 +25,13 @@ fn the_last_commit_opens_reveals_and_the_last_reveal_accepts_the_majority() {
 		let stored = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(stored.phase, TaskPhase::Accepted);
 		assert_eq!(stored.accepted_root, Some(root));
-		assert_eq!(stored.deadline, 1 + FRAUD_WINDOW);
+		assert_eq!(stored.deadline, DRAWN_AT + FRAUD_WINDOW);
 		System::assert_last_event(
 			RenderEvent::ResultAccepted {
 				task,
 				root,
 				signers: workers.clone(),
-				settle_after: 1 + FRAUD_WINDOW,
+				settle_after: DRAWN_AT + FRAUD_WINDOW,
 			}
 			.into(),
 		);
@@ -50,7 +50,7 @@ fn a_dissenter_loses_and_is_slashed() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
-		let root = correct_result().root;
+		let root = correct_result(task).root;
 		let other = Hash32::of(b"another root");
 		commit_and_reveal(task, &[root, other, root]);
 
@@ -95,7 +95,7 @@ fn a_reveal_without_a_commit_fails() {
 		let task = post();
 		let who = workers_of(task)[0];
 		assert_noop!(
-			Render::reveal(RuntimeOrigin::signed(who), task, correct_result().root, salt(who)),
+			Render::reveal(RuntimeOrigin::signed(who), task, correct_result(task).root, salt(who)),
 			Error::<Test>::NotCommitted
 		);
 	});
@@ -106,12 +106,12 @@ fn a_late_reveal_fails() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
-		let root = correct_result().root;
+		let root = correct_result(task).root;
 		for who in &workers {
 			commit_to(*who, task, root);
 		}
 		// The block after the deadline, before its start ends the phase.
-		System::set_block_number(2 + REVEAL_PERIOD);
+		System::set_block_number(DRAWN_AT + 1 + REVEAL_PERIOD);
 		assert_noop!(
 			Render::reveal(RuntimeOrigin::signed(workers[0]), task, root, salt(workers[0])),
 			Error::<Test>::RevealTooLate
@@ -124,7 +124,7 @@ fn a_reveal_with_the_wrong_salt_fails() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
-		let root = correct_result().root;
+		let root = correct_result(task).root;
 		for who in &workers {
 			commit_to(*who, task, root);
 		}
@@ -140,7 +140,7 @@ fn a_copied_commitment_does_not_reveal_for_another_worker() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
-		let root = correct_result().root;
+		let root = correct_result(task).root;
 		let copied = commitment_of(&root, &salt(workers[0]), &workers[0]);
 		for who in &workers {
 			assert!(Render::commit(RuntimeOrigin::signed(*who), task, copied).is_ok());
@@ -162,7 +162,7 @@ fn an_unbonded_worker_cannot_commit() {
 			Render::commit(
 				RuntimeOrigin::signed(who),
 				task,
-				commitment_of(&correct_result().root, &salt(who), &who)
+				commitment_of(&correct_result(task).root, &salt(who), &who)
 			),
 			Error::<Test>::WorkerNotEligible
 		);
@@ -175,7 +175,7 @@ fn only_assigned_workers_commit_and_only_once() {
 		let task = post();
 		let who = workers_of(task)[0];
 		let outsider = *WORKERS.iter().find(|w| !workers_of(task).contains(w)).unwrap();
-		let commitment = commitment_of(&correct_result().root, &salt(who), &who);
+		let commitment = commitment_of(&correct_result(task).root, &salt(who), &who);
 		assert_noop!(
 			Render::commit(RuntimeOrigin::signed(outsider), task, commitment),
 			Error::<Test>::NotAssigned
@@ -184,7 +184,7 @@ fn only_assigned_workers_commit_and_only_once() {
 			Render::commit(RuntimeOrigin::signed(who), task + 1, commitment),
 			Error::<Test>::UnknownTask
 		);
-		commit_to(who, task, correct_result().root);
+		commit_to(who, task, correct_result(task).root);
 		assert_noop!(
 			Render::commit(RuntimeOrigin::signed(who), task, commitment),
 			Error::<Test>::AlreadyCommitted
@@ -197,9 +197,9 @@ fn reveals_wait_for_every_commit() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let who = workers_of(task)[0];
-		commit_to(who, task, correct_result().root);
+		commit_to(who, task, correct_result(task).root);
 		assert_noop!(
-			Render::reveal(RuntimeOrigin::signed(who), task, correct_result().root, salt(who)),
+			Render::reveal(RuntimeOrigin::signed(who), task, correct_result(task).root, salt(who)),
 			Error::<Test>::RevealsNotOpen
 		);
 	});

@@ -14,7 +14,7 @@ const REWARD: Balance = 30;
 fn accepted_task() -> (crate::TaskIndex, Vec<AccountId>) {
 	let task = post();
 	let workers = workers_of(task);
-	let root = correct_result().root;
+	let root = correct_result(task).root;
 	commit_and_reveal(task, &[root, root, root]);
 	(task, workers)
 }
@@ -25,11 +25,11 @@ fn a_task_is_paid_exactly_once_at_the_end_of_the_fraud_window() {
 		let (task, workers) = accepted_task();
 		let before: Vec<Balance> = workers.iter().map(|who| free(*who)).collect();
 
-		run_to(1 + FRAUD_WINDOW);
+		run_to(DRAWN_AT + FRAUD_WINDOW);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().phase, TaskPhase::Accepted, "not yet");
 		assert_eq!(free(workers[0]), before[0]);
 
-		run_to(2 + FRAUD_WINDOW);
+		run_to(DRAWN_AT + 1 + FRAUD_WINDOW);
 		assert!(Tasks::<Test>::get(task).is_none());
 		run_to(10 * FRAUD_WINDOW);
 
@@ -60,9 +60,9 @@ fn the_remainder_of_the_split_is_burned() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
-		let root = correct_result().root;
+		let root = correct_result(task).root;
 		commit_and_reveal(task, &[root, Hash32::of(b"dissent"), root]);
-		run_to(2 + FRAUD_WINDOW);
+		run_to(DRAWN_AT + 1 + FRAUD_WINDOW);
 		assert!(render_events().contains(&RenderEvent::TaskSettled {
 			task,
 			paid: 900,
@@ -77,9 +77,9 @@ fn the_remainder_of_the_split_is_burned() {
 fn escrow_in_equals_paid_plus_burned_plus_refunded_and_issuance_moves_by_mint_and_burn() {
 	new_test_ext().execute_with(|| {
 		let issuance = Balances::total_issuance();
-		let root = correct_result().root;
 		// Settled with a dissenter.
 		let settled = post();
+		let root = correct_result(settled).root;
 		commit_and_reveal(settled, &[root, Hash32::of(b"x"), root]);
 		// Refunded: no majority.
 		let split = post();
@@ -87,8 +87,8 @@ fn escrow_in_equals_paid_plus_burned_plus_refunded_and_issuance_moves_by_mint_an
 		// Refunded: nobody commits and too few fresh workers.
 		let abandoned = post();
 		// Settled, with an odd fee.
-		let odd = crate::NextTaskIndex::<Test>::get();
-		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 1_001).is_ok());
+		let odd = post_with_fee(1_001);
+		let root = correct_result(odd).root;
 		commit_and_reveal(odd, &[root, root, root]);
 
 		run_to(4 * FRAUD_WINDOW);
@@ -129,9 +129,8 @@ fn the_reward_rate_rises_with_demand() {
 			post();
 		}
 		// A fee whose cap (9% x 20,000 / 3 = 600) leaves the formula's value.
-		let task = crate::NextTaskIndex::<Test>::get();
-		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 20_000).is_ok());
-		let root = correct_result().root;
+		let task = post_with_fee(20_000);
+		let root = correct_result(task).root;
 		commit_and_reveal(task, &[root, root, root]);
 		// Demand 4 x k 3 x 1000 / supply 4 = 3000, clamped to the 2000 maximum: 8 x 20.
 		assert_eq!(Tasks::<Test>::get(task).unwrap().reward_base, 160);
@@ -141,19 +140,18 @@ fn the_reward_rate_rises_with_demand() {
 #[test]
 fn a_task_mints_the_formula_below_its_cap_and_its_cap_above() {
 	new_test_ext().execute_with(|| {
-		let root = correct_result().root;
 		// Fee 3,000: the slot's cap is 9% x 3,000 / 3 = 90, above the formula's 56.
-		let rich = crate::NextTaskIndex::<Test>::get();
-		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 3_000).is_ok());
+		let rich = post_with_fee(3_000);
+		let root = correct_result(rich).root;
 		commit_and_reveal(rich, &[root, root, root]);
 		let rich_base = Tasks::<Test>::get(rich).unwrap().reward_base;
-		run_to(2 + FRAUD_WINDOW);
+		run_to(DRAWN_AT + 1 + FRAUD_WINDOW);
 		// Fee 100, the floor: the slot's cap is 9% x 100 / 3 = 3, below the formula.
-		let poor = crate::NextTaskIndex::<Test>::get();
-		assert!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), 100).is_ok());
+		let poor = post_with_fee(100);
+		let root = correct_result(poor).root;
 		commit_and_reveal(poor, &[root, root, root]);
 		assert_eq!(Tasks::<Test>::get(poor).unwrap().reward_base, 3);
-		run_to(4 + 2 * FRAUD_WINDOW);
+		run_to(2 * (DRAWN_AT + 1 + FRAUD_WINDOW));
 
 		let minted = |task| {
 			render_events().into_iter().find_map(|event| match event {

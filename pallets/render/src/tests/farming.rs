@@ -8,7 +8,8 @@
 use super::mock::*;
 use crate::{pallet::*, work_units, TaskIndex};
 use playnet_primitives::{
-	proof::tile::frame_tile_hashes, render::frame::render_frame, RenderSpec, Scene, TaskResult,
+	proof::tile::frame_tile_hashes, render::frame::render_frame, Hash32, RenderSpec, Scene,
+	TaskResult,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -34,19 +35,18 @@ fn large_spec() -> RenderSpec {
 	spec
 }
 
-/// The correct result of [`large_spec`], rendered once.
-fn large_result() -> &'static TaskResult {
-	static RESULT: OnceLock<TaskResult> = OnceLock::new();
-	RESULT.get_or_init(|| {
+/// The tile hashes of [`large_spec`]'s frames, rendered once.
+fn large_tiles() -> &'static Vec<Vec<Hash32>> {
+	static TILES: OnceLock<Vec<Vec<Hash32>>> = OnceLock::new();
+	TILES.get_or_init(|| {
 		let spec = large_spec();
 		let scene = Scene::from_encoded(&spec, &scene().1).expect("a valid scene");
-		let tiles = (0..spec.frame_count)
+		(0..spec.frame_count)
 			.map(|frame| {
 				let pixels = render_frame(&scene, &spec, frame);
 				frame_tile_hashes(&pixels.pixels, spec.width, spec.height)
 			})
-			.collect();
-		TaskResult::new(spec.task_id(), tiles)
+			.collect()
 	})
 }
 
@@ -88,15 +88,16 @@ fn farm(share_percent: u32, seed: u8) -> Farm {
 
 	let spec = large_spec();
 	let fee = Render::min_fee(work_units(&spec));
-	let root = large_result().root;
 	let before = attacker_wealth();
 	let mut slots_held = 0;
 	for _ in 0..TASKS {
 		let task: TaskIndex = NextTaskIndex::<Test>::get();
 		assert_ok!(Render::post_task(RuntimeOrigin::signed(POSTER), spec.clone(), fee));
+		run_to(System::block_number() + ASSIGN_DELAY);
 		let workers = workers_of(task);
-		assert_eq!(workers.len(), K as usize, "drawn at posting");
+		assert_eq!(workers.len(), K as usize, "drawn");
 		slots_held += workers.iter().filter(|who| ATTACKER.contains(who)).count() as u32;
+		let root = TaskResult::new(result_id_of(task), large_tiles().clone()).root;
 		commit_and_reveal(task, &[root; 3]);
 		run_to(System::block_number() + FRAUD_WINDOW + 2);
 		assert!(Tasks::<Test>::get(task).is_none(), "task {task} settled");

@@ -3,23 +3,26 @@
 
 use super::mock::*;
 use crate::{pallet::*, Event as RenderEvent, Outcome, RefundReason};
-use playnet_primitives::Hash32;
+use playnet_primitives::{Hash32, TaskResult};
 use polkadot_sdk::frame_support::{assert_noop, assert_ok};
 
-/// A task whose three workers agreed on `root`.
-fn accepted_with(root: Hash32) -> (crate::TaskIndex, Vec<AccountId>) {
+/// A task whose three workers agreed on the root of `result` (of the task, once drawn).
+fn accepted_with(
+	result: fn(crate::TaskIndex) -> TaskResult,
+) -> (crate::TaskIndex, Vec<AccountId>, TaskResult) {
 	let task = post();
 	let workers = workers_of(task);
+	let result = result(task);
+	let root = result.root;
 	commit_and_reveal(task, &[root, root, root]);
-	(task, workers)
+	(task, workers, result)
 }
 
 #[test]
 fn a_fraud_proof_against_a_wrong_root_slashes_every_signer_and_rewards_the_reporter() {
 	new_test_ext().execute_with(|| {
-		let wrong = wrong_result();
 		let poster_before = free(POSTER);
-		let (task, workers) = accepted_with(wrong.root);
+		let (task, workers, wrong) = accepted_with(wrong_result);
 		let proof = wrong.tile_proof(0, 1).unwrap();
 
 		assert_ok!(Render::report_fraud(
@@ -64,8 +67,7 @@ fn a_fraud_proof_against_a_wrong_root_slashes_every_signer_and_rewards_the_repor
 #[test]
 fn a_fraud_proof_against_a_correct_root_is_rejected() {
 	new_test_ext().execute_with(|| {
-		let correct = correct_result();
-		let (task, _) = accepted_with(correct.root);
+		let (task, _, correct) = accepted_with(correct_result);
 		assert_noop!(
 			Render::report_fraud(
 				RuntimeOrigin::signed(REPORTER),
@@ -82,8 +84,7 @@ fn a_fraud_proof_against_a_correct_root_is_rejected() {
 #[test]
 fn a_fraud_proof_with_a_bad_merkle_path_is_rejected() {
 	new_test_ext().execute_with(|| {
-		let wrong = wrong_result();
-		let (task, _) = accepted_with(wrong.root);
+		let (task, _, wrong) = accepted_with(wrong_result);
 		let mut proof = wrong.tile_proof(0, 1).unwrap();
 		proof.frame_path.siblings[0] = Hash32::of(b"forged sibling");
 		assert_noop!(
@@ -102,8 +103,7 @@ fn a_fraud_proof_with_a_bad_merkle_path_is_rejected() {
 #[test]
 fn a_tile_hash_that_is_not_under_the_root_is_a_bad_path() {
 	new_test_ext().execute_with(|| {
-		let wrong = wrong_result();
-		let (task, _) = accepted_with(wrong.root);
+		let (task, _, wrong) = accepted_with(wrong_result);
 		assert_noop!(
 			Render::report_fraud(
 				RuntimeOrigin::signed(REPORTER),
@@ -120,8 +120,7 @@ fn a_tile_hash_that_is_not_under_the_root_is_a_bad_path() {
 #[test]
 fn a_proof_for_a_tile_outside_the_frame_is_rejected() {
 	new_test_ext().execute_with(|| {
-		let wrong = wrong_result();
-		let (task, _) = accepted_with(wrong.root);
+		let (task, _, wrong) = accepted_with(wrong_result);
 		let mut proof = wrong.tile_proof(0, 1).unwrap();
 		proof.frame = 5;
 		proof.frame_path.index = 5;
@@ -141,8 +140,7 @@ fn a_proof_for_a_tile_outside_the_frame_is_rejected() {
 #[test]
 fn chunk_bytes_that_are_not_the_scene_are_rejected() {
 	new_test_ext().execute_with(|| {
-		let wrong = wrong_result();
-		let (task, _) = accepted_with(wrong.root);
+		let (task, _, wrong) = accepted_with(wrong_result);
 		let mut swapped = chunk_bytes().into_inner();
 		let other = swapped.iter().position(|bytes| *bytes != swapped[0]).unwrap();
 		swapped.swap(0, other);
@@ -174,8 +172,8 @@ fn chunk_bytes_that_are_not_the_scene_are_rejected() {
 #[test]
 fn fraud_proofs_need_an_accepted_unsettled_result() {
 	new_test_ext().execute_with(|| {
-		let wrong = wrong_result();
 		let task = post();
+		let wrong = wrong_result(task);
 		let report = || {
 			Render::report_fraud(
 				RuntimeOrigin::signed(REPORTER),
@@ -188,7 +186,7 @@ fn fraud_proofs_need_an_accepted_unsettled_result() {
 		assert_noop!(report(), Error::<Test>::NotAccepted);
 		let root = wrong.root;
 		commit_and_reveal(task, &[root, root, root]);
-		run_to(2 + FRAUD_WINDOW);
+		run_to(DRAWN_AT + 1 + FRAUD_WINDOW);
 		assert_noop!(report(), Error::<Test>::UnknownTask);
 	});
 }

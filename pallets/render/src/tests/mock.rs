@@ -39,6 +39,10 @@ pub const COMMIT_UNITS_PER_BLOCK: u64 = 16;
 pub const MAX_COMMIT_PERIOD: u64 = 20;
 pub const REVEAL_PERIOD: u64 = 5;
 pub const FRAUD_WINDOW: u64 = 10;
+/// Blocks from posting to the first draw.
+pub const ASSIGN_DELAY: u64 = 2;
+/// The block a task posted in block 1 is drawn in.
+pub const DRAWN_AT: u64 = 1 + ASSIGN_DELAY;
 pub const BOND: u128 = 10_000;
 
 #[polkadot_sdk::frame_support::runtime]
@@ -172,6 +176,7 @@ parameter_types! {
 	pub const MaxCommitPeriod: u64 = MAX_COMMIT_PERIOD;
 	pub const RevealPeriod: u64 = REVEAL_PERIOD;
 	pub const FraudWindow: u64 = FRAUD_WINDOW;
+	pub const AssignDelay: u64 = ASSIGN_DELAY;
 	pub const MinFee: Balance = 100;
 	/// The floor passes MinFee past 20 work units.
 	pub const MinFeePerUnit: Balance = 5;
@@ -195,6 +200,7 @@ impl pallet_render::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Randomness = MockRandomness;
+	type AssignDelay = AssignDelay;
 	type Workers = MockRegistry;
 	type WorkersPerTask = WorkersPerTask;
 	type MaxReplacements = MaxReplacements;
@@ -309,28 +315,36 @@ pub fn chunk_bytes() -> BoundedVec<crate::ChunkBytes, MaxSceneChunks> {
 	)
 }
 
-/// The correct result of the small scene, rendered once.
-pub fn correct_result() -> &'static TaskResult {
-	static RESULT: OnceLock<TaskResult> = OnceLock::new();
-	RESULT.get_or_init(|| {
+/// The tile hashes of the small scene's frames, rendered once.
+pub fn correct_tiles() -> &'static Vec<Vec<Hash32>> {
+	static TILES: OnceLock<Vec<Vec<Hash32>>> = OnceLock::new();
+	TILES.get_or_init(|| {
 		let (spec, chunks) = scene();
 		let scene = Scene::from_encoded(spec, chunks).expect("a valid scene");
-		let tiles = (0..spec.frame_count)
+		(0..spec.frame_count)
 			.map(|frame| {
 				let pixels = render_frame(&scene, spec, frame);
 				frame_tile_hashes(&pixels.pixels, spec.width, spec.height)
 			})
-			.collect();
-		TaskResult::new(spec.task_id(), tiles)
+			.collect()
 	})
 }
 
-/// A wrong result: tile 1 of frame 0 has a made-up hash.
-pub fn wrong_result() -> TaskResult {
-	let correct = correct_result();
-	let mut tiles = correct.tile_hashes.clone();
+/// The result id the chain fixed for `task` at its first draw.
+pub fn result_id_of(task: TaskIndex) -> Hash32 {
+	crate::Tasks::<Test>::get(task).and_then(|task| task.result_id).expect("a drawn task")
+}
+
+/// The correct result of the small scene for `task` (drawn already).
+pub fn correct_result(task: TaskIndex) -> TaskResult {
+	TaskResult::new(result_id_of(task), correct_tiles().clone())
+}
+
+/// A wrong result for `task`: tile 1 of frame 0 has a made-up hash.
+pub fn wrong_result(task: TaskIndex) -> TaskResult {
+	let mut tiles = correct_tiles().clone();
 	tiles[0][1] = Hash32::of(b"not the tile");
-	TaskResult::new(correct.task_id, tiles)
+	TaskResult::new(result_id_of(task), tiles)
 }
 
 /// The salt `who` uses.
@@ -338,8 +352,25 @@ pub fn salt(who: AccountId) -> Salt {
 	[who as u8; 32]
 }
 
-/// Posts the small spec with [`FEE`] as the poster and returns its index.
+/// Posts the small spec with [`FEE`] as the poster, runs the [`ASSIGN_DELAY`] blocks to its
+/// draw, and returns its index.
 pub fn post() -> TaskIndex {
+	let index = post_only();
+	run_to(System::block_number() + ASSIGN_DELAY);
+	index
+}
+
+/// Posts the small spec with `fee` as the poster, runs the [`ASSIGN_DELAY`] blocks to its
+/// draw, and returns its index.
+pub fn post_with_fee(fee: Balance) -> TaskIndex {
+	let index = crate::NextTaskIndex::<Test>::get();
+	assert_ok!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), fee));
+	run_to(System::block_number() + ASSIGN_DELAY);
+	index
+}
+
+/// Posts the small spec with [`FEE`] as the poster and returns its index, in the same block.
+pub fn post_only() -> TaskIndex {
 	let index = crate::NextTaskIndex::<Test>::get();
 	assert_ok!(Render::post_task(RuntimeOrigin::signed(POSTER), spec(), FEE));
 	index

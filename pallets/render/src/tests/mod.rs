@@ -1,6 +1,7 @@
 mod assign;
 mod commit_reveal;
 mod deadlines;
+mod draw;
 mod escrow;
 mod farming;
 mod fraud;

@@ -1,5 +1,5 @@
-//! Posting: the spec checked, the fee held, `k` workers assigned at once or the task queued
-//! until enough workers are eligible.
+//! Posting: the spec checked, the fee held; `AssignDelay` blocks later `k` workers drawn, or
+//! the task queued until enough workers are eligible.
 
 use super::mock::*;
 use crate::{pallet::*, Event as RenderEvent, TaskPhase};
@@ -27,7 +27,7 @@ fn posting_holds_the_fee_and_assigns_k_distinct_workers() {
 		assert_eq!(distinct.len(), K as usize, "never two slots of one account");
 		let stored = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(stored.phase, TaskPhase::Committing);
-		assert_eq!(stored.deadline, 1 + COMMIT_PERIOD);
+		assert_eq!(stored.deadline, DRAWN_AT + COMMIT_PERIOD);
 		assert_eq!(stored.spec_id, spec().task_id());
 		assert_eq!(stored.work_units, 8, "four 64x64 tiles per frame, two frames");
 		for worker in &workers {
@@ -36,7 +36,7 @@ fn posting_holds_the_fee_and_assigns_k_distinct_workers() {
 		assert!(render_events().contains(&RenderEvent::WorkersAssigned {
 			task,
 			workers,
-			commit_deadline: 1 + COMMIT_PERIOD,
+			commit_deadline: DRAWN_AT + COMMIT_PERIOD,
 		}));
 		assert_eq!(Render::task_spec(task), Some(spec()));
 	});
@@ -126,7 +126,7 @@ fn with_too_few_workers_the_task_waits_and_is_assigned_later() {
 		next_block();
 		let stored = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(stored.phase, TaskPhase::Committing);
-		assert_eq!(stored.deadline, 3 + COMMIT_PERIOD);
+		assert_eq!(stored.deadline, DRAWN_AT + 2 + COMMIT_PERIOD);
 		assert!(WaitingTasks::<Test>::get().is_empty());
 		let mut workers = workers_of(task);
 		workers.sort();
@@ -158,10 +158,11 @@ fn the_commit_period_grows_with_the_work() {
 		larger.frame_count = 8;
 		let task = NextTaskIndex::<Test>::get();
 		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), larger, FEE), Ok(()));
+		run_to(DRAWN_AT);
 
 		let stored = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(stored.work_units, 32);
-		assert_eq!(stored.deadline, 1 + COMMIT_PERIOD + 32 / COMMIT_UNITS_PER_BLOCK);
+		assert_eq!(stored.deadline, DRAWN_AT + COMMIT_PERIOD + 32 / COMMIT_UNITS_PER_BLOCK);
 	});
 }
 
@@ -175,7 +176,8 @@ fn a_task_too_large_for_the_longest_commit_period_is_refused() {
 		let task = NextTaskIndex::<Test>::get();
 		let fee = Render::min_fee(fits);
 		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), largest.clone(), fee), Ok(()));
-		assert_eq!(Tasks::<Test>::get(task).unwrap().deadline, 1 + MAX_COMMIT_PERIOD);
+		run_to(DRAWN_AT);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().deadline, DRAWN_AT + MAX_COMMIT_PERIOD);
 
 		// Four more frames (16 units) need a block more than that.
 		largest.frame_count += 4;
