@@ -21,7 +21,7 @@ use crate::{
 };
 use alloc::vec::Vec;
 use codec::Encode;
-use pallet_render::{commitment_of, Salt, TaskIndex, TaskOf, TaskPhase, WorkerRegistry};
+use pallet_render::{commitment_of, Salt, TaskIndex, TaskOf, TaskPhase};
 use playnet_primitives::{Hash32, RenderSpec};
 use polkadot_sdk::{
 	frame_support::traits::Get,
@@ -45,14 +45,8 @@ pub fn work_for<T: Config>(account: &Account<T>, now: BlockNumberFor<T>, worker_
 	if assigned.is_empty() {
 		return;
 	}
-	if !T::Workers::is_eligible(&account.id) {
-		log::warn!(
-			target: LOG_TARGET,
-			"{:?} has tasks assigned but is not an eligible worker (unbonded?); not acting",
-			account.id,
-		);
-		return;
-	}
+	// A worker that dropped out of the draw (slashed below the minimum, unbonding) still
+	// finishes the tasks it holds: the chain takes its commits and reveals.
 	let mut ready: Vec<Ready<T>> = Vec::new();
 	for index in assigned {
 		let Some(task) = pallet_render::Tasks::<T>::get(index) else { continue };

@@ -15,6 +15,7 @@ use polkadot_sdk::{
 		assert_ok, derive_impl, parameter_types,
 		storage::{with_transaction, TransactionOutcome},
 		traits::{Hooks, Randomness},
+		weights::Weight,
 	},
 	frame_system::{
 		self,
@@ -109,9 +110,6 @@ impl WorkerRegistry<AccountId, Balance> for MockRegistry {
 	fn weighted_workers() -> Vec<(AccountId, u128)> {
 		WORKERS.with(|workers| workers.borrow().iter().map(|who| (who.clone(), 1)).collect())
 	}
-	fn is_eligible(who: &AccountId) -> bool {
-		WORKERS.with(|workers| workers.borrow().contains(who))
-	}
 	fn reputation(_: &AccountId) -> Permill {
 		Permill::one()
 	}
@@ -152,7 +150,9 @@ parameter_types! {
 	pub const MaxKeyframes: u32 = 8;
 	pub const MaxWaitingTasks: u32 = 4;
 	pub const MaxAssignmentsPerBlock: u32 = 2;
-	pub const MaxDeadlinesPerBlock: u32 = 8;
+	/// Room for three deadlines of the costliest kind (a commit expiry over 16 candidates,
+	/// about 2.5 ms with the default weights) at the start of a block.
+	pub DeadlineWeight: Weight = Weight::from_parts(10_000_000_000, u64::MAX);
 }
 
 impl pallet_render::Config for Test {
@@ -183,7 +183,7 @@ impl pallet_render::Config for Test {
 	type MaxKeyframes = MaxKeyframes;
 	type MaxWaitingTasks = MaxWaitingTasks;
 	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
-	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type DeadlineWeight = DeadlineWeight;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

@@ -29,9 +29,6 @@ use polkadot_sdk::{
 	},
 };
 
-/// How many blocks past a full one a deadline may move.
-const DEADLINE_SEARCH: u32 = 64;
-
 impl<T: Config> Pallet<T> {
 	/// The commit period of a task of `work_units`: [`Config::CommitPeriod`] plus a block for
 	/// every [`Config::CommitUnitsPerBlock`] units. `None` past [`Config::MaxCommitPeriod`].
@@ -129,7 +126,7 @@ impl<T: Config> Pallet<T> {
 		}
 		task.phase = TaskPhase::Committing;
 		let period = Self::commit_period(task.work_units).unwrap_or_else(T::MaxCommitPeriod::get);
-		task.deadline = Self::schedule_deadline(index, now.saturating_add(period))?;
+		Self::set_deadline(index, task, now.saturating_add(period));
 		Self::deposit_event(Event::WorkersAssigned {
 			task: index,
 			workers,
@@ -138,27 +135,23 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Schedules the end of `index`'s phase after block `deadline`, or after the first later
-	/// block with room in [`Deadlines`]. Returns the deadline it got.
-	pub(crate) fn schedule_deadline(
+	/// Sets `task`'s deadline: its phase ends at the start of the block after `deadline`.
+	/// The entry of its previous deadline, if any, is removed, so every open task has at most
+	/// one entry in [`Deadlines`]. Never fails: a block may hold any number of deadlines, and
+	/// those past one block's [`Config::DeadlineWeight`] fire in the next.
+	pub(crate) fn set_deadline(
 		index: TaskIndex,
+		task: &mut TaskOf<T>,
 		deadline: BlockNumberFor<T>,
-	) -> Result<BlockNumberFor<T>, DispatchError> {
-		let mut deadline = deadline;
-		for _ in 0..DEADLINE_SEARCH {
-			let fires_at = deadline.saturating_add(One::one());
-			let scheduled = Deadlines::<T>::try_mutate(fires_at, |tasks| {
-				if tasks.contains(&index) {
-					return Ok(());
-				}
-				tasks.try_push(index)
-			});
-			if scheduled.is_ok() {
-				return Ok(deadline);
-			}
-			deadline = fires_at;
-		}
-		Err(Error::<T>::DeadlinesFull.into())
+	) {
+		Self::clear_deadline(index, task.deadline);
+		Deadlines::<T>::insert(deadline.saturating_add(One::one()), index, ());
+		task.deadline = deadline;
+	}
+
+	/// Removes the entry of `index`'s deadline `deadline` from [`Deadlines`], if there is one.
+	pub(crate) fn clear_deadline(index: TaskIndex, deadline: BlockNumberFor<T>) {
+		Deadlines::<T>::remove(deadline.saturating_add(One::one()), index);
 	}
 
 	/// The first draw of a task posted `AssignDelay` blocks ago: `k` workers and the commit
@@ -175,7 +168,7 @@ impl<T: Config> Pallet<T> {
 				Tasks::<T>::insert(index, assigned);
 				return weight;
 			}
-			// No commit deadline could be scheduled: the task waits, as it was.
+			// The workers could not be added (more than k): the task waits, as it was.
 			for slot in assigned.workers.iter() {
 				Assignments::<T>::remove(&slot.who, index);
 			}
@@ -214,7 +207,7 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			if Self::start_commit_phase(index, &mut task, drawn, now).is_err() {
-				// No deadline could be scheduled: the task stays waiting, as stored.
+				// The workers could not be added: the task stays waiting, as stored.
 				for slot in task.workers.iter() {
 					Assignments::<T>::remove(&slot.who, index);
 				}
@@ -261,6 +254,17 @@ impl<T: Config> Pallet<T> {
 			Self::refund(index, task, RefundReason::NoReplacement);
 		}
 		weight
+	}
+
+	/// Slashes and records a worker who committed and did not reveal: as a dissenter at least
+	/// (`max(MissSlash, DissentSlash)`, [`Outcome::Lost`]), so that withholding a root that
+	/// would lose costs no less than revealing it. Drops its assignment.
+	pub(crate) fn punish_withheld(index: TaskIndex, who: &T::AccountId) {
+		let share = T::MissSlash::get().max(T::DissentSlash::get());
+		let slashed = T::Workers::slash(who, share, None);
+		T::Workers::record_outcome(who, Outcome::Lost);
+		Assignments::<T>::remove(who, index);
+		Self::deposit_event(Event::WorkerMissed { task: index, worker: who.clone(), slashed });
 	}
 
 	/// Slashes and records a worker who missed a deadline, and drops its assignment.

@@ -29,8 +29,7 @@ impl<T: Config> Pallet<T> {
 			&& task.workers.iter().all(|slot| slot.commitment.is_some());
 		if all_committed {
 			task.phase = TaskPhase::Revealing;
-			task.deadline =
-				Self::schedule_deadline(index, now.saturating_add(T::RevealPeriod::get()))?;
+			Self::set_deadline(index, &mut task, now.saturating_add(T::RevealPeriod::get()));
 			Self::deposit_event(Event::RevealsOpened {
 				task: index,
 				reveal_deadline: task.deadline,
@@ -40,13 +39,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The slot of `who` in `task`, checking that it is assigned and still eligible.
+	/// The slot of `who` in `task`, checking that it is assigned. A worker that is no longer
+	/// eligible for new draws (slashed below the minimum bond, unbonding) still finishes the
+	/// tasks it holds: its stake stays slashable through them, and one slash must not make
+	/// every other task it holds fail and slash it again.
 	pub(crate) fn assigned_slot(
 		task: &TaskOf<T>,
 		who: &T::AccountId,
 	) -> Result<usize, DispatchError> {
-		let slot = task.slot_of(who).ok_or(Error::<T>::NotAssigned)?;
-		ensure!(T::Workers::is_eligible(who), Error::<T>::WorkerNotEligible);
-		Ok(slot)
+		task.slot_of(who).ok_or_else(|| Error::<T>::NotAssigned.into())
 	}
 }

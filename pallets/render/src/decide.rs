@@ -10,71 +10,91 @@ use polkadot_sdk::{
 		weights::Weight,
 	},
 	frame_system::pallet_prelude::BlockNumberFor,
-	sp_runtime::{
-		traits::{Bounded, Saturating},
-		DispatchResult,
-	},
+	sp_runtime::traits::{Bounded, One, Saturating},
 };
 
 impl<T: Config> Pallet<T> {
-	/// Ends every phase whose deadline was the block before `now`. Returns the weight used.
+	/// The most one deadline can cost: the costliest of a commit expiry or a draw over
+	/// [`Config::MaxCandidates`], a reveal expiry, and a settlement, with its reads.
+	pub(crate) fn worst_deadline_weight() -> Weight {
+		let candidates = T::MaxCandidates::get();
+		T::WeightInfo::expire_commits(candidates)
+			.max(T::WeightInfo::assign_waiting(candidates))
+			.max(T::WeightInfo::expire_reveals())
+			.max(T::WeightInfo::settle())
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
+
+	/// Ends the phases whose deadline has passed, earlier blocks first (within a block in the
+	/// storage order of the entries), from [`DeadlineCursor`] up to the block before `now`, while [`Config::DeadlineWeight`] has room for one more of the
+	/// costliest kind; what is left fires at the start of the next block (late, never lost:
+	/// the calls of a phase are refused past its deadline however late it fires). Returns the
+	/// weight used.
 	pub(crate) fn fire_deadlines(now: BlockNumberFor<T>) -> Weight {
-		let due = Deadlines::<T>::take(now);
+		let budget = T::DeadlineWeight::get();
+		let worst = Self::worst_deadline_weight();
+		let read = T::DbWeight::get().reads(1);
 		let mut weight = T::WeightInfo::on_initialize_idle();
-		for index in due {
-			let Some(task) = Tasks::<T>::get(index) else {
-				weight = weight.saturating_add(T::DbWeight::get().reads(1));
-				continue;
-			};
-			if task.deadline.saturating_add(1u32.into()) != now {
-				// The phase ended early and a later deadline is scheduled.
-				weight = weight.saturating_add(T::DbWeight::get().reads(1));
-				continue;
-			}
-			let used = match task.phase {
-				TaskPhase::Committing => Self::expire_commits(index, task, now),
-				TaskPhase::Revealing => Self::expire_reveals(index, task, now),
-				TaskPhase::Accepted => {
-					Self::settle(index, task);
-					T::WeightInfo::settle()
+		let mut block = DeadlineCursor::<T>::get();
+		'blocks: while block <= now {
+			weight = weight.saturating_add(read);
+			loop {
+				if !weight.saturating_add(worst).all_lte(budget) {
+					break 'blocks;
 				}
-				TaskPhase::Waiting => Self::draw_posted(index, task, now),
-			};
-			weight = weight.saturating_add(used);
+				let Some(index) = Deadlines::<T>::iter_key_prefix(block).next() else { break };
+				Deadlines::<T>::remove(block, index);
+				weight = weight.saturating_add(Self::fire(index, block, now));
+			}
+			block = block.saturating_add(One::one());
 		}
+		DeadlineCursor::<T>::put(block);
 		weight
 	}
 
-	/// The reveal deadline passed: slash and record the workers who did not reveal, then
-	/// decide with the roots revealed. Returns the weight used.
+	/// Ends the phase of task `index`, whose entry for block `block` was just taken. Returns
+	/// the weight used.
+	fn fire(index: TaskIndex, block: BlockNumberFor<T>, now: BlockNumberFor<T>) -> Weight {
+		let Some(task) = Tasks::<T>::get(index) else { return T::DbWeight::get().reads(1) };
+		if task.deadline.saturating_add(One::one()) != block {
+			// Not the task's current deadline (entries move with it: this does not happen).
+			return T::DbWeight::get().reads(1);
+		}
+		match task.phase {
+			TaskPhase::Committing => Self::expire_commits(index, task, now),
+			TaskPhase::Revealing => Self::expire_reveals(index, task, now),
+			TaskPhase::Accepted => {
+				Self::settle(index, task);
+				T::WeightInfo::settle()
+			}
+			TaskPhase::Waiting => Self::draw_posted(index, task, now),
+		}
+	}
+
+	/// The reveal deadline passed: slash the workers who committed and did not reveal as
+	/// dissenters ([`Self::punish_withheld`]), then decide with the roots revealed. Returns
+	/// the weight used.
 	fn expire_reveals(index: TaskIndex, task: TaskOf<T>, now: BlockNumberFor<T>) -> Weight {
 		for slot in task.workers.iter().filter(|slot| slot.root.is_none()) {
-			Self::punish_miss(index, &slot.who);
+			Self::punish_withheld(index, &slot.who);
 		}
-		if Self::decide(index, task.clone(), now).is_err() {
-			// Settlement could not be scheduled: nobody is paid, the poster gets the fee.
-			Self::refund(index, task, RefundReason::NoMajority);
-		}
+		Self::decide(index, task, now);
 		T::WeightInfo::expire_reveals()
 	}
 
 	/// Decides `task` from its revealed roots: a root revealed by a strict majority of `k` is
 	/// accepted (its signers agreed, other revealers lost and are slashed) and the task waits
 	/// out the fraud window; otherwise the poster is refunded.
-	pub(crate) fn decide(
-		index: TaskIndex,
-		mut task: TaskOf<T>,
-		now: BlockNumberFor<T>,
-	) -> DispatchResult {
+	pub(crate) fn decide(index: TaskIndex, mut task: TaskOf<T>, now: BlockNumberFor<T>) {
 		let k = T::WorkersPerTask::get();
 		let Some(root) = Self::majority_root(&task, k) else {
 			Self::refund(index, task, RefundReason::NoMajority);
-			return Ok(());
+			return;
 		};
 		task.phase = TaskPhase::Accepted;
 		task.accepted_root = Some(root);
 		task.reward_base = Self::reward_base(task.work_units, task.fee);
-		task.deadline = Self::schedule_deadline(index, now.saturating_add(T::FraudWindow::get()))?;
+		Self::set_deadline(index, &mut task, now.saturating_add(T::FraudWindow::get()));
 		for slot in &task.workers {
 			Assignments::<T>::remove(&slot.who, index);
 			match slot.root {
@@ -101,7 +121,6 @@ impl<T: Config> Pallet<T> {
 			settle_after: task.deadline,
 		});
 		Tasks::<T>::insert(index, task);
-		Ok(())
 	}
 
 	/// The root revealed by more than half of `k` workers, if any.
@@ -156,7 +175,7 @@ impl<T: Config> Pallet<T> {
 		for slot in &task.workers {
 			Assignments::<T>::remove(&slot.who, index);
 		}
-		Self::end_task(index);
+		Self::end_task(index, task.deadline);
 		Self::deposit_event(Event::TaskRefunded {
 			task: index,
 			poster: task.poster,
@@ -165,8 +184,9 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Removes an ended task and its spec.
-	pub(crate) fn end_task(index: TaskIndex) {
+	/// Removes an ended task, its spec and its deadline entry (`deadline`: its last deadline).
+	pub(crate) fn end_task(index: TaskIndex, deadline: BlockNumberFor<T>) {
+		Self::clear_deadline(index, deadline);
 		Tasks::<T>::remove(index);
 		Specs::<T>::remove(index);
 		WaitingTasks::<T>::mutate(|waiting| waiting.retain(|queued| *queued != index));

@@ -28,9 +28,15 @@
 //!    [`Config::MaxReplacements`] over the task's life); the commit phase restarts for all.
 //!    When no fresh worker can be found the poster is refunded.
 //! 4. **Reveal** ([`Pallet::reveal`]): once all `k` committed, each reveals `(root, salt)` by
-//!    the reveal deadline ([`Config::RevealPeriod`]). Reveal-phase no-shows are slashed and
-//!    recorded as missed but not replaced: revealed roots are public by then and a newcomer
-//!    could copy one.
+//!    the reveal deadline ([`Config::RevealPeriod`]). A worker that committed and does not
+//!    reveal is not replaced (revealed roots are public by then and a newcomer could copy
+//!    one), and is treated as a dissenter: slashed `max(MissSlash, DissentSlash)` and recorded
+//!    [`Outcome::Lost`], so withholding a root that would lose never costs less than
+//!    revealing it.
+//!
+//! A worker keeps the tasks it holds when it stops being eligible for new draws (slashed
+//! below the minimum bond, unbonding; its stake stays slashable through the registry's
+//! unbonding period): one slash does not make its other tasks fail and slash it again.
 //! 5. **Decide** (`decide.rs`): when all revealed, or at the reveal deadline, a root revealed
 //!    by a strict majority of `k` is accepted: its signers are recorded [`Outcome::Agreed`],
 //!    other revealers [`Outcome::Lost`] and slashed [`Config::DissentSlash`]. Without a
@@ -43,7 +49,12 @@
 //!    gives the reporter its share) and recorded [`Outcome::Fraud`]; the poster gets the
 //!    whole fee back and nothing is minted.
 //!
-//! Deadlines fire at the start of the block after them, through [`Deadlines`].
+//! Deadlines fire at the start of the block after them, through [`Deadlines`], earlier blocks
+//! first and within [`Config::DeadlineWeight`] per block; past that budget they fire at the start
+//! of the next block. Setting a deadline never fails (any number may share a block), so no
+//! call fails because others crowded the schedule, and the work a block's start does for
+//! deadlines is bounded and charged. A deadline that fires late changes nothing for the
+//! workers: a phase's calls are refused past its deadline however late it fires.
 //!
 //! ## Money
 //!
@@ -319,10 +330,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAssignmentsPerBlock: Get<u32>;
 
-		/// Most deadlines that fire in one block; later ones move to the next block with
-		/// room.
+		/// The most weight the start of a block spends on deadlines (draws, expiries,
+		/// settlements); the deadlines past it fire at the start of the next block. At least
+		/// one deadline of the costliest kind must fit (checked by `integrity_test`).
 		#[pallet::constant]
-		type MaxDeadlinesPerBlock: Get<u32>;
+		type DeadlineWeight: Get<Weight>;
 
 		/// Weights of this pallet's calls and of its start-of-block work.
 		type WeightInfo: WeightInfo;
@@ -372,16 +384,25 @@ pub mod pallet {
 	pub type WaitingTasks<T: Config> =
 		StorageValue<_, BoundedVec<TaskIndex, T::MaxWaitingTasks>, ValueQuery>;
 
-	/// Which tasks' phases end at the start of a block. Key: the block. Value: tasks whose
-	/// deadline is the block before (entries left by a phase that ended early are skipped).
+	/// Which tasks' phases end at the start of a block. Keys: the block, then a task whose
+	/// deadline is the block before. One entry per open task with a deadline: an entry moves
+	/// when its phase ends early and goes when the task ends. Any number may share a block;
+	/// each block fires them, earlier blocks first, within [`Config::DeadlineWeight`].
 	#[pallet::storage]
-	pub type Deadlines<T: Config> = StorageMap<
+	pub type Deadlines<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		BlockNumberFor<T>,
-		BoundedVec<TaskIndex, T::MaxDeadlinesPerBlock>,
-		ValueQuery,
+		Twox64Concat,
+		TaskIndex,
+		(),
+		OptionQuery,
 	>;
+
+	/// The first block whose deadlines may not all have fired: every entry of an earlier
+	/// block has.
+	#[pallet::storage]
+	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// The entropy draws use: at the start of every block, `BLAKE3(SCALE((entropy,
 	/// randomness, block)))` with [`Config::Randomness`].
@@ -457,7 +478,8 @@ pub mod pallet {
 			/// The root.
 			root: Hash32,
 		},
-		/// A worker missed a deadline and was slashed.
+		/// A worker missed a deadline (did not commit, or committed and did not reveal) and
+		/// was slashed.
 		WorkerMissed {
 			/// The task.
 			task: TaskIndex,
@@ -553,14 +575,10 @@ pub mod pallet {
 		/// [`Config::MaxWaitingTasks`] tasks already wait for workers: too few are eligible for
 		/// another task.
 		WaitingQueueFull,
-		/// No block within reach has room for another deadline.
-		DeadlinesFull,
 		/// No open task has this index.
 		UnknownTask,
 		/// The caller is not assigned to the task.
 		NotAssigned,
-		/// The caller is no longer an eligible worker (unbonded, or below the minimum).
-		WorkerNotEligible,
 		/// The task is not taking commits.
 		NotCommitPhase,
 		/// The commit deadline has passed.
@@ -619,7 +637,13 @@ pub mod pallet {
 				T::MaxSceneChunks::get() <= playnet_primitives::render::spec::MAX_SCENE_CHUNKS,
 				"MaxSceneChunks past the primitives' limit"
 			);
-			assert!(T::MaxDeadlinesPerBlock::get() > 0, "MaxDeadlinesPerBlock must be positive");
+			assert!(
+				Pallet::<T>::worst_deadline_weight()
+					.saturating_add(T::WeightInfo::on_initialize_idle())
+					.saturating_add(T::DbWeight::get().reads(1))
+					.all_lte(T::DeadlineWeight::get()),
+				"DeadlineWeight must hold at least one deadline of the costliest kind"
+			);
 			assert!(
 				T::AssignDelay::get() >= One::one(),
 				"AssignDelay must be at least 1: a draw in the posting block is known to its author"
@@ -649,7 +673,7 @@ pub mod pallet {
 		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`], [`Error::TaskTooLarge`]: the
 		///   spec;
 		/// - [`Error::FeeTooLow`], [`Error::EscrowUnavailable`]: the fee;
-		/// - [`Error::WaitingQueueFull`], [`Error::DeadlinesFull`].
+		/// - [`Error::WaitingQueueFull`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::post_task(
 			(spec.scene.len() as u32).min(T::MaxSceneChunks::get()),
@@ -672,9 +696,8 @@ pub mod pallet {
 		/// - [`Event::Committed`]; [`Event::RevealsOpened`] after the last commit.
 		///
 		/// # Errors
-		/// - [`Error::UnknownTask`], [`Error::NotAssigned`], [`Error::WorkerNotEligible`];
-		/// - [`Error::NotCommitPhase`], [`Error::CommitTooLate`], [`Error::AlreadyCommitted`];
-		/// - [`Error::DeadlinesFull`].
+		/// - [`Error::UnknownTask`], [`Error::NotAssigned`];
+		/// - [`Error::NotCommitPhase`], [`Error::CommitTooLate`], [`Error::AlreadyCommitted`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commit())]
 		pub fn commit(
@@ -694,11 +717,10 @@ pub mod pallet {
 		///   [`Event::DissenterSlashed`]) or [`Event::TaskRefunded`].
 		///
 		/// # Errors
-		/// - [`Error::UnknownTask`], [`Error::NotAssigned`], [`Error::WorkerNotEligible`];
+		/// - [`Error::UnknownTask`], [`Error::NotAssigned`];
 		/// - [`Error::NotCommitted`], [`Error::RevealsNotOpen`], [`Error::RevealTooLate`],
 		///   [`Error::AlreadyRevealed`];
-		/// - [`Error::CommitmentMismatch`]: wrong root or salt;
-		/// - [`Error::DeadlinesFull`].
+		/// - [`Error::CommitmentMismatch`]: wrong root or salt.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reveal())]
 		pub fn reveal(

@@ -25,8 +25,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the spec and the fee, holds the fee and opens the task, to be drawn at the start
-	/// of block `now + AssignDelay` (or later, when that block's deadlines are full). Nothing
-	/// changes unless every check passes.
+	/// of block `now + AssignDelay` (or a later one, when the deadlines of that block take more
+	/// than [`Config::DeadlineWeight`]). Nothing changes unless every check passes.
 	pub(crate) fn do_post_task(
 		poster: T::AccountId,
 		spec: RenderSpec,
@@ -55,21 +55,21 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		// The draw fires at the start of the block after `deadline`: `AssignDelay` blocks on.
 		let draw_deadline = now.saturating_add(T::AssignDelay::get()).saturating_sub(One::one());
-		let deadline = Self::schedule_deadline(index, draw_deadline)?;
-		let task: TaskOf<T> = Task {
+		let mut task: TaskOf<T> = Task {
 			poster: poster.clone(),
 			fee,
 			spec_id,
 			work_units: units,
 			posted_at: now,
 			phase: TaskPhase::Waiting,
-			deadline,
+			deadline: draw_deadline,
 			workers: BoundedVec::new(),
 			ever_assigned: BoundedVec::new(),
 			accepted_root: None,
 			reward_base: Zero::zero(),
 			result_id: None,
 		};
+		Self::set_deadline(index, &mut task, draw_deadline);
 		Self::deposit_event(Event::TaskPosted {
 			task: index,
 			poster,

@@ -29,7 +29,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::deposit_event(Event::Revealed { task: index, worker: who, root });
 		if task.workers.iter().all(|slot| slot.root.is_some()) {
-			Self::decide(index, task, now)?;
+			Self::decide(index, task, now);
 		} else {
 			Tasks::<T>::insert(index, task);
 		}

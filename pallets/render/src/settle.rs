@@ -68,7 +68,7 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Force,
 		)
 		.unwrap_or_default();
-		Self::end_task(index);
+		Self::end_task(index, task.deadline);
 		Self::deposit_event(Event::TaskSettled { task: index, paid, burned, minted });
 	}
 }

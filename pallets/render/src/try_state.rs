@@ -7,14 +7,18 @@ use polkadot_sdk::{
 		ensure,
 		traits::{fungible::InspectHold, Get},
 	},
-	sp_runtime::{traits::Saturating, DispatchError},
+	sp_runtime::{
+		traits::{One, Saturating},
+		DispatchError,
+	},
 };
 
 impl<T: Config> Pallet<T> {
 	/// Checks that each poster's escrow hold equals the fees of its open tasks, that every
-	/// open task has its spec and consistent workers, a result id exactly once drawn, and a
-	/// draw to come (scheduled or queued) while waiting, that assignments point at open tasks
-	/// in which the worker acts, and that the counters agree.
+	/// open task has its spec and consistent workers, a result id exactly once drawn, and
+	/// exactly one deadline entry (its current deadline) unless it is queued, that no entry is
+	/// stale or behind the cursor, that assignments point at open tasks in which the worker
+	/// acts, and that the counters agree.
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		let reason = HoldReason::TaskEscrow.into();
 		let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -50,13 +54,25 @@ impl<T: Config> Pallet<T> {
 				task.result_id.is_some() == !task.ever_assigned.is_empty(),
 				"a result id without a draw, or a draw without a result id"
 			);
-			if task.phase == TaskPhase::Waiting && !waiting.contains(&index) {
-				ensure!(
-					Deadlines::<T>::get(task.deadline.saturating_add(1u32.into())).contains(&index),
-					"a posted task with neither a draw scheduled nor a place in the queue"
-				);
-			}
+			let queued = task.phase == TaskPhase::Waiting && waiting.contains(&index);
+			ensure!(
+				Deadlines::<T>::contains_key(task.deadline.saturating_add(One::one()), index)
+					!= queued,
+				"an open task without its deadline entry, or a queued one with an entry"
+			);
 		}
+		let cursor = DeadlineCursor::<T>::get();
+		let mut entries = 0u32;
+		for (block, index, ()) in Deadlines::<T>::iter() {
+			entries = entries.saturating_add(1);
+			ensure!(block >= cursor, "a deadline entry behind the cursor");
+			let task = Tasks::<T>::get(index).ok_or("a deadline entry for no open task")?;
+			ensure!(
+				task.deadline.saturating_add(One::one()) == block,
+				"a deadline entry that is not its task's deadline"
+			);
+		}
+		ensure!(entries <= open, "more deadline entries than open tasks");
 		for (poster, fee) in &fees {
 			ensure!(
 				T::Currency::balance_on_hold(&reason, poster) == *fee,

@@ -70,9 +70,6 @@ pub trait WorkerRegistry<AccountId, Balance> {
 	/// reads at most `Config::MaxCandidates` of them: put the best first.
 	fn weighted_workers() -> Vec<(AccountId, u128)>;
 
-	/// Whether `who` may take tasks now (bonded enough, not unbonding, not banned).
-	fn is_eligible(who: &AccountId) -> bool;
-
 	/// `who`'s reputation, which scales its minted reward.
 	fn reputation(who: &AccountId) -> Permill;
 

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use pallet_render::{Outcome, WorkerRegistry};
 use pallet_stake::SlashAmount;
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::Randomness},
+	frame_support::{parameter_types, traits::Randomness, weights::Weight},
 	pallet_babe,
 	sp_runtime::{Perbill, Permill},
 };
@@ -56,8 +56,23 @@ parameter_types! {
 	pub const MaxKeyframes: u32 = 16;
 	pub const MaxWaitingTasks: u32 = 256;
 	pub const MaxAssignmentsPerBlock: u32 = 8;
-	pub const MaxDeadlinesPerBlock: u32 = 32;
+	/// A fifth of a block's weight for draws, expiries and settlements at the start of each
+	/// block: about six of the costliest (a draw over 512 contributors, ~30 ms) fit in it;
+	/// the rest fire at the start of the next block.
+	pub DeadlineWeight: Weight =
+		Perbill::from_percent(20) * super::RuntimeBlockWeights::get().max_block;
 }
+
+// A worker keeps the tasks it holds while it unbonds (one slash must not fail its other
+// tasks), so its unlocking stake must stay slashable for the longest a task can hold it:
+// every commit period its replacements restart, the reveal period and the fraud window.
+const _: () = assert!(
+	super::stake::UnbondingPeriod::get()
+		> MaxCommitPeriod::get() * (1 + MaxReplacements::get())
+			+ RevealPeriod::get()
+			+ FraudWindow::get(),
+	"UnbondingPeriod must outlast a task"
+);
 
 /// The VRF output of the parent block's BABE author, fresh every block; the randomness of one
 /// epoch ago where a block has none (the first block).
@@ -79,10 +94,6 @@ pub struct StakedWorkers;
 impl WorkerRegistry<AccountId, Balance> for StakedWorkers {
 	fn weighted_workers() -> Vec<(AccountId, u128)> {
 		Stake::contributors_weighted()
-	}
-
-	fn is_eligible(who: &AccountId) -> bool {
-		Stake::is_contributor(who)
 	}
 
 	fn reputation(who: &AccountId) -> Permill {
@@ -134,7 +145,7 @@ impl pallet_render::Config for Runtime {
 	type MaxKeyframes = MaxKeyframes;
 	type MaxWaitingTasks = MaxWaitingTasks;
 	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
-	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type DeadlineWeight = DeadlineWeight;
 	type WeightInfo = pallet_render::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BondedWorkers;

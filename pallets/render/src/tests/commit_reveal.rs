@@ -153,20 +153,70 @@ fn a_copied_commitment_does_not_reveal_for_another_worker() {
 }
 
 #[test]
-fn an_unbonded_worker_cannot_commit() {
+fn a_worker_slashed_out_of_the_draw_still_finishes_its_other_tasks() {
+	new_test_ext().execute_with(|| {
+		// Two tasks over four workers share at least two of them.
+		let (first, second) = (post(), post());
+		let who = *workers_of(first)
+			.iter()
+			.find(|who| workers_of(second).contains(who))
+			.expect("a worker holds both");
+		// It loses the first task and drops out of the draw (below the minimum bond).
+		let root = correct_result(first).root;
+		let roots: Vec<Hash32> = workers_of(first)
+			.iter()
+			.map(|w| if *w == who { Hash32::of(b"wrong") } else { root })
+			.collect();
+		commit_and_reveal(first, &roots);
+		unbond(who);
+		let after_first = bond_of(who);
+		assert!(after_first < BOND);
+
+		// It still commits and reveals the second, and is paid for it, not slashed again.
+		let root = correct_result(second).root;
+		commit_and_reveal(second, &[root; 3]);
+		assert!(Tasks::<Test>::get(second).unwrap().signers().contains(&who));
+		run_to(System::block_number() + FRAUD_WINDOW + 1);
+		assert_eq!(bond_of(who), after_first, "one slash, not one per task held");
+		assert!(Render::rewards_earned(&who) > 0);
+		let outcomes: Vec<Outcome> =
+			outcomes().into_iter().filter(|(w, _)| *w == who).map(|(_, o)| o).collect();
+		assert_eq!(outcomes, vec![Outcome::Lost, Outcome::Agreed]);
+	});
+}
+
+/// What the worker with the wrong root loses when it `reveals` it, or withholds it, while
+/// the other two reveal the right one: its bond loss and its outcomes.
+fn loser_pays(reveals: bool) -> (u128, Vec<Outcome>) {
 	new_test_ext().execute_with(|| {
 		let task = post();
-		let who = workers_of(task)[0];
-		unbond(who);
-		assert_noop!(
-			Render::commit(
-				RuntimeOrigin::signed(who),
-				task,
-				commitment_of(&correct_result(task).root, &salt(who), &who)
-			),
-			Error::<Test>::WorkerNotEligible
-		);
-	});
+		let workers = workers_of(task);
+		let root = correct_result(task).root;
+		let loser = workers[2];
+		for (who, root) in workers.iter().zip([root, root, Hash32::of(b"wrong")]) {
+			commit_to(*who, task, root);
+		}
+		reveal(workers[0], task, root);
+		reveal(workers[1], task, root);
+		if reveals {
+			reveal(loser, task, Hash32::of(b"wrong"));
+		}
+		run_to(System::block_number() + REVEAL_PERIOD + 1);
+		assert_eq!(Tasks::<Test>::get(task).unwrap().accepted_root, Some(root));
+		let outcomes =
+			outcomes().into_iter().filter(|(w, _)| *w == loser).map(|(_, o)| o).collect();
+		(BOND - bond_of(loser), outcomes)
+	})
+}
+
+#[test]
+fn withholding_a_losing_root_costs_no_less_than_revealing_it() {
+	let (revealed, revealed_outcomes) = loser_pays(true);
+	let (withheld, withheld_outcomes) = loser_pays(false);
+	assert_eq!(revealed, BOND * 5 / 100, "DissentSlash");
+	assert!(withheld >= revealed, "withholding cost {withheld}, revealing {revealed}");
+	assert_eq!(withheld_outcomes, revealed_outcomes, "the same mark on its record");
+	assert_eq!(withheld_outcomes, vec![Outcome::Lost]);
 }
 
 #[test]

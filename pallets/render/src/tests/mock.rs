@@ -11,6 +11,7 @@ use polkadot_sdk::{
 	frame_support::{
 		assert_ok, derive_impl, parameter_types,
 		traits::{Hooks, Randomness},
+		weights::Weight,
 		BoundedVec,
 	},
 	frame_system, pallet_balances,
@@ -119,10 +120,6 @@ impl WorkerRegistry<AccountId, Balance> for MockRegistry {
 		})
 	}
 
-	fn is_eligible(who: &AccountId) -> bool {
-		REGISTRY.with(|registry| registry.borrow().get(who).is_some_and(|worker| worker.bonded))
-	}
-
 	fn reputation(who: &AccountId) -> Permill {
 		REGISTRY.with(|registry| {
 			registry.borrow().get(who).map_or(Permill::zero(), |worker| worker.reputation)
@@ -193,7 +190,9 @@ parameter_types! {
 	pub const MaxKeyframes: u32 = 8;
 	pub const MaxWaitingTasks: u32 = 4;
 	pub const MaxAssignmentsPerBlock: u32 = 2;
-	pub const MaxDeadlinesPerBlock: u32 = 8;
+	/// Room for three deadlines of the costliest kind (a commit expiry over 16 candidates,
+	/// about 2.5 ms with the default weights) at the start of a block.
+	pub DeadlineWeight: Weight = Weight::from_parts(10_000_000_000, u64::MAX);
 }
 
 impl pallet_render::Config for Test {
@@ -224,7 +223,7 @@ impl pallet_render::Config for Test {
 	type MaxKeyframes = MaxKeyframes;
 	type MaxWaitingTasks = MaxWaitingTasks;
 	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
-	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type DeadlineWeight = DeadlineWeight;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
