@@ -1,12 +1,15 @@
 //! Auditing accepted results: one random tile of one random result still in its fraud
 //! window, re-rendered here with the primitives' CPU reference kernel.
 //!
-//! The chain keeps only a result's root, so the tile's claimed hash and its Merkle paths come
-//! from the audit source (the render worker's API: `GET {url}/jobs/{result id}/proof?frame=F&
-//! tile=T`). The audit goes on only if that proof places the claimed tile under the accepted
-//! root; then a re-rendered tile with another hash is fraud, and the node files
-//! `report_fraud` with the claimed hash, the proof and the scene's chunk encodings, exactly
-//! what the pallet re-checks on chain.
+//! The tile's claimed hash and its Merkle paths come from the chain when the frame's signers
+//! published it (`pallet_render::Evidence`, after a challenge); else from the audit source if
+//! one is set (the render worker's API: `GET {url}/jobs/{result id}/proof?frame=F&tile=T`) and
+//! its proof places the tile under the accepted root; else the node challenges the frame
+//! (holding the chain's challenge deposit from its reporter account), and the signers must
+//! publish it or lose the result. Once the claimed tile is known, a re-rendered tile with
+//! another hash is fraud, and the node files `report_fraud` with the claimed hash, the proof
+//! and the scene's chunk encodings, exactly what the pallet re-checks on chain. No helper
+//! outside the node is needed.
 
 use crate::{
 	render_worker::{ClaimedTile, RenderWorker},
@@ -17,8 +20,11 @@ use crate::{
 use alloc::vec::Vec;
 use pallet_render::{ChunkBytes, TaskIndex, TaskPhase};
 use playnet_primitives::{
-	proof::tile::{render_tile, tile_count, tile_hash, tile_rect},
-	FrameCamera, Hash32, RenderSpec, Scene,
+	proof::{
+		merkle::{merkle_proof, MerkleProof},
+		tile::{render_tile, tile_count, tile_hash, tile_rect},
+	},
+	FrameCamera, Hash32, RenderSpec, Scene, TileProof,
 };
 use polkadot_sdk::{
 	frame_support::{traits::Get, BoundedVec},
@@ -39,6 +45,9 @@ pub enum Finding {
 	/// The tile is wrong; a fraud report was sent (or waits for the account's pending
 	/// transaction).
 	Fraud,
+	/// Neither the chain nor the audit source shows the tile: a challenge of its frame was
+	/// sent (or waits for the account's pending transaction), so the signers publish it.
+	Challenged,
 }
 
 /// The tile an audit picks, from the node's random `seed`: which of `candidates` results,
@@ -83,38 +92,47 @@ pub fn audit<T: Config>(
 	};
 	let (_, frame, tile) =
 		pick(&seed, candidates.len(), spec.frame_count, tile_count(spec.width, spec.height));
-	let Some(url) = source_url else {
-		log::debug!(target: LOG_TARGET, "audit of task {index}: no audit source URL set");
-		return Finding::Inconclusive;
-	};
-	let worker = RenderWorker::new(url, T::HttpTimeoutMillis::get());
-	let claimed = match worker.tile_proof(&result_id, frame, tile) {
-		Ok(claimed) => claimed,
-		Err(error) => {
-			log::info!(
+	let claimed = match pallet_render::Evidence::<T>::get(index, frame) {
+		// The signers published the frame: the claimed tile comes from the chain alone.
+		Some(evidence) => match claimed_from_evidence(&spec, root, frame, tile, &evidence) {
+			Some(claimed) => claimed,
+			None => {
+				log::warn!(target: LOG_TARGET, "audit of task {index}: malformed evidence");
+				return Finding::Inconclusive;
+			}
+		},
+		None if pallet_render::Challenges::<T>::contains_key(index, frame) => {
+			log::debug!(
 				target: LOG_TARGET,
-				"audit of task {index} frame {frame} tile {tile}: no claimed tile ({error})",
+				"audit of task {index} frame {frame}: challenged, waiting for the evidence"
 			);
 			return Finding::Inconclusive;
 		}
+		None => {
+			match claimed_from_source::<T>(source_url, &spec, index, root, result_id, frame, tile) {
+				Some(claimed) => claimed,
+				None if <T as pallet_render::Config>::MaxChallengesPerTask::get() == 0 => {
+					log::info!(
+						target: LOG_TARGET,
+						"audit of task {index}: no evidence, no audit source, and challenges are \
+						 off"
+					);
+					return Finding::Inconclusive;
+				}
+				// Nothing shows the tile: make the signers publish the frame.
+				None => {
+					let call = pallet_render::Call::challenge { task: index, frame };
+					if transactions::submit::<T>(reporter, call, now) == Sent::Submitted {
+						log::info!(
+							target: LOG_TARGET,
+							"audit of task {index}: challenged frame {frame} for its evidence"
+						);
+					}
+					return Finding::Challenged;
+				}
+			}
+		}
 	};
-	if claimed.root != root {
-		log::warn!(
-			target: LOG_TARGET,
-			"audit of task {index}: the audit source's result root {} differs from the \
-			 accepted root {root}; it cannot place a tile under the accepted root",
-			claimed.root,
-		);
-		return Finding::Inconclusive;
-	}
-	if !places_tile(&spec, &result_id, &claimed, frame, tile) {
-		log::warn!(
-			target: LOG_TARGET,
-			"audit of task {index}: the audit source's proof for frame {frame} tile {tile} does \
-			 not lead to the accepted root",
-		);
-		return Finding::Inconclusive;
-	}
 	let Some(chunks) = scene_chunks::<T>(&spec) else {
 		log::warn!(target: LOG_TARGET, "audit of task {index}: a scene chunk's bytes are missing");
 		return Finding::Inconclusive;
@@ -148,6 +166,64 @@ pub fn audit<T: Config>(
 		log::info!(target: LOG_TARGET, "fraud report for task {index} submitted");
 	}
 	Finding::Fraud
+}
+
+/// The claimed tile at (`frame`, `tile`) from the frame's evidence on chain: its hash, and
+/// the paths built from the published tile hashes and frame path (leading to `root`, which
+/// the chain checked when it took the answer).
+fn claimed_from_evidence<M: Get<u32>>(
+	spec: &RenderSpec,
+	root: Hash32,
+	frame: u32,
+	tile: u32,
+	evidence: &pallet_render::FrameEvidence<M>,
+) -> Option<ClaimedTile> {
+	let tile_hash = *evidence.tile_hashes.get(tile as usize)?;
+	let proof = TileProof {
+		frame,
+		tile,
+		tile_path: merkle_proof(&evidence.tile_hashes, tile)?,
+		frame_path: MerkleProof {
+			index: frame,
+			leaf_count: spec.frame_count,
+			siblings: evidence.frame_path.to_vec(),
+		},
+	};
+	Some(ClaimedTile { root, tile_hash, proof })
+}
+
+/// The claimed tile from the audit source (the render worker's API), if one is set and its
+/// proof places the tile under the accepted root.
+fn claimed_from_source<T: Config>(
+	source_url: Option<&str>,
+	spec: &RenderSpec,
+	index: TaskIndex,
+	root: Hash32,
+	result_id: Hash32,
+	frame: u32,
+	tile: u32,
+) -> Option<ClaimedTile> {
+	let url = source_url?;
+	let worker = RenderWorker::new(url, T::HttpTimeoutMillis::get());
+	let claimed = match worker.tile_proof(&result_id, frame, tile) {
+		Ok(claimed) => claimed,
+		Err(error) => {
+			log::info!(
+				target: LOG_TARGET,
+				"audit of task {index} frame {frame} tile {tile}: the audit source has no claimed \
+				 tile ({error})",
+			);
+			return None;
+		}
+	};
+	if claimed.root != root || !places_tile(spec, &result_id, &claimed, frame, tile) {
+		log::info!(
+			target: LOG_TARGET,
+			"audit of task {index}: the audit source's proof does not lead to the accepted root",
+		);
+		return None;
+	}
+	Some(claimed)
 }
 
 /// Whether `claimed`'s proof places its tile at (`frame`, `tile`) under `claimed.root`, with

@@ -4,7 +4,7 @@ use super::mock::*;
 use crate::{audit::pick, AUDIT_KEY};
 use pallet_render::{commitment_of, TaskIndex, TaskPhase};
 use playnet_primitives::{proof::tile::tile_count, Hash32, TaskResult};
-use polkadot_sdk::frame_support::assert_ok;
+use polkadot_sdk::frame_support::{assert_ok, BoundedVec};
 
 const SEED: [u8; 32] = [5; 32];
 
@@ -95,8 +95,8 @@ fn a_correct_tile_is_not_reported() {
 }
 
 #[test]
-fn a_proof_under_another_root_is_not_reported() {
-	let (mut env, _, forged) = accepted(forged_result);
+fn a_proof_under_another_root_is_not_believed_and_the_frame_is_challenged() {
+	let (mut env, task, forged) = accepted(forged_result);
 	let (frame, tile) = picked_tile();
 	// The source rendered the task honestly: its tiles are not the accepted result's.
 	let correct = correct_result(forged.task_id);
@@ -109,7 +109,49 @@ fn a_proof_under_another_root_is_not_reported() {
 
 	env.run_ocw();
 
-	assert!(env.take_transactions().is_empty());
+	let [tx] = env.take_transactions().try_into().expect("one challenge");
+	assert_eq!(tx.call, RuntimeCall::Render(pallet_render::Call::challenge { task, frame }));
+}
+
+#[test]
+fn without_evidence_or_a_source_the_audit_challenges_the_frame_and_then_uses_the_evidence() {
+	let (mut env, task, forged) = accepted(forged_result);
+	env.set_setting(crate::AUDIT_SOURCE_URL_KEY, "");
+	env.set_setting(crate::RENDER_WORKER_URL_KEY, "");
+	let (frame, _) = picked_tile();
+
+	// No request is expected: the mock fails the test on any.
+	env.run_ocw();
+	let [tx] = env.take_transactions().try_into().expect("one challenge");
+	assert_eq!(tx.call, RuntimeCall::Render(pallet_render::Call::challenge { task, frame }));
+	env.include(&tx);
+
+	// A signer answers with the forged frame; the next audit reads the evidence from the
+	// chain, re-renders the tile and reports the fraud.
+	env.ext.execute_with(|| {
+		let signer = pallet_render::Tasks::<Test>::get(task).unwrap().workers[0].who.clone();
+		let path = playnet_primitives::proof::merkle::merkle_proof(&forged.frame_hashes, frame)
+			.unwrap()
+			.siblings;
+		assert_ok!(Render::answer_challenge(
+			RuntimeOrigin::signed(signer),
+			task,
+			frame,
+			BoundedVec::truncate_from(forged.tile_hashes[frame as usize].clone()),
+			BoundedVec::truncate_from(path),
+		));
+	});
+	env.next_block();
+	env.run_ocw();
+	let [tx] = env.take_transactions().try_into().expect("one fraud report");
+	let RuntimeCall::Render(pallet_render::Call::report_fraud { task: reported, .. }) =
+		tx.call.clone()
+	else {
+		panic!("expected report_fraud, got {:?}", tx.call);
+	};
+	assert_eq!(reported, task);
+	env.include(&tx);
+	env.ext.execute_with(|| assert!(pallet_render::Tasks::<Test>::get(task).is_none()));
 }
 
 #[test]

@@ -146,6 +146,10 @@ parameter_types! {
 	pub const MinRatePermille: u32 = 500;
 	pub const MaxRatePermille: u32 = 2_000;
 	pub const Slash: Perbill = Perbill::from_percent(5);
+	pub const ChallengeDeposit: Balance = 50;
+	pub const AnswerPeriod: u64 = 3;
+	pub const MaxChallengesPerTask: u32 = 2;
+	pub const MaxTilesPerFrame: u32 = 64;
 	pub const MaxSceneChunks: u32 = 64;
 	pub const MaxKeyframes: u32 = 8;
 	pub const MaxWaitingTasks: u32 = 4;
@@ -179,6 +183,10 @@ impl pallet_render::Config for Test {
 	type MissSlash = Slash;
 	type DissentSlash = Slash;
 	type FraudSlash = Slash;
+	type ChallengeDeposit = ChallengeDeposit;
+	type AnswerPeriod = AnswerPeriod;
+	type MaxChallengesPerTask = MaxChallengesPerTask;
+	type MaxTilesPerFrame = MaxTilesPerFrame;
 	type MaxSceneChunks = MaxSceneChunks;
 	type MaxKeyframes = MaxKeyframes;
 	type MaxWaitingTasks = MaxWaitingTasks;

@@ -63,6 +63,10 @@ impl<T: Config> Pallet<T> {
 		match task.phase {
 			TaskPhase::Committing => Self::expire_commits(index, task, now),
 			TaskPhase::Revealing => Self::expire_reveals(index, task, now),
+			TaskPhase::Accepted if Self::has_unanswered_challenge(index, now) => {
+				Self::overturn_unanswered(index, task, now);
+				T::WeightInfo::settle()
+			}
 			TaskPhase::Accepted => {
 				Self::settle(index, task);
 				T::WeightInfo::settle()
@@ -97,21 +101,11 @@ impl<T: Config> Pallet<T> {
 		Self::set_deadline(index, &mut task, now.saturating_add(T::FraudWindow::get()));
 		for slot in &task.workers {
 			Assignments::<T>::remove(&slot.who, index);
-			match slot.root {
-				Some(revealed) if revealed == root => {
-					T::Workers::record_outcome(&slot.who, Outcome::Agreed)
-				}
-				Some(_) => {
-					let slashed = T::Workers::slash(&slot.who, T::DissentSlash::get(), None);
-					T::Workers::record_outcome(&slot.who, Outcome::Lost);
-					Self::deposit_event(Event::DissenterSlashed {
-						task: index,
-						worker: slot.who.clone(),
-						slashed,
-					});
-				}
-				// Missed: already slashed and recorded when the reveal deadline passed.
-				None => {}
+			// Dissenters are slashed at settlement, if the result stands: a dissenter whose
+			// root was right loses nothing when a challenge or a fraud proof overturns it.
+			// Missed: already slashed and recorded when the reveal deadline passed.
+			if slot.root == Some(root) {
+				T::Workers::record_outcome(&slot.who, Outcome::Agreed)
 			}
 		}
 		Self::deposit_event(Event::ResultAccepted {
@@ -175,6 +169,7 @@ impl<T: Config> Pallet<T> {
 		for slot in &task.workers {
 			Assignments::<T>::remove(&slot.who, index);
 		}
+		Self::close_challenges(index, &task.signers(), true);
 		Self::end_task(index, task.deadline);
 		Self::deposit_event(Event::TaskRefunded {
 			task: index,

@@ -38,12 +38,27 @@
 //! below the minimum bond, unbonding; its stake stays slashable through the registry's
 //! unbonding period): one slash does not make its other tasks fail and slash it again.
 //! 5. **Decide** (`decide.rs`): when all revealed, or at the reveal deadline, a root revealed
-//!    by a strict majority of `k` is accepted: its signers are recorded [`Outcome::Agreed`],
-//!    other revealers [`Outcome::Lost`] and slashed [`Config::DissentSlash`]. Without a
-//!    majority the poster is refunded and nobody is paid.
-//! 6. **Settle** (`settle.rs`): [`Config::FraudWindow`] blocks after acceptance the fee is
-//!    split and new PGT minted (formulas below), and the task is removed.
-//! 7. **Fraud** ([`Pallet::report_fraud`]): until settlement, anyone may show a tile whose
+//!    by a strict majority of `k` is accepted and its signers are recorded
+//!    [`Outcome::Agreed`]. Other revealers are recorded [`Outcome::Lost`] and slashed
+//!    [`Config::DissentSlash`] at settlement, if the result stands: an outvoted worker whose
+//!    root was right loses nothing when the result is overturned. Without a majority the
+//!    poster is refunded and nobody is paid.
+//! 6. **Challenge** (`challenge.rs`, [`Pallet::challenge`]): until settlement, any account
+//!    (an outvoted worker at once) may challenge one frame of the accepted result with
+//!    [`Config::ChallengeDeposit`]; at most [`Config::MaxChallengesPerTask`] frames. A signer
+//!    must answer within [`Config::AnswerPeriod`] ([`Pallet::answer_challenge`]) with the
+//!    frame's tile hashes and the frame's path to the root, checked against the root and
+//!    stored as [`Evidence`]. The task does not settle before its challenges' deadlines.
+//!    Unanswered: every signer is slashed [`Config::FraudSlash`] (the challenger gets the
+//!    registry's reporter share) and recorded [`Outcome::Fraud`], the poster is refunded
+//!    ([`RefundReason::ChallengeUnanswered`]) and the deposit returned. Answered: anyone can
+//!    build the proof of any tile of the frame from the evidence for [`Pallet::report_fraud`];
+//!    if the result stands to settlement, the deposit is split between the signers; if it is
+//!    overturned, it returns to the challenger.
+//! 7. **Settle** (`settle.rs`): [`Config::FraudWindow`] blocks after acceptance (or after the
+//!    last challenge's deadline) the fee is split and new PGT minted (formulas below),
+//!    dissenters slashed, and the task, its challenges and evidence removed.
+//! 8. **Fraud** ([`Pallet::report_fraud`]): until settlement, anyone may show a tile whose
 //!    hash, under the accepted root and the task's result id, differs from the tile the runtime re-renders with the
 //!    primitives' CPU kernel. Every signer is slashed [`Config::FraudSlash`] (the registry
 //!    gives the reporter its share) and recorded [`Outcome::Fraud`]; the poster gets the
@@ -58,7 +73,8 @@
 //!
 //! ## Money
 //!
-//! Escrow: every held fee ends exactly once as paid + burned + refunded.
+//! Escrow: every held fee ends exactly once as paid + burned + refunded, and every challenge
+//! deposit exactly once, back to its challenger or split between the signers.
 //!
 //! - Settlement of fee `F` with `m` signers: `burned = BurnShare x F` (rounded down), each
 //!   signer is paid `(F - burned) / m` from the hold, and the division's remainder is burned
@@ -98,6 +114,28 @@
 //! MintShare) x max(MinFee, MinFeePerUnit x work_units)` (0.05 PGT per task of up to 1,000
 //! tiles, 5% of the fee beyond, in the runtime), on top of rendering the task, whereas serving
 //! others earns the same outcome for the same rendering and is paid for it.
+//!
+//! ## A made-up result can always be refuted
+//!
+//! Property: a root accepted by a colluding majority of a task's workers is overturned, and
+//! its signers slashed [`Config::FraudSlash`] each, as soon as one honest account challenges
+//! a frame it rendered differently (the outvoted worker can: it rendered every frame), under
+//! the assumption that such a challenge reaches a block within the answer period (fewer than
+//! all block authors censor it).
+//!
+//! Why it holds: to keep a challenged result the signers must publish the frame's tile
+//! hashes with a path to the accepted root. A root with nothing behind it has no such
+//! preimage (BLAKE3's preimage resistance), so the challenge goes unanswered and the result
+//! falls. A consistent but fabricated result can be answered, but the answer puts its tile
+//! hashes on chain, and the challenger (who knows which tile differs) files
+//! [`Pallet::report_fraud`] from them: the runtime re-renders that tile. Either way each
+//! liar loses 25% of its bond in the runtime, far more than a task's fee share and mint. A
+//! challenge of a right result costs the challenger its deposit, which pays the signers for
+//! answering.
+//!
+//! Status: the runtime sets [`Config::MaxChallengesPerTask`] to 0, so challenges are off
+//! there until the workers' software answers them (an unanswered challenge of an honest
+//! result would slash its honest signers); the mechanism is tested in the mock runtime.
 //!
 //! ## The draw cannot be predicted, and results are bound to their task
 //!
@@ -140,6 +178,7 @@ mod api;
 mod assign;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod challenge;
 mod commit;
 mod decide;
 mod fraud;
@@ -185,6 +224,13 @@ pub type TaskOf<T> = Task<
 
 /// A [`StoredSpec`] of this runtime.
 pub type StoredSpecOf<T> = StoredSpec<<T as Config>::MaxSceneChunks, <T as Config>::MaxKeyframes>;
+
+/// A [`Challenge`] of this runtime.
+pub type ChallengeOf<T> =
+	Challenge<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// The [`FrameEvidence`] of this runtime.
+pub type FrameEvidenceOf<T> = FrameEvidence<<T as Config>::MaxTilesPerFrame>;
 
 /// A [`TaskView`] of this runtime.
 pub type TaskViewOf<T> =
@@ -309,9 +355,29 @@ pub mod pallet {
 		#[pallet::constant]
 		type DissentSlash: Get<Perbill>;
 
-		/// The share of its bond a worker loses for signing a root a fraud proof overturned.
+		/// The share of its bond a worker loses for signing a root a fraud proof, or an
+		/// unanswered challenge, overturned.
 		#[pallet::constant]
 		type FraudSlash: Get<Perbill>;
+
+		/// What a challenge of one frame holds from the challenger: back with the registry's
+		/// reporter share if nobody answers or the result is overturned, to the signers if
+		/// the answered result stands.
+		#[pallet::constant]
+		type ChallengeDeposit: Get<BalanceOf<Self>>;
+
+		/// Blocks a signer has to answer a challenge.
+		#[pallet::constant]
+		type AnswerPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Most challenged frames per task; 0 turns challenges off.
+		#[pallet::constant]
+		type MaxChallengesPerTask: Get<u32>;
+
+		/// Most tiles in one frame (an answer's tile hashes): at least the tiles of the
+		/// largest frame the primitives allow (3840x2160: 2,040).
+		#[pallet::constant]
+		type MaxTilesPerFrame: Get<u32>;
 
 		/// Most chunks in a task's scene (at most the primitives' `MAX_SCENE_CHUNKS`): bounds
 		/// a fraud proof's size and the chunk decoding it costs.
@@ -350,6 +416,9 @@ pub mod pallet {
 		/// A task's fee, from posting until it is settled or refunded.
 		#[codec(index = 0)]
 		TaskEscrow,
+		/// A challenge's deposit, until the challenged task ends.
+		#[codec(index = 1)]
+		ChallengeDeposit,
 	}
 
 	/// The index the next posted task gets.
@@ -408,6 +477,17 @@ pub mod pallet {
 	/// randomness, block)))` with [`Config::Randomness`].
 	#[pallet::storage]
 	pub type DrawEntropy<T: Config> = StorageValue<_, Hash32, ValueQuery>;
+
+	/// Open challenges. Keys: the task, then the frame. Removed when the task ends.
+	#[pallet::storage]
+	pub type Challenges<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, TaskIndex, Twox64Concat, u32, ChallengeOf<T>>;
+
+	/// The evidence signers published for challenged frames. Keys: the task, then the frame.
+	/// Removed when the task ends.
+	#[pallet::storage]
+	pub type Evidence<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, TaskIndex, Twox64Concat, u32, FrameEvidenceOf<T>>;
 
 	/// How many tasks are open (in [`Tasks`]): the demand side of the reward rate.
 	#[pallet::storage]
@@ -554,6 +634,43 @@ pub mod pallet {
 			/// Slashed from the signers, in total.
 			slashed: BalanceOf<T>,
 		},
+		/// A frame of an accepted result was challenged: a signer answers by `deadline`.
+		FrameChallenged {
+			/// The task.
+			task: TaskIndex,
+			/// The frame.
+			frame: u32,
+			/// Who challenged.
+			challenger: T::AccountId,
+			/// The last block to answer in.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A signer published the challenged frame's evidence ([`Evidence`]).
+		ChallengeAnswered {
+			/// The task.
+			task: TaskIndex,
+			/// The frame.
+			frame: u32,
+			/// The signer.
+			signer: T::AccountId,
+		},
+		/// A challenge went unanswered: every signer was slashed as a fraud.
+		ChallengeUnanswered {
+			/// The task.
+			task: TaskIndex,
+			/// Slashed from the signers, in total.
+			slashed: BalanceOf<T>,
+		},
+		/// A challenge ended with its task: its deposit went to the signers (the answered
+		/// result stood) or back to the challenger.
+		ChallengeClosed {
+			/// The task.
+			task: TaskIndex,
+			/// The frame.
+			frame: u32,
+			/// Whether the deposit went to the signers.
+			deposit_to_signers: bool,
+		},
 	}
 
 	/// Errors of render tasks.
@@ -610,6 +727,23 @@ pub mod pallet {
 		InvalidChunkBytes,
 		/// The re-rendered tile matches the claimed one: the accepted root is right there.
 		ResultNotFraudulent,
+		/// The frame is challenged already.
+		AlreadyChallenged,
+		/// The task has [`Config::MaxChallengesPerTask`] challenges already.
+		TooManyChallenges,
+		/// The challenge deposit cannot be held from the caller's free balance.
+		DepositUnavailable,
+		/// The frame is not challenged.
+		NoSuchChallenge,
+		/// The challenge was answered already.
+		AlreadyAnswered,
+		/// Only a signer of the accepted root answers a challenge.
+		NotASigner,
+		/// The challenge's deadline has passed.
+		AnswerTooLate,
+		/// The tile hashes are not the frame's (wrong count, or they and the path do not lead
+		/// to the accepted root).
+		BadEvidence,
 	}
 
 	#[pallet::hooks]
@@ -764,6 +898,53 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_report_fraud(who, task, proof, claimed_tile_hash, chunks)
+		}
+
+		/// Challenge `frame` of `task`'s accepted result, holding [`Config::ChallengeDeposit`]:
+		/// a signer must publish the frame's evidence ([`Pallet::answer_challenge`]) within
+		/// [`Config::AnswerPeriod`] blocks, or the result is overturned as a fraud. The task
+		/// is not settled before the challenge's deadline. Any account may challenge (a
+		/// worker whose reveal lost, at once).
+		///
+		/// # Events
+		/// - [`Event::FrameChallenged`].
+		///
+		/// # Errors
+		/// - [`Error::UnknownTask`], [`Error::NotAccepted`];
+		/// - [`Error::BadTilePosition`]: the frame is past the spec's;
+		/// - [`Error::AlreadyChallenged`], [`Error::TooManyChallenges`];
+		/// - [`Error::DepositUnavailable`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::challenge())]
+		pub fn challenge(origin: OriginFor<T>, task: TaskIndex, frame: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_challenge(who, task, frame)
+		}
+
+		/// Answer the challenge of `frame` as a signer of the accepted root: `tile_hashes`
+		/// are the frame's tile hashes in tile order, `frame_path` the siblings of
+		/// `BLAKE3(result_id || merkle_root(tile_hashes))`'s path to the root. Stored as the
+		/// frame's [`Evidence`], from which anyone builds a tile's proof for
+		/// [`Pallet::report_fraud`].
+		///
+		/// # Events
+		/// - [`Event::ChallengeAnswered`].
+		///
+		/// # Errors
+		/// - [`Error::UnknownTask`], [`Error::NotAccepted`], [`Error::NoSuchChallenge`];
+		/// - [`Error::AlreadyAnswered`], [`Error::NotASigner`], [`Error::AnswerTooLate`];
+		/// - [`Error::BadEvidence`]: the tile hashes and path do not lead to the root.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::answer_challenge(tile_hashes.len() as u32))]
+		pub fn answer_challenge(
+			origin: OriginFor<T>,
+			task: TaskIndex,
+			frame: u32,
+			tile_hashes: BoundedVec<Hash32, T::MaxTilesPerFrame>,
+			frame_path: BoundedVec<Hash32, MaxFramePathOf>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_answer_challenge(who, task, frame, tile_hashes, frame_path)
 		}
 	}
 }

@@ -18,6 +18,18 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn settle(index: TaskIndex, task: TaskOf<T>) {
 		let reason = HoldReason::TaskEscrow.into();
 		let signers = task.signers();
+		// The result stood: the workers who revealed another root lose.
+		for slot in &task.workers {
+			if slot.root.is_some() && slot.root != task.accepted_root {
+				let slashed = T::Workers::slash(&slot.who, T::DissentSlash::get(), None);
+				T::Workers::record_outcome(&slot.who, Outcome::Lost);
+				Self::deposit_event(Event::DissenterSlashed {
+					task: index,
+					worker: slot.who.clone(),
+					slashed,
+				});
+			}
+		}
 		let mut burn = T::BurnShare::get().mul_floor(task.fee);
 		let to_share = task.fee.saturating_sub(burn);
 		let count: BalanceOf<T> = (signers.len() as u32).into();
@@ -68,6 +80,7 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Force,
 		)
 		.unwrap_or_default();
+		Self::close_challenges(index, &signers, false);
 		Self::end_task(index, task.deadline);
 		Self::deposit_event(Event::TaskSettled { task: index, paid, burned, minted });
 	}

@@ -73,6 +73,35 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(entries <= open, "more deadline entries than open tasks");
+
+		let deposit_reason = HoldReason::ChallengeDeposit.into();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut per_task: BTreeMap<TaskIndex, u32> = BTreeMap::new();
+		for (index, frame, challenge) in Challenges::<T>::iter() {
+			let task = Tasks::<T>::get(index).ok_or("a challenge of no open task")?;
+			ensure!(task.phase == TaskPhase::Accepted, "a challenge of a task not accepted");
+			let spec = Specs::<T>::get(index).ok_or("a challenge of a task without its spec")?;
+			ensure!(frame < spec.frame_count, "a challenge of a frame past the spec");
+			ensure!(challenge.deadline <= task.deadline, "a task settling before its challenge");
+			ensure!(
+				challenge.answered_by.is_some() == Evidence::<T>::contains_key(index, frame),
+				"evidence without an answer, or an answer without evidence"
+			);
+			let held = deposits.entry(challenge.challenger.clone()).or_default();
+			*held = held.saturating_add(challenge.deposit);
+			let count = per_task.entry(index).or_default();
+			*count = count.saturating_add(1);
+			ensure!(*count <= T::MaxChallengesPerTask::get(), "too many challenges of a task");
+		}
+		for (index, frame, _) in Evidence::<T>::iter() {
+			ensure!(Challenges::<T>::contains_key(index, frame), "evidence without a challenge");
+		}
+		for (challenger, deposit) in &deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&deposit_reason, challenger) == *deposit,
+				"challenge deposits held differ from the open challenges"
+			);
+		}
 		for (poster, fee) in &fees {
 			ensure!(
 				T::Currency::balance_on_hold(&reason, poster) == *fee,

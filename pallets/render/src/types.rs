@@ -139,6 +139,8 @@ pub enum RefundReason {
 	Fraud,
 	/// Too few eligible workers at the task's draw, and the waiting queue was full.
 	QueueFull,
+	/// A challenge of the accepted root went unanswered: nothing backed it.
+	ChallengeUnanswered,
 }
 
 /// One assigned worker and how far it got.
@@ -228,6 +230,48 @@ where
 			None => Vec::new(),
 		}
 	}
+}
+
+/// Most siblings in a frame's path to a result root: enough for `MAX_FRAMES` (3,600) frames.
+pub type MaxFramePathOf = ConstU32<16>;
+
+/// An open challenge of one frame of an accepted result.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct Challenge<AccountId, Balance, BlockNumber> {
+	/// Who challenged; its deposit is held.
+	pub challenger: AccountId,
+	/// The deposit held from the challenger.
+	pub deposit: Balance,
+	/// The last block a signer may answer in.
+	pub deadline: BlockNumber,
+	/// The signer whose answer was taken, once one was.
+	pub answered_by: Option<AccountId>,
+}
+
+/// A challenged frame's evidence, as a signer published it: every tile hash of the frame in
+/// tile order, and the siblings of the frame's path to the accepted root. With it anyone
+/// builds the [`TileProof`](playnet_primitives::TileProof) of any tile of the frame:
+/// `tile_path = merkle_proof(tile_hashes, tile)`, `frame_path = {frame, frame_count,
+/// frame_path}`.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(M))]
+pub struct FrameEvidence<M: Get<u32>> {
+	/// The frame's tile hashes, in tile order.
+	pub tile_hashes: BoundedVec<Hash32, M>,
+	/// The siblings of the frame hash's path to the result root, leaf level first.
+	pub frame_path: BoundedVec<Hash32, MaxFramePathOf>,
 }
 
 /// A task as the runtime API returns it.

@@ -46,6 +46,8 @@ pub trait WeightInfo {
 	fn settle() -> Weight;
 	fn assign_waiting(c: u32, ) -> Weight;
 	fn on_initialize_idle() -> Weight;
+	fn challenge() -> Weight;
+	fn answer_challenge(t: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_render` measured on the machine named above.
@@ -315,6 +317,24 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(3_856_000, 3734)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
+	/// Not benchmarked yet (provisional, conservative; replaced by the next run of
+	/// `scripts/benchmark-weights.sh`). Storage: `Render::Tasks` (r:1 w:1), `Render::Specs`
+	/// (r:1), `Render::Challenges` (r:1 + MaxChallengesPerTask, w:1), `Balances::Holds` (r:1 w:1),
+	/// `System::Account` (r:1 w:1), `Render::Deadlines` (w:2).
+	fn challenge() -> Weight {
+		Weight::from_parts(80_000_000, 16_000)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Not benchmarked yet (provisional, conservative): BLAKE3 over `t` tile hashes and a
+	/// path, and `t` hashes stored. Storage: `Render::Tasks` (r:1), `Render::Specs` (r:1),
+	/// `Render::Challenges` (r:1 w:1), `Render::Evidence` (w:1).
+	fn answer_challenge(t: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 12_000)
+			.saturating_add(Weight::from_parts(5_000_000, 32).saturating_mul(t.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 // For tests: the same weights, priced with RocksDB's read and write costs.
@@ -582,5 +602,23 @@ impl WeightInfo for () {
 		// Minimum execution time: 3_225_000 picoseconds.
 		Weight::from_parts(3_856_000, 3734)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
+	}
+	/// Not benchmarked yet (provisional, conservative; replaced by the next run of
+	/// `scripts/benchmark-weights.sh`). Storage: `Render::Tasks` (r:1 w:1), `Render::Specs`
+	/// (r:1), `Render::Challenges` (r:1 + MaxChallengesPerTask, w:1), `Balances::Holds` (r:1 w:1),
+	/// `System::Account` (r:1 w:1), `Render::Deadlines` (w:2).
+	fn challenge() -> Weight {
+		Weight::from_parts(80_000_000, 16_000)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	/// Not benchmarked yet (provisional, conservative): BLAKE3 over `t` tile hashes and a
+	/// path, and `t` hashes stored. Storage: `Render::Tasks` (r:1), `Render::Specs` (r:1),
+	/// `Render::Challenges` (r:1 w:1), `Render::Evidence` (w:1).
+	fn answer_challenge(t: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 12_000)
+			.saturating_add(Weight::from_parts(5_000_000, 32).saturating_mul(t.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

@@ -52,6 +52,18 @@ parameter_types! {
 	pub const MissSlash: Perbill = Perbill::from_percent(1);
 	pub const DissentSlash: Perbill = Perbill::from_percent(5);
 	pub const FraudSlash: Perbill = Perbill::from_percent(25);
+	/// A challenge of one frame holds 5 PGT: back (with the reporter's share of the slash) if
+	/// nobody answers, to the signers if the answer stands.
+	pub const ChallengeDeposit: Balance = 5 * PGT;
+	/// A minute to answer a challenge.
+	pub const AnswerPeriod: BlockNumber = 20;
+	/// Off for now: the workers' software (`playnet-render work`, the offchain worker) does
+	/// not answer challenges yet, and an unanswered challenge slashes the signers as frauds,
+	/// so a challenge of an honest result would cost its honest signers their bond. Four once
+	/// they answer.
+	pub const MaxChallengesPerTask: u32 = 0;
+	/// The tiles of the largest frame the primitives allow: 3840x2160 is 60 x 34.
+	pub const MaxTilesPerFrame: u32 = 2_040;
 	pub const MaxSceneChunks: u32 = 64;
 	pub const MaxKeyframes: u32 = 16;
 	pub const MaxWaitingTasks: u32 = 256;
@@ -141,6 +153,10 @@ impl pallet_render::Config for Runtime {
 	type MissSlash = MissSlash;
 	type DissentSlash = DissentSlash;
 	type FraudSlash = FraudSlash;
+	type ChallengeDeposit = ChallengeDeposit;
+	type AnswerPeriod = AnswerPeriod;
+	type MaxChallengesPerTask = MaxChallengesPerTask;
+	type MaxTilesPerFrame = MaxTilesPerFrame;
 	type MaxSceneChunks = MaxSceneChunks;
 	type MaxKeyframes = MaxKeyframes;
 	type MaxWaitingTasks = MaxWaitingTasks;

@@ -46,7 +46,7 @@ fn the_last_commit_opens_reveals_and_the_last_reveal_accepts_the_majority() {
 }
 
 #[test]
-fn a_dissenter_loses_and_is_slashed() {
+fn a_dissenter_is_slashed_when_the_result_stands() {
 	new_test_ext().execute_with(|| {
 		let task = post();
 		let workers = workers_of(task);
@@ -55,9 +55,12 @@ fn a_dissenter_loses_and_is_slashed() {
 		commit_and_reveal(task, &[root, other, root]);
 
 		assert_eq!(Tasks::<Test>::get(task).unwrap().accepted_root, Some(root));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().signers(), vec![workers[0], workers[2]]);
+		assert_eq!(bond_of(workers[1]), BOND, "not before the result stands");
+		run_to(System::block_number() + FRAUD_WINDOW + 1);
+		assert!(Tasks::<Test>::get(task).is_none(), "settled");
 		assert_eq!(bond_of(workers[1]), BOND - BOND / 20, "DissentSlash is 5%");
 		assert!(outcomes().contains(&(workers[1], Outcome::Lost)));
-		assert_eq!(Tasks::<Test>::get(task).unwrap().signers(), vec![workers[0], workers[2]]);
 		assert!(render_events().contains(&RenderEvent::DissenterSlashed {
 			task,
 			worker: workers[1],
@@ -155,28 +158,30 @@ fn a_copied_commitment_does_not_reveal_for_another_worker() {
 #[test]
 fn a_worker_slashed_out_of_the_draw_still_finishes_its_other_tasks() {
 	new_test_ext().execute_with(|| {
-		// Two tasks over four workers share at least two of them.
-		let (first, second) = (post(), post());
-		let who = *workers_of(first)
-			.iter()
-			.find(|who| workers_of(second).contains(who))
-			.expect("a worker holds both");
-		// It loses the first task and drops out of the draw (below the minimum bond).
+		// Three workers: every task draws all three.
+		unbond(WORKERS[3]);
+		let first = post();
+		let who = workers_of(first)[1];
 		let root = correct_result(first).root;
-		let roots: Vec<Hash32> = workers_of(first)
-			.iter()
-			.map(|w| if *w == who { Hash32::of(b"wrong") } else { root })
-			.collect();
-		commit_and_reveal(first, &roots);
+		commit_and_reveal(first, &[root, Hash32::of(b"wrong"), root]);
+		let settles_at = Tasks::<Test>::get(first).unwrap().deadline + 1;
+		// A second task is drawn, with it, just before the first settles.
+		run_to(settles_at - ASSIGN_DELAY - 1);
+		let second = post();
+		assert!(workers_of(second).contains(&who));
+		run_to(settles_at);
+		// It lost the first at its settlement, and drops out of the draw (below the minimum).
+		assert!(Tasks::<Test>::get(first).is_none());
 		unbond(who);
 		let after_first = bond_of(who);
-		assert!(after_first < BOND);
+		assert_eq!(after_first, BOND - BOND / 20);
 
 		// It still commits and reveals the second, and is paid for it, not slashed again.
 		let root = correct_result(second).root;
 		commit_and_reveal(second, &[root; 3]);
 		assert!(Tasks::<Test>::get(second).unwrap().signers().contains(&who));
 		run_to(System::block_number() + FRAUD_WINDOW + 1);
+		assert!(Tasks::<Test>::get(second).is_none());
 		assert_eq!(bond_of(who), after_first, "one slash, not one per task held");
 		assert!(Render::rewards_earned(&who) > 0);
 		let outcomes: Vec<Outcome> =
@@ -201,8 +206,14 @@ fn loser_pays(reveals: bool) -> (u128, Vec<Outcome>) {
 		if reveals {
 			reveal(loser, task, Hash32::of(b"wrong"));
 		}
-		run_to(System::block_number() + REVEAL_PERIOD + 1);
-		assert_eq!(Tasks::<Test>::get(task).unwrap().accepted_root, Some(root));
+		// To the settlement, where a revealed losing root is slashed.
+		while Tasks::<Test>::get(task).is_some() {
+			next_block();
+		}
+		assert!(render_events().iter().any(|event| matches!(
+			event,
+			RenderEvent::ResultAccepted { root: accepted, .. } if *accepted == root
+		)));
 		let outcomes =
 			outcomes().into_iter().filter(|(w, _)| *w == loser).map(|(_, o)| o).collect();
 		(BOND - bond_of(loser), outcomes)

@@ -81,6 +81,7 @@ fn an_earlier_root_is_worthless_for_a_later_task_of_the_same_spec() {
 		commit_and_reveal(second, &[own_root, earlier_root, own_root]);
 
 		assert_eq!(Tasks::<Test>::get(second).unwrap().accepted_root, Some(own_root));
+		run_to(System::block_number() + FRAUD_WINDOW + 1);
 		assert!(outcomes().contains(&(lazy, Outcome::Lost)));
 		assert!(bond_of(lazy) < BOND, "the copier is slashed");
 		assert!(render_events().iter().any(|event| matches!(

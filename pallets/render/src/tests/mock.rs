@@ -40,6 +40,10 @@ pub const COMMIT_UNITS_PER_BLOCK: u64 = 16;
 pub const MAX_COMMIT_PERIOD: u64 = 20;
 pub const REVEAL_PERIOD: u64 = 5;
 pub const FRAUD_WINDOW: u64 = 10;
+/// What a challenge holds.
+pub const CHALLENGE_DEPOSIT: Balance = 50;
+/// Blocks to answer a challenge.
+pub const ANSWER_PERIOD: u64 = 3;
 /// Blocks from posting to the first draw.
 pub const ASSIGN_DELAY: u64 = 2;
 /// The block a task posted in block 1 is drawn in.
@@ -186,6 +190,10 @@ parameter_types! {
 	pub const MissSlash: Perbill = Perbill::from_percent(1);
 	pub const DissentSlash: Perbill = Perbill::from_percent(5);
 	pub const FraudSlash: Perbill = Perbill::from_percent(20);
+	pub const ChallengeDeposit: Balance = CHALLENGE_DEPOSIT;
+	pub const AnswerPeriod: u64 = ANSWER_PERIOD;
+	pub const MaxChallengesPerTask: u32 = 2;
+	pub const MaxTilesPerFrame: u32 = 64;
 	pub const MaxSceneChunks: u32 = 64;
 	pub const MaxKeyframes: u32 = 8;
 	pub const MaxWaitingTasks: u32 = 4;
@@ -219,6 +227,10 @@ impl pallet_render::Config for Test {
 	type MissSlash = MissSlash;
 	type DissentSlash = DissentSlash;
 	type FraudSlash = FraudSlash;
+	type ChallengeDeposit = ChallengeDeposit;
+	type AnswerPeriod = AnswerPeriod;
+	type MaxChallengesPerTask = MaxChallengesPerTask;
+	type MaxTilesPerFrame = MaxTilesPerFrame;
 	type MaxSceneChunks = MaxSceneChunks;
 	type MaxKeyframes = MaxKeyframes;
 	type MaxWaitingTasks = MaxWaitingTasks;

@@ -1,4 +1,5 @@
 mod assign;
+mod challenge;
 mod commit_reveal;
 mod deadlines;
 mod draw;
