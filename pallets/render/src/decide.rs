@@ -26,10 +26,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends the phases whose deadline has passed, earlier blocks first (within a block in the
-	/// storage order of the entries), from [`DeadlineCursor`] up to the block before `now`, while [`Config::DeadlineWeight`] has room for one more of the
-	/// costliest kind; what is left fires at the start of the next block (late, never lost:
-	/// the calls of a phase are refused past its deadline however late it fires). Returns the
-	/// weight used.
+	/// storage order of the entries), from [`DeadlineCursor`] up to the block before `now`,
+	/// while [`Config::DeadlineWeight`] has room for one more of the costliest kind; what is
+	/// left fires at the start of the next block (late, never lost: the calls of a phase are
+	/// refused past its deadline however late it fires). Returns the weight used.
 	pub(crate) fn fire_deadlines(now: BlockNumberFor<T>) -> Weight {
 		let budget = T::DeadlineWeight::get();
 		let worst = Self::worst_deadline_weight();
@@ -87,8 +87,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Decides `task` from its revealed roots: a root revealed by a strict majority of `k` is
-	/// accepted (its signers agreed, other revealers lost and are slashed) and the task waits
-	/// out the fraud window; otherwise the poster is refunded.
+	/// accepted (its signers agreed; other revealers lose at settlement, if it stands) and the
+	/// task waits out the fraud window; otherwise the poster is refunded.
 	pub(crate) fn decide(index: TaskIndex, mut task: TaskOf<T>, now: BlockNumberFor<T>) {
 		let k = T::WorkersPerTask::get();
 		let Some(root) = Self::majority_root(&task, k) else {

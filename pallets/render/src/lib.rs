@@ -871,11 +871,12 @@ pub mod pallet {
 		///
 		/// `claimed_tile_hash` is the tile's hash in the workers' result; `proof` places it:
 		/// its tile path leads from it to the frame's tile root, and its frame path from
-		/// `BLAKE3(result_id || tile_root)` ([`Task::result_id`]) to the accepted root. `chunks` are the canonical
-		/// encodings of the spec's scene chunks, in the spec's order. The runtime re-renders
-		/// the tile with the primitives' CPU kernel; when its hash differs from the claimed
-		/// one, every signer is slashed, the reporter rewarded through the registry, and the
-		/// poster refunded.
+		/// `BLAKE3(result_id || tile_root)` ([`Task::result_id`]) to the accepted root.
+		/// `chunks` are the canonical encodings of the spec's scene chunks, in the spec's
+		/// order. The runtime re-renders the tile with the primitives' CPU kernel; when its
+		/// hash differs from the claimed one, every signer is slashed, the reporter rewarded
+		/// through the registry, and the poster refunded. After a challenge, the frame's
+		/// [`Evidence`] holds everything the proof needs.
 		///
 		/// # Events
 		/// - [`Event::FraudProven`], [`Event::TaskRefunded`].
