@@ -114,9 +114,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The end of an accepted task with a challenge nobody answered: every signer is slashed
-	/// [`Config::FraudSlash`] (each challenger of an unanswered frame gets the registry's
-	/// reporter share) and recorded [`Outcome::Fraud`], the deposits go back to the
-	/// challengers, and the poster is refunded.
+	/// [`Config::FraudSlash`] (the challenger of the first unanswered frame gets the
+	/// registry's reporter share) and recorded [`Outcome::Fraud`], the deposits go back to
+	/// the challengers, and the poster is refunded.
 	pub(crate) fn overturn_unanswered(index: TaskIndex, task: TaskOf<T>, now: BlockNumberFor<T>) {
 		let reporter = Challenges::<T>::iter_prefix_values(index)
 			.find(|challenge| challenge.answered_by.is_none() && challenge.deadline < now)
@@ -136,8 +136,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Ends the challenges of an ended task (`overturned`: its result was proven wrong or went
 	/// unanswered): deposits go back to their challengers when the result was overturned or
-	/// the challenge went unanswered, and to the signers (split evenly, the remainder to the last)
-	/// when the answered result stood. Its evidence is removed.
+	/// the challenge went unanswered, and to the signers (split evenly, the remainder to the
+	/// last) when the answered result stood. Its evidence is removed.
 	pub(crate) fn close_challenges(index: TaskIndex, signers: &[T::AccountId], overturned: bool) {
 		let reason = HoldReason::ChallengeDeposit.into();
 		let challenges: Vec<(u32, ChallengeOf<T>)> = Challenges::<T>::drain_prefix(index).collect();
