@@ -107,26 +107,28 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether a challenge of `index` went unanswered past its deadline.
-	pub(crate) fn has_unanswered_challenge(index: TaskIndex, now: BlockNumberFor<T>) -> bool {
+	/// The challenger of the first challenge of `index` that went unanswered past its
+	/// deadline, if any.
+	pub(crate) fn first_unanswered_challenger(
+		index: TaskIndex,
+		now: BlockNumberFor<T>,
+	) -> Option<T::AccountId> {
 		Challenges::<T>::iter_prefix_values(index)
-			.any(|challenge| challenge.answered_by.is_none() && challenge.deadline < now)
+			.find(|challenge| challenge.answered_by.is_none() && challenge.deadline < now)
+			.map(|challenge| challenge.challenger)
 	}
 
 	/// The end of an accepted task with a challenge nobody answered: every signer is slashed
 	/// [`Config::FraudSlash`] (the challenger of the first unanswered frame gets the
 	/// registry's reporter share) and recorded [`Outcome::Fraud`], the deposits go back to
 	/// the challengers, and the poster is refunded.
-	pub(crate) fn overturn_unanswered(index: TaskIndex, task: TaskOf<T>, now: BlockNumberFor<T>) {
-		let reporter = Challenges::<T>::iter_prefix_values(index)
-			.find(|challenge| challenge.answered_by.is_none() && challenge.deadline < now)
-			.map(|challenge| challenge.challenger);
+	pub(crate) fn overturn_unanswered(index: TaskIndex, task: TaskOf<T>, reporter: &T::AccountId) {
 		let mut slashed = BalanceOf::<T>::zero();
 		for signer in task.signers() {
 			slashed = slashed.saturating_add(T::Workers::slash(
 				&signer,
 				T::FraudSlash::get(),
-				reporter.as_ref(),
+				Some(reporter),
 			));
 			T::Workers::record_outcome(&signer, Outcome::Fraud);
 		}

@@ -63,12 +63,11 @@ impl<T: Config> Pallet<T> {
 		match task.phase {
 			TaskPhase::Committing => Self::expire_commits(index, task, now),
 			TaskPhase::Revealing => Self::expire_reveals(index, task, now),
-			TaskPhase::Accepted if Self::has_unanswered_challenge(index, now) => {
-				Self::overturn_unanswered(index, task, now);
-				T::WeightInfo::settle()
-			}
 			TaskPhase::Accepted => {
-				Self::settle(index, task);
+				match Self::first_unanswered_challenger(index, now) {
+					Some(challenger) => Self::overturn_unanswered(index, task, &challenger),
+					None => Self::settle(index, task),
+				}
 				T::WeightInfo::settle()
 			}
 			TaskPhase::Waiting => Self::draw_posted(index, task, now),
