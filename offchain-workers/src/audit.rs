@@ -1,15 +1,42 @@
 //! Auditing accepted results: one random tile of one random result still in its fraud
 //! window, re-rendered here with the primitives' CPU reference kernel.
 //!
-//! The tile's claimed hash and its Merkle paths come from the chain when the frame's signers
-//! published it (`pallet_render::Evidence`, after a challenge); else from the audit source if
-//! one is set (the render worker's API: `GET {url}/jobs/{result id}/proof?frame=F&tile=T`) and
-//! its proof places the tile under the accepted root; else the node challenges the frame
-//! (holding the chain's challenge deposit from its reporter account), and the signers must
-//! publish it or lose the result. Once the claimed tile is known, a re-rendered tile with
-//! another hash is fraud, and the node files `report_fraud` with the claimed hash, the proof
-//! and the scene's chunk encodings, exactly what the pallet re-checks on chain. No helper
-//! outside the node is needed.
+//! The audit draws a result uniformly among the candidates, then a frame and a tile of it,
+//! from the node's random seed. The tile's claimed hash and Merkle paths come from the first
+//! of:
+//!
+//! 1. the picked frame's evidence on chain (`pallet_render::Evidence`, published by a signer
+//!    answering a challenge);
+//! 2. the audit source, if one is set (the render worker's API: `GET {url}/jobs/{result
+//!    id}/proof?frame=F&tile=T`), when its proof places the tile under the accepted root;
+//! 3. the evidence of another frame of the result, a random one of those on chain: the same
+//!    tile of that frame is audited instead of a new challenge;
+//! 4. a challenge of the picked frame (holding the chain's challenge deposit from the
+//!    reporter account), so the signers publish it or lose the result; but not of a result
+//!    with a challenge already (all of them unanswered, since there is no evidence: the
+//!    answer is coming) and not while challenges are off (the call would fail and cost the
+//!    fee, as would `AlreadyChallenged` or `TooManyChallenges`).
+//!
+//! Once the claimed tile is known, a re-rendered tile with another hash is fraud, and the
+//! node files `report_fraud` with the claimed hash, the proof and the scene's chunk
+//! encodings, exactly what the pallet re-checks on chain. No helper outside the node is
+//! needed.
+//!
+//! **What auditing costs a validator.** At most one challenge deposit (`ChallengeDeposit`,
+//! 5 PGT in the runtime) per accepted result it is the first to challenge, and only when
+//! neither the chain nor its audit source shows the tile: after that, the result's evidence
+//! (or its open challenge) stops further challenges from any auditor. The deposit goes to the
+//! signers if the result stands (it pays them for answering) and comes back if the result
+//! falls. Two validators auditing one result in the same block may both challenge it (other
+//! frames): each pays once. Beyond that, one transaction fee per challenge or fraud report.
+//!
+//! **Why the pick stays uniform.** Every candidate result, challenged or not, is as likely to
+//! be audited, and the frame a first challenge lands on is drawn after the signers committed
+//! to every frame of their root; preferring results or frames that are cheap to audit would
+//! tell a forger where audits never look. Only when nothing shows the picked frame does the
+//! audit fall back to an evidenced frame, trading that frame's coverage for the deposit: a
+//! result whose only evidenced frame is honest passes such audits, unless the audit source
+//! or another challenger shows its other frames.
 
 use crate::{
 	render_worker::{ClaimedTile, RenderWorker},
@@ -53,16 +80,24 @@ pub enum Finding {
 /// The tile an audit picks, from the node's random `seed`: which of `candidates` results,
 /// which of `frames` frames and which of `tiles` tiles per frame (each at least 1).
 pub fn pick(seed: &[u8; 32], candidates: usize, frames: u32, tiles: u32) -> (usize, u32, u32) {
-	let draw = |what: &[u8], bound: u64| {
-		let hash = Hash32::of_parts(&[b"playnet-audit", seed, what]);
-		let mut word = [0u8; 8];
-		word.copy_from_slice(&hash.0[..8]);
-		u64::from_le_bytes(word) % bound.max(1)
-	};
-	let task = draw(b"task", candidates as u64) as usize;
-	let frame = draw(b"frame", u64::from(frames)) as u32;
-	let tile = draw(b"tile", u64::from(tiles)) as u32;
+	let task = draw(seed, b"task", candidates as u64) as usize;
+	let frame = draw(seed, b"frame", u64::from(frames)) as u32;
+	let tile = draw(seed, b"tile", u64::from(tiles)) as u32;
 	(task, frame, tile)
+}
+
+/// Which of `evidenced` frames with evidence on chain (in frame order) an audit reads when
+/// nothing shows the picked frame, from the node's random `seed`.
+pub fn pick_evidenced(seed: &[u8; 32], evidenced: usize) -> usize {
+	draw(seed, b"evidenced frame", evidenced as u64) as usize
+}
+
+/// A number below `bound` (0 when it is 0) drawn from `seed` for `what`.
+fn draw(seed: &[u8; 32], what: &[u8], bound: u64) -> u64 {
+	let hash = Hash32::of_parts(&[b"playnet-audit", seed, what]);
+	let mut word = [0u8; 8];
+	word.copy_from_slice(&hash.0[..8]);
+	u64::from_le_bytes(word) % bound.max(1)
 }
 
 /// Audits one random tile of one random accepted result; reports fraud signed by
@@ -92,47 +127,21 @@ pub fn audit<T: Config>(
 	};
 	let (_, frame, tile) =
 		pick(&seed, candidates.len(), spec.frame_count, tile_count(spec.width, spec.height));
-	let claimed = match pallet_render::Evidence::<T>::get(index, frame) {
-		// The signers published the frame: the claimed tile comes from the chain alone.
-		Some(evidence) => match claimed_from_evidence(&spec, root, frame, tile, &evidence) {
-			Some(claimed) => claimed,
-			None => {
-				log::warn!(target: LOG_TARGET, "audit of task {index}: malformed evidence");
-				return Finding::Inconclusive;
-			}
-		},
-		None if pallet_render::Challenges::<T>::contains_key(index, frame) => {
-			log::debug!(
-				target: LOG_TARGET,
-				"audit of task {index} frame {frame}: challenged, waiting for the evidence"
-			);
-			return Finding::Inconclusive;
-		}
-		None => {
-			match claimed_from_source::<T>(source_url, &spec, index, root, result_id, frame, tile) {
-				Some(claimed) => claimed,
-				None if <T as pallet_render::Config>::MaxChallengesPerTask::get() == 0 => {
+	let (frame, claimed) =
+		match claim::<T>(source_url, &spec, &seed, index, root, result_id, frame, tile) {
+			Claim::Tile { frame, claimed } => (frame, claimed),
+			Claim::Wait => return Finding::Inconclusive,
+			Claim::Challenge => {
+				let call = pallet_render::Call::challenge { task: index, frame };
+				if transactions::submit::<T>(reporter, call, now) == Sent::Submitted {
 					log::info!(
 						target: LOG_TARGET,
-						"audit of task {index}: no evidence, no audit source, and challenges are \
-						 off"
+						"audit of task {index}: challenged frame {frame} for its evidence"
 					);
-					return Finding::Inconclusive;
 				}
-				// Nothing shows the tile: make the signers publish the frame.
-				None => {
-					let call = pallet_render::Call::challenge { task: index, frame };
-					if transactions::submit::<T>(reporter, call, now) == Sent::Submitted {
-						log::info!(
-							target: LOG_TARGET,
-							"audit of task {index}: challenged frame {frame} for its evidence"
-						);
-					}
-					return Finding::Challenged;
-				}
+				return Finding::Challenged;
 			}
-		}
-	};
+		};
 	let Some(chunks) = scene_chunks::<T>(&spec) else {
 		log::warn!(target: LOG_TARGET, "audit of task {index}: a scene chunk's bytes are missing");
 		return Finding::Inconclusive;
@@ -166,6 +175,85 @@ pub fn audit<T: Config>(
 		log::info!(target: LOG_TARGET, "fraud report for task {index} submitted");
 	}
 	Finding::Fraud
+}
+
+/// Where an audit found the claimed tile.
+enum Claim {
+	/// The tile of `frame`: the picked frame, or an evidenced one instead.
+	Tile {
+		/// The frame whose tile is audited.
+		frame: u32,
+		/// The tile's claimed hash and proof.
+		claimed: ClaimedTile,
+	},
+	/// Nothing shows it and nobody challenged the result: challenge the picked frame.
+	Challenge,
+	/// Nothing to check now (see the log).
+	Wait,
+}
+
+/// The claimed tile of result `index` at (`frame`, `tile`), from the first that has one:
+/// the frame's evidence on chain, the audit source, the evidence of another frame (a random
+/// one of those on chain, from `seed`). With none: a challenge, unless the result has one
+/// already or challenges are off.
+#[allow(clippy::too_many_arguments)]
+fn claim<T: Config>(
+	source_url: Option<&str>,
+	spec: &RenderSpec,
+	seed: &[u8; 32],
+	index: TaskIndex,
+	root: Hash32,
+	result_id: Hash32,
+	frame: u32,
+	tile: u32,
+) -> Claim {
+	let from_evidence =
+		|frame: u32, evidence: &pallet_render::FrameEvidenceOf<T>| match claimed_from_evidence(
+			spec, root, frame, tile, evidence,
+		) {
+			Some(claimed) => Claim::Tile { frame, claimed },
+			None => {
+				log::warn!(target: LOG_TARGET, "audit of task {index}: malformed evidence");
+				Claim::Wait
+			}
+		};
+	// The signers published the frame: the claimed tile comes from the chain alone.
+	if let Some(evidence) = pallet_render::Evidence::<T>::get(index, frame) {
+		return from_evidence(frame, &evidence);
+	}
+	if let Some(claimed) =
+		claimed_from_source::<T>(source_url, spec, index, root, result_id, frame, tile)
+	{
+		return Claim::Tile { frame, claimed };
+	}
+	// Another frame is on chain: audit it rather than pay a deposit for this one.
+	let mut evidenced: Vec<u32> = pallet_render::Evidence::<T>::iter_key_prefix(index).collect();
+	evidenced.sort_unstable();
+	if !evidenced.is_empty() {
+		let other = evidenced[pick_evidenced(seed, evidenced.len())];
+		if let Some(evidence) = pallet_render::Evidence::<T>::get(index, other) {
+			return from_evidence(other, &evidence);
+		}
+	}
+	// With no evidence, every challenge of the result is unanswered: the signers are about to
+	// publish a frame. (A second one would cost a deposit, or fail with `AlreadyChallenged`
+	// or `TooManyChallenges` and cost the fee.)
+	if pallet_render::Challenges::<T>::iter_prefix(index).next().is_some() {
+		log::debug!(
+			target: LOG_TARGET,
+			"audit of task {index}: challenged already, waiting for the evidence"
+		);
+		return Claim::Wait;
+	}
+	if <T as pallet_render::Config>::MaxChallengesPerTask::get() == 0 {
+		log::info!(
+			target: LOG_TARGET,
+			"audit of task {index}: no evidence, no audit source, and challenges are off"
+		);
+		return Claim::Wait;
+	}
+	// Nothing shows the tile: make the signers publish the frame.
+	Claim::Challenge
 }
 
 /// The claimed tile at (`frame`, `tile`) from the frame's evidence on chain: its hash, and

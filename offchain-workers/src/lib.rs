@@ -8,13 +8,20 @@
 //!   in offchain storage under [`RENDER_WORKER_URL_KEY`]), polls the job once per block,
 //!   stores the root with a fresh salt, and sends signed `commit` and then `reveal`
 //!   transactions. A worker that is down or slow costs a warning and a retry next block.
+//! - **Answers** (`answer.rs`), before the work: for every unanswered challenge of an
+//!   accepted result a local account signed, fetches the frame's tile hashes and path from the
+//!   render worker (`GET /jobs/{result id}/evidence?frame=F`; a job it forgot is posted
+//!   again), checks they lead to the accepted root, and sends `answer_challenge`: an
+//!   unanswered challenge slashes every signer as a fraud. Answers go before commits and
+//!   reveals.
 //! - **One transaction per account at a time** (`transactions.rs`): the next waits until the
 //!   chain's nonce has passed the last one, or [`Config::PendingTxTimeout`] blocks.
 //! - **Audit** (`audit.rs`), on validators (or wherever [`AUDIT_KEY`] is `on`), every
 //!   [`Config::AuditInterval`] blocks: one random tile of one random accepted result in its
 //!   fraud window is re-rendered with the CPU reference kernel and checked against the tile
-//!   the result claims; a mismatch is reported with `report_fraud`, signed by the node's
-//!   first `rndr` account.
+//!   the result claims (from the chain's `Evidence`, or the audit source); a mismatch is
+//!   reported with `report_fraud`, signed by the node's first `rndr` account. When nothing
+//!   shows the tile, a result nobody challenged yet gets a challenge of the frame.
 //!
 //! Overlapping runs (the node may start the next block's worker before the last one ended)
 //! coordinate through compare-and-set on offchain storage: one posts a job, one sends a
@@ -29,6 +36,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod answer;
 pub mod audit;
 pub mod crypto;
 pub mod local_storage;
@@ -105,13 +113,16 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Works on the local `rndr` accounts' tasks, then audits if this node audits.
+		/// Answers the challenges of results the local `rndr` accounts signed, works on their
+		/// tasks, then audits if this node audits. Each step sends a transaction only for an
+		/// account whose slot is free, so answers go first.
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			let accounts: Vec<_> = Signer::<T, T::AuthorityId>::keystore_accounts().collect();
 			if accounts.is_empty() {
 				return;
 			}
 			let worker_url = local_storage::setting(RENDER_WORKER_URL_KEY);
+			answer::answer_challenges::<T>(&accounts, now, worker_url.as_deref());
 			for account in &accounts {
 				work::work_for::<T>(account, now, worker_url.as_deref());
 			}

@@ -9,13 +9,20 @@
 //! | `playnet::ocw::job::` ++ SCALE((task, account)) | [`JobRecord`] | worker |
 //! | `playnet::ocw::pending::` ++ SCALE(account) | [`PendingTx`] | worker |
 //! | `playnet::ocw::tasks::` ++ SCALE(account) | the tasks with a [`JobRecord`], to forget them | worker |
+//! | `playnet::ocw::reposts` | [`RepostClaims`]: result ids whose job a run is posting again to answer a challenge | worker |
+//!
+//! Answering a challenge needs no [`JobRecord`]: the render worker keys its job by the task's
+//! result id, which the chain keeps. So the records can go when the task leaves
+//! `Assignments` at acceptance, before any challenge of its result.
 
 use alloc::{string::String, vec::Vec};
 use codec::{Decode, Encode};
 use pallet_render::{Salt, TaskIndex};
 use playnet_primitives::Hash32;
 use polkadot_sdk::{
-	sp_core::offchain::StorageKind, sp_io, sp_runtime::offchain::storage::StorageValueRef,
+	sp_core::offchain::StorageKind,
+	sp_io,
+	sp_runtime::offchain::storage::{StorageRetrievalError, StorageValueRef},
 };
 
 /// Where the operator puts the local render worker's base URL (raw UTF-8 bytes).
@@ -32,6 +39,7 @@ pub const AUDIT_KEY: &[u8] = b"playnet::audit";
 const JOB_PREFIX: &[u8] = b"playnet::ocw::job::";
 const PENDING_PREFIX: &[u8] = b"playnet::ocw::pending::";
 const TASKS_PREFIX: &[u8] = b"playnet::ocw::tasks::";
+const REPOSTS_KEY: &[u8] = b"playnet::ocw::reposts";
 
 /// Where one account's render of one task is.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
@@ -76,6 +84,13 @@ pub struct PendingTx<Nonce, BlockNumber> {
 	pub submitted_at: BlockNumber,
 }
 
+/// The jobs being posted again to the render worker because it forgot them while a challenge
+/// of their result waits for an answer: each result id with when its claim lapses (offchain
+/// time, ms). A claim stays after a successful post, until it lapses, so a run that saw the
+/// job missing before the post landed does not post it again; lapsed claims are dropped
+/// whenever the list is written, so it holds only the claims of the last few seconds.
+pub type RepostClaims = Vec<(Hash32, u64)>;
+
 /// An operator setting as text; `None` when unset or not UTF-8.
 pub fn setting(key: &[u8]) -> Option<String> {
 	let bytes = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, key)?;
@@ -112,6 +127,35 @@ pub fn forget_finished<AccountId: Encode>(account: &AccountId, assigned: &[TaskI
 		StorageValueRef::persistent(&job_key(*task, account)).clear();
 	}
 	list.set(&assigned);
+}
+
+/// Claims the re-post of `result_id`'s job until `until` (offchain time, ms; `now` is the
+/// time now): `false` if a live claim holds it. Compare-and-set, so of two overlapping runs
+/// one posts.
+pub fn claim_repost(result_id: &Hash32, now: u64, until: u64) -> bool {
+	StorageValueRef::persistent(REPOSTS_KEY)
+		.mutate(|previous: Result<Option<RepostClaims>, StorageRetrievalError>| {
+			let mut claims = previous.ok().flatten().unwrap_or_default();
+			claims.retain(|(_, lapses)| now < *lapses);
+			if claims.iter().any(|(id, _)| id == result_id) {
+				return Err(());
+			}
+			claims.push((*result_id, until));
+			Ok(claims)
+		})
+		.is_ok()
+}
+
+/// Drops the claim on `result_id`'s re-post (the post failed: the next run may try again).
+pub fn release_repost(result_id: &Hash32) {
+	// A lost race leaves the claim to lapse, which only delays the next try.
+	let _ = StorageValueRef::persistent(REPOSTS_KEY).mutate(
+		|previous: Result<Option<RepostClaims>, StorageRetrievalError>| {
+			let mut claims = previous.ok().flatten().unwrap_or_default();
+			claims.retain(|(id, _)| id != result_id);
+			Ok::<_, ()>(claims)
+		},
+	);
 }
 
 fn prefixed(prefix: &[u8], suffix: &impl Encode) -> Vec<u8> {

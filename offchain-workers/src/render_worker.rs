@@ -4,10 +4,13 @@
 //! - `POST {url}/jobs`, SCALE body `(spec, chunks, Some(result_id))`
 //!   (`application/octet-stream`): `{"job_id"}`, the result id;
 //! - `GET {url}/jobs/{id}`: `{"status": "queued|running|done|failed", "root"?, "error"?}`;
-//! - `GET {url}/jobs/{id}/proof?frame=F&tile=T`: `{"root", "tile_hash", "proof_scale"}`.
+//! - `GET {url}/jobs/{id}/proof?frame=F&tile=T`: `{"root", "tile_hash", "proof_scale"}`;
+//! - `GET {url}/jobs/{id}/evidence?frame=F`: `{"root", "evidence_scale"}`, the frame's tile
+//!   hashes and frame path as SCALE `(Vec<Hash32>, Vec<Hash32>)` (the JSON lists beside them
+//!   are not read).
 
 use alloc::{format, string::String, vec, vec::Vec};
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use core::fmt;
 use playnet_primitives::{Hash32, RenderSpec, TileProof};
 use polkadot_sdk::{
@@ -67,6 +70,28 @@ pub struct ClaimedTile {
 	pub proof: TileProof,
 }
 
+/// One frame of a claimed result, as a challenge's answer publishes it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ClaimedFrame {
+	/// The result root the worker claims the frame leads to.
+	pub root: Hash32,
+	/// The frame's tile hashes, in tile order.
+	pub tile_hashes: Vec<Hash32>,
+	/// The siblings of the frame hash's path to the root, leaf level first.
+	pub frame_path: Vec<Hash32>,
+}
+
+/// A frame's evidence as the worker reports it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum FrameEvidence {
+	/// The job is done: here is the frame.
+	Ready(ClaimedFrame),
+	/// The job is queued, rendering or failed (`409`), with the worker's error line.
+	NotReady(String),
+	/// The worker does not know the job (it restarted or forgot it): post it again.
+	Unknown,
+}
+
 /// The render worker at `base_url`, with `timeout_ms` per request.
 pub struct RenderWorker<'a> {
 	base_url: &'a str,
@@ -90,6 +115,12 @@ struct ProofAnswer {
 	root: String,
 	tile_hash: String,
 	proof_scale: String,
+}
+
+#[derive(serde::Deserialize)]
+struct EvidenceAnswer {
+	root: String,
+	evidence_scale: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -171,6 +202,33 @@ impl<'a> RenderWorker<'a> {
 		})
 	}
 
+	/// The tile hashes and frame path of `frame` in job `job_id`'s result.
+	pub fn frame_evidence(
+		&self,
+		job_id: &Hash32,
+		frame: u32,
+	) -> Result<FrameEvidence, WorkerError> {
+		let url = format!("{}/jobs/{job_id}/evidence?frame={frame}", self.base_url);
+		let (code, answer) = self.call(Method::Get, &url, None)?;
+		match code {
+			200 => {}
+			404 => return Ok(FrameEvidence::Unknown),
+			409 => return Ok(FrameEvidence::NotReady(error_line(&answer))),
+			_ => return Err(status_error(code, &answer)),
+		}
+		let answer: EvidenceAnswer =
+			serde_json::from_slice(&answer).map_err(|_| WorkerError::BadAnswer("evidence"))?;
+		let bytes = decode_hex(&answer.evidence_scale).ok_or(WorkerError::BadAnswer("evidence"))?;
+		let (tile_hashes, frame_path) =
+			<(Vec<Hash32>, Vec<Hash32>)>::decode_all(&mut bytes.as_slice())
+				.map_err(|_| WorkerError::BadAnswer("evidence"))?;
+		Ok(FrameEvidence::Ready(ClaimedFrame {
+			root: Hash32::from_hex(&answer.root).ok_or(WorkerError::BadAnswer("root"))?,
+			tile_hashes,
+			frame_path,
+		}))
+	}
+
 	/// One request; the status code and body of its answer.
 	fn call(
 		&self,
@@ -206,10 +264,12 @@ impl<'a> RenderWorker<'a> {
 }
 
 fn status_error(code: u16, answer: &[u8]) -> WorkerError {
-	let error = serde_json::from_slice::<ErrorAnswer>(answer)
-		.map(|answer| answer.error)
-		.unwrap_or_default();
-	WorkerError::Status(code, error)
+	WorkerError::Status(code, error_line(answer))
+}
+
+/// The worker's `{"error": ...}` line; empty if the answer has none.
+fn error_line(answer: &[u8]) -> String {
+	serde_json::from_slice::<ErrorAnswer>(answer).map(|answer| answer.error).unwrap_or_default()
 }
 
 /// Bytes from hex digits (an optional `0x` prefix); `None` for anything else.

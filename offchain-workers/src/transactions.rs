@@ -4,7 +4,8 @@
 //! the offchain worker runs on. A second transaction before the first is included would get
 //! the same nonce and replace or collide with it. So each account remembers its transaction
 //! in the pool ([`PendingTx`]) and sends the next one only once the chain's nonce has passed
-//! it, or after [`Config::PendingTxTimeout`] blocks (the transaction was dropped).
+//! it, or after [`Config::PendingTxTimeout`] blocks (the transaction was dropped); never two
+//! in one run, whichever steps (answer, work, audit) want to send.
 
 use crate::{
 	local_storage::{pending_key, PendingTx},
@@ -49,8 +50,11 @@ fn still_pending<T: Config>(
 	pending: &PendingTxOf<T>,
 	now: BlockNumberFor<T>,
 ) -> bool {
-	frame_system::Pallet::<T>::account_nonce(account) <= pending.nonce
-		&& now.saturating_sub(pending.submitted_at) < T::PendingTxTimeout::get()
+	// In the run that sent it, the chain's nonce has moved already: signing bumps it so that a
+	// second transaction would take the next nonce. The slot stays taken all the same.
+	pending.submitted_at == now
+		|| (frame_system::Pallet::<T>::account_nonce(account) <= pending.nonce
+			&& now.saturating_sub(pending.submitted_at) < T::PendingTxTimeout::get())
 }
 
 /// Signs `call` with `account`'s `rndr` key and submits it, unless the account's previous

@@ -166,7 +166,7 @@ pub enum WorkError {
 	DeadlinePassed {
 		/// The task.
 		task: u64,
-		/// `commit` or `reveal`.
+		/// `commit`, `reveal` or `answer`.
 		phase: &'static str,
 		/// The last block of the phase.
 		deadline: u32,
@@ -174,6 +174,26 @@ pub enum WorkError {
 	/// The render thread died.
 	#[error("the render thread failed: {0}")]
 	RenderThread(String),
+	/// A challenged result's frame hashes are not in the state directory.
+	#[error("task {task}: no saved frame hashes in the state directory; cannot answer the challenge of frame {frame}")]
+	NoSavedFrames {
+		/// The task.
+		task: u64,
+		/// The challenged frame.
+		frame: u32,
+	},
+	/// The frame rendered again does not hash to the frame hash committed to.
+	#[error("task {task}: frame {frame} rendered again hashes to {rendered}, but the committed result holds {saved}; the renderer is not deterministic here")]
+	FrameMismatch {
+		/// The task.
+		task: u64,
+		/// The frame.
+		frame: u32,
+		/// The frame hash rendered now.
+		rendered: playnet_primitives::Hash32,
+		/// The frame hash saved with the result.
+		saved: playnet_primitives::Hash32,
+	},
 }
 
 impl WorkError {

@@ -26,3 +26,17 @@ pub fn render_task(
 	}
 	Ok(Some(TaskResult::new(result_id, tile_hashes)))
 }
+
+/// Renders frame `frame` of `spec` over `scene` alone and returns its tile hashes: what a
+/// signer publishes when the frame is challenged.
+pub fn render_frame_tiles(
+	renderer: &Renderer,
+	spec: &RenderSpec,
+	scene: &Scene,
+	frame: u32,
+) -> Result<Vec<Hash32>, RenderError> {
+	let bound = renderer.bind(scene)?;
+	let camera = FrameCamera::at_frame(&spec.camera_path, frame, spec.width, spec.height);
+	let pixels = bound.render_frame(&camera)?;
+	Ok(renderer.tile_hashes(&pixels, spec.width, spec.height))
+}

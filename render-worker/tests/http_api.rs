@@ -6,8 +6,15 @@ use axum::{
 	http::{Request, StatusCode},
 	Router,
 };
-use codec::Encode;
-use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, TileProof};
+use codec::{Decode, Encode};
+use playnet_primitives::{
+	demo::GeneratedTask,
+	proof::{
+		merkle::{merkle_root, MerkleProof},
+		tile::tile_count,
+	},
+	ChunkCoord, Hash32, TileProof,
+};
 use playnet_render::{
 	serve::{router, ApiState, ServeConfig},
 	Backend, JobRequest,
@@ -200,6 +207,7 @@ async fn an_unknown_job_is_not_found() {
 		format!("/jobs/{unknown}"),
 		format!("/jobs/{unknown}/frames"),
 		format!("/jobs/{unknown}/proof?frame=0&tile=0"),
+		format!("/jobs/{unknown}/evidence?frame=0"),
 	] {
 		let (status, error) = call(&app, get(&path)).await;
 		assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
@@ -220,6 +228,60 @@ async fn a_proof_outside_the_task_is_a_bad_request() {
 	assert_eq!(status, StatusCode::BAD_REQUEST);
 	let (status, _) = call(&app, get(&format!("/jobs/{id}/proof?frame=zero"))).await;
 	assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// Posts `request` and waits for it; returns the job id and its finished status.
+async fn render_done(app: &Router, request: &JobRequest) -> (String, Value) {
+	let (status, created) = call(app, post("application/octet-stream", request.encode())).await;
+	assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+	let id = created["job_id"].as_str().unwrap().to_string();
+	let done = wait_done(app, &id).await;
+	(id, done)
+}
+
+fn hashes(value: &Value) -> Vec<Hash32> {
+	serde_json::from_value(value.clone()).expect("a list of hashes")
+}
+
+#[tokio::test]
+async fn a_frames_evidence_leads_from_its_tile_hashes_to_the_root() {
+	let app = router(state(ServeConfig::default()));
+	let mut request = small_request();
+	let result_id = result_id_for(&request, b"a draw");
+	request.result_id = Some(result_id);
+	let (id, done) = render_done(&app, &request).await;
+	let root = Hash32::from_hex(done["root"].as_str().unwrap()).unwrap();
+
+	let (status, evidence) = call(&app, get(&format!("/jobs/{id}/evidence?frame=1"))).await;
+
+	assert_eq!(status, StatusCode::OK, "{evidence}");
+	assert_eq!(evidence["frame"], 1);
+	assert_eq!(evidence["root"], done["root"]);
+	let tile_hashes = hashes(&evidence["tile_hashes"]);
+	let frame_path = hashes(&evidence["frame_path"]);
+	assert_eq!(tile_hashes.len() as u32, tile_count(request.spec.width, request.spec.height));
+	// What the chain checks: the frame hash commits to the result id and the tiles' root, and
+	// its path leads to the accepted root.
+	let tile_root = merkle_root(&tile_hashes).unwrap();
+	let frame_hash = Hash32::of_parts(&[&result_id.0, &tile_root.0]);
+	assert_eq!(evidence["frame_hash"], frame_hash.to_string());
+	let path = MerkleProof { index: 1, leaf_count: 2, siblings: frame_path.clone() };
+	assert!(path.verify(&frame_hash, &root).is_ok());
+	// The SCALE form is the same pair.
+	let scale = hex::decode(evidence["evidence_scale"].as_str().unwrap()).unwrap();
+	let decoded = <(Vec<Hash32>, Vec<Hash32>)>::decode(&mut scale.as_slice()).unwrap();
+	assert_eq!(decoded, (tile_hashes, frame_path));
+}
+
+#[tokio::test]
+async fn evidence_outside_the_task_or_without_a_frame_is_a_bad_request() {
+	let app = router(state(ServeConfig::default()));
+	let (id, _) = render_done(&app, &small_request()).await;
+	for query in ["frame=2", "frame=zero", "tile=0"] {
+		let (status, error) = call(&app, get(&format!("/jobs/{id}/evidence?{query}"))).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+		assert!(error["error"].as_str().unwrap().contains("frame"), "{error}");
+	}
 }
 
 #[tokio::test]

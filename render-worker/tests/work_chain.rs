@@ -2,14 +2,19 @@
 //! the node's own offchain worker, and by accounts the test signs for itself:
 //!
 //! - three `work` processes render a task, commit, reveal (one after a restart between its
-//!   commit and the reveal phase) and are paid;
+//!   commit and the reveal phase), answer the challenges of both its frames by publishing
+//!   their tile hashes, and are paid, the challenger's deposits with it;
 //! - a worker that reveals a wrong root is slashed and loses reputation; the others are paid;
 //! - three colluding workers get a fabricated root accepted; `report_fraud` with one tile
 //!   overturns it, slashes all three and pays the reporter, while bad fraud proofs change
 //!   nothing;
 //! - the dev node's offchain worker, holding Alice's `rndr` key and pointed at a
 //!   `playnet-render serve`, renders, commits and reveals for Alice beside two `work`
-//!   processes.
+//!   processes;
+//! - two colluding accounts outvote one honest `work` process with a fabricated result; the
+//!   validator's offchain worker, with no render worker and no help, challenges a frame of it,
+//!   and once the colluders publish their fabricated tile hashes, re-renders a tile and
+//!   proves the fraud.
 //!
 //! Alice is the dev chain's genesis validator and so a bonded contributor too; where the test
 //! picks the three workers, she unbonds first, so that exactly those three are eligible and all
@@ -29,13 +34,17 @@ use chain_support::{
 	free_balance, minted_reward, perbill_constant, post_task,
 	processes::RenderProcess,
 	reputation, rewards_earned, small_task, submit_included, task_record, total_balance, unbond,
-	wait_for_draw, wait_for_phase, Api, ReputationRecord, ScriptedWorker, TaskPhase,
-	ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
+	wait_for_challenge, wait_for_draw, wait_for_phase, Api, ReputationRecord, ScriptedWorker,
+	TaskPhase, ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
 };
+use playnet_primitives::proof::merkle::merkle_proof;
 use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, RenderSpec, Scene, TaskResult};
 use playnet_render::{task::render_task, Backend, Renderer};
 use playnet_tests::{free_ports, within, NodeBuilder};
-use std::{collections::BTreeSet, time::Duration};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	time::Duration,
+};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::dev;
 
@@ -104,6 +113,24 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 	workers[0] = RenderProcess::work("Eve", &url, &state_dir, scratch.path(), 1, 1)?;
 	workers[0].wait_for("bond: 1000 PGT already bonded", STEP_TIMEOUT).await?;
 
+	// Dave challenges both frames of the accepted result: a signer must publish each frame's
+	// tile hashes, or all three lose a quarter of their bond.
+	wait_for_phase(&api, 0, TaskPhase::Accepted).await?;
+	let dave = account_id(&dev::dave());
+	let deposit: u128 = api
+		.at_current_block()
+		.await?
+		.constants()
+		.entry(subxt::dynamic::constant::<u128>("Render", "ChallengeDeposit"))?;
+	let dave_before = free_balance(&api, &dave).await?;
+	let mut challenge_fees = 0;
+	for frame in 0..spec.frame_count {
+		let payload = call(&api, "Render", "challenge", (0u64, frame)).await?;
+		let included = submit_included(&api, &payload, &dev::dave()).await?;
+		ensure!(included.error.is_none(), "the challenge of frame {frame} failed: {included:?}");
+		challenge_fees += included.fee;
+	}
+
 	let seen = follow.await??;
 	let expected: BTreeSet<AccountId32> = keys.iter().map(account_id).collect();
 	assert_eq!(seen.committed, expected, "every worker commits: {seen:?}");
@@ -112,6 +139,19 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 	assert!(
 		seen.slashes.is_empty() && seen.refunded.is_none() && seen.fraud.is_none(),
 		"nobody is slashed or refunded: {seen:?}"
+	);
+	let frames: BTreeSet<u32> = (0..spec.frame_count).collect();
+	assert_eq!(seen.answered.keys().copied().collect::<BTreeSet<_>>(), frames, "{seen:?}");
+	assert!(seen.answered.values().all(|signer| expected.contains(signer)), "{seen:?}");
+	assert!(
+		seen.challenges_closed.keys().copied().collect::<BTreeSet<_>>() == frames
+			&& seen.challenges_closed.values().all(|to_signers| *to_signers),
+		"both deposits go to the signers: {seen:?}"
+	);
+	assert_eq!(
+		free_balance(&api, &dave).await?,
+		dave_before - challenge_fees - deposit * u128::from(spec.frame_count),
+		"the challenger pays a deposit per frame whose answer stood"
 	);
 	for (name, key) in names.iter().zip(&keys) {
 		let (fee_share, minted) = seen
@@ -122,8 +162,10 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 		assert!(fee_share > 0 && minted > 0, "{name} gets a fee share and minted PGT");
 	}
 
+	let mut answers = 0;
 	for (index, worker) in workers.iter_mut().enumerate() {
 		let output = worker.wait_for_success().await?;
+		answers += output.matches("answered the challenge of frame").count();
 		ensure!(
 			output.contains("task 0: revealed") && output.contains("task 0: earned"),
 			"{} reports its reveal and earnings:\n{output}",
@@ -138,6 +180,7 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 		);
 		println!("{}: {} -> {} plancks\n{output}", worker.name, before[index], after);
 	}
+	assert_eq!(answers, frames.len(), "each answer taken is reported by its worker");
 	assert!(first_run.contains("task 0: rendered"), "Eve rendered before her restart");
 	assert!(
 		!workers[0].output().contains("task 0: rendered"),
@@ -376,6 +419,141 @@ async fn report_fraud_overturns_a_colluding_majority_and_bad_proofs_change_nothi
 	let reporter_after = free_balance(&api, &reporter_id).await?;
 	assert_eq!(reporter_after, after_bad + 3 * to_reporter - proven.fee, "the reporter's share");
 	assert!(task_record(&api, 0).await?.is_none(), "the overturned task is gone");
+	drop(node);
+	Ok(())
+}
+
+#[tokio::test]
+async fn the_validators_audit_refutes_a_colluding_majority_with_no_help() -> Result<()> {
+	let node = NodeBuilder::dev("render-audit").spawn().await?;
+	let api = node.client().await?;
+	let url = node.ws_url();
+	let scratch = tempfile::tempdir()?;
+	let state_dir = scratch.path().join("state");
+	let colluders =
+		[ScriptedWorker::new("Eve", dev::eve()), ScriptedWorker::new("Ferdie", dev::ferdie())];
+	let (alice, charlie, dave) =
+		(account_id(&dev::alice()), account_id(&dev::charlie()), account_id(&dev::dave()));
+
+	// The validator's offchain worker signs with Alice's `rndr` key; no render worker URL and
+	// no audit source are set: what it audits, it learns from the chain alone. Alice unbonds,
+	// so that the three drawn are the two colluders and Charlie.
+	node.request(
+		"author_insertKey",
+		vec!["rndr".into(), "//Alice".into(), hex_param(dev::alice().public_key().0)],
+	)
+	.await?;
+	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
+	futures::future::try_join_all(colluders.iter().map(|w| bond(&api, WORKER_BOND, &w.key)))
+		.await?;
+	let mut honest = RenderProcess::work("Charlie", &url, &state_dir, scratch.path(), 0, 1)?;
+	honest.wait_for("bond: bonded 1000 PGT", STEP_TIMEOUT).await?;
+	honest.wait_for("working as", STEP_TIMEOUT).await?;
+
+	let (spec, chunks) = small_task();
+	let follow = follow(&api, 0);
+	let dave_before = free_balance(&api, &dave).await?;
+	let post = call(&api, "Render", "post_task", (&spec, FEE)).await?;
+	let posted = submit_included(&api, &post, &dev::dave()).await?;
+	ensure!(posted.error.is_none(), "Dave could not post: {posted:?}");
+	let drawn: BTreeSet<AccountId32> =
+		colluders.iter().map(|w| w.account()).chain([charlie.clone()]).collect();
+	assert_eq!(assigned_to(&api, 0).await?, drawn, "the colluders and Charlie are drawn");
+
+	// The colluders' result is a whole fabricated tree: every tile hash invented, so that they
+	// can answer any challenge and every tile they publish is wrong.
+	let result_id = result_id_of(&api, 0).await?;
+	let tiles_per_frame = playnet_primitives::proof::tile::tile_count(spec.width, spec.height);
+	let invented = (0..spec.frame_count)
+		.map(|frame| {
+			(0..tiles_per_frame)
+				.map(|tile| Hash32::of(format!("invented {frame} {tile}").as_bytes()))
+				.collect()
+		})
+		.collect();
+	let fabricated = TaskResult::new(result_id, invented);
+	futures::future::try_join_all(colluders.iter().map(|w| w.commit(&api, 0, fabricated.root)))
+		.await?;
+	honest.wait_for("task 0: committed", STEP_TIMEOUT).await?;
+	futures::future::try_join_all(colluders.iter().map(|w| w.reveal(&api, 0, fabricated.root)))
+		.await?;
+	let accepted = wait_for_phase(&api, 0, TaskPhase::Accepted).await?;
+	assert_eq!(accepted.accepted_root.map(|root| root.0), Some(fabricated.root.0));
+
+	// The audit finds no evidence and no source: it challenges a frame, holding Alice's
+	// deposit. The colluders publish their fabricated frame, which leads to their root.
+	let (frame, challenge) = wait_for_challenge(&api, 0, spec.frame_count).await?;
+	assert_eq!(challenge.challenger, alice, "the validator's offchain worker challenged");
+	let path = merkle_proof(&fabricated.frame_hashes, frame).context("a frame of the task")?;
+	let tile_hashes = fabricated.tile_hashes[frame as usize].clone();
+	let answer =
+		call(&api, "Render", "answer_challenge", (0u64, frame, tile_hashes, path.siblings)).await?;
+	let answered = submit_included(&api, &answer, &colluders[0].key).await?;
+	ensure!(answered.error.is_none(), "the colluders' answer is taken: {answered:?}");
+
+	// The next audit reads a tile of the published frame from the chain, renders it with the
+	// CPU reference and proves the fraud.
+	let seen = match follow.await? {
+		Ok(seen) => seen,
+		Err(error) => return Err(error.context(format!("node log:\n{}", node.log_tail(80)))),
+	};
+	let fraud = seen.fraud.clone().with_context(|| format!("no fraud proven: {seen:?}"))?;
+	let fraud_slash = perbill_constant(&api, "Render", "FraudSlash").await?;
+	let reporter_share = perbill_constant(&api, "Stake", "ReporterShare").await?;
+	let slash = fraud_slash.mul_floor(WORKER_BOND, BILLION);
+	let to_reporter = reporter_share.mul_floor(slash, BILLION);
+	assert_eq!(
+		fraud,
+		FraudProven {
+			task: 0,
+			reporter: alice.clone(),
+			frame,
+			tile: fraud.tile,
+			slashed: 2 * slash
+		},
+		"the validator proved a tile of the challenged frame wrong: {seen:?}"
+	);
+	let refund =
+		Refunded { task: 0, poster: dave.clone(), amount: FEE, reason: RefundReason::Fraud };
+	assert_eq!(seen.refunded, Some(refund), "{seen:?}");
+	assert_eq!(
+		free_balance(&api, &dave).await?,
+		dave_before - posted.fee,
+		"the poster gets the whole fee back"
+	);
+	assert!(seen.rewarded.is_empty() && seen.settled.is_none(), "nobody is paid: {seen:?}");
+	assert_eq!(seen.challenges_closed, BTreeMap::from([(frame, false)]), "deposit back: {seen:?}");
+	assert_eq!(seen.slashes.len(), 2, "the two colluders and nobody else: {seen:?}");
+	for worker in &colluders {
+		let who = worker.account();
+		let expected = Slashed {
+			who: who.clone(),
+			amount: slash,
+			reporter: Some(alice.clone()),
+			to_reporter,
+			burned: slash - to_reporter,
+		};
+		assert_eq!(seen.slashes.get(&who), Some(&expected), "{}: {seen:?}", worker.name);
+		ensure_active_bond(&api, worker.name, &who, WORKER_BOND - slash).await?;
+		let view = reputation(&api, &who).await?;
+		assert_eq!(
+			view.record,
+			ReputationRecord { agreed: 1, frauds: 1, ..Default::default() },
+			"{}",
+			worker.name
+		);
+		assert_eq!(rewards_earned(&api, &who).await?, 0);
+	}
+	// The outvoted honest worker loses nothing and keeps a clean record.
+	ensure_active_bond(&api, "Charlie", &charlie, WORKER_BOND).await?;
+	assert_eq!(reputation(&api, &charlie).await?.record, ReputationRecord::default());
+	assert!(!seen.outcomes.contains_key(&charlie), "{seen:?}");
+	let output = honest.wait_for_success().await?;
+	ensure!(
+		output.contains("task 0: accepted with another root")
+			&& output.contains("task 0: refunded to its poster"),
+		"Charlie reports the outvote and the refund:\n{output}"
+	);
 	drop(node);
 	Ok(())
 }

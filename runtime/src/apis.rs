@@ -249,6 +249,13 @@ impl_runtime_apis! {
 			World::chunk_view(coord)
 		}
 
+		fn chunk_at(
+			coord: playnet_primitives::ChunkCoord,
+			content_hash: playnet_primitives::ContentHash,
+		) -> Option<Vec<u8>> {
+			World::chunk_at(coord, content_hash)
+		}
+
 		fn region_claim(
 			region: pallet_world::RegionCoord,
 		) -> Option<pallet_world::RegionInfo<AccountId, Balance>> {

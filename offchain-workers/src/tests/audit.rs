@@ -49,6 +49,41 @@ fn picked_tile() -> (u32, u32) {
 	(frame, tile)
 }
 
+/// The test spec's other frame (it has two).
+fn other_frame(frame: u32) -> u32 {
+	1 - frame
+}
+
+/// The poster challenges `frame` of `task`.
+fn challenge(env: &mut Env, task: TaskIndex, frame: u32) {
+	env.ext.execute_with(|| {
+		assert_ok!(Render::challenge(RuntimeOrigin::signed(account_of(POSTER_SEED)), task, frame));
+	});
+}
+
+/// A signer answers the challenge of `frame` of `task` with `result`'s frame.
+fn answer(env: &mut Env, task: TaskIndex, frame: u32, result: &TaskResult) {
+	env.ext.execute_with(|| {
+		let signer = pallet_render::Tasks::<Test>::get(task).unwrap().workers[0].who.clone();
+		let path = playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, frame)
+			.unwrap()
+			.siblings;
+		assert_ok!(Render::answer_challenge(
+			RuntimeOrigin::signed(signer),
+			task,
+			frame,
+			BoundedVec::truncate_from(result.tile_hashes[frame as usize].clone()),
+			BoundedVec::truncate_from(path),
+		));
+	});
+}
+
+/// Unsets the audit source and the render worker: nothing but the chain shows a tile.
+fn without_source(env: &mut Env) {
+	env.set_setting(crate::AUDIT_SOURCE_URL_KEY, "");
+	env.set_setting(crate::RENDER_WORKER_URL_KEY, "");
+}
+
 fn proof_path(result: &TaskResult, frame: u32, tile: u32) -> String {
 	format!("/jobs/{}/proof?frame={frame}&tile={tile}", job_id(result.task_id))
 }
@@ -116,8 +151,7 @@ fn a_proof_under_another_root_is_not_believed_and_the_frame_is_challenged() {
 #[test]
 fn without_evidence_or_a_source_the_audit_challenges_the_frame_and_then_uses_the_evidence() {
 	let (mut env, task, forged) = accepted(forged_result);
-	env.set_setting(crate::AUDIT_SOURCE_URL_KEY, "");
-	env.set_setting(crate::RENDER_WORKER_URL_KEY, "");
+	without_source(&mut env);
 	let (frame, _) = picked_tile();
 
 	// No request is expected: the mock fails the test on any.
@@ -128,19 +162,7 @@ fn without_evidence_or_a_source_the_audit_challenges_the_frame_and_then_uses_the
 
 	// A signer answers with the forged frame; the next audit reads the evidence from the
 	// chain, re-renders the tile and reports the fraud.
-	env.ext.execute_with(|| {
-		let signer = pallet_render::Tasks::<Test>::get(task).unwrap().workers[0].who.clone();
-		let path = playnet_primitives::proof::merkle::merkle_proof(&forged.frame_hashes, frame)
-			.unwrap()
-			.siblings;
-		assert_ok!(Render::answer_challenge(
-			RuntimeOrigin::signed(signer),
-			task,
-			frame,
-			BoundedVec::truncate_from(forged.tile_hashes[frame as usize].clone()),
-			BoundedVec::truncate_from(path),
-		));
-	});
+	answer(&mut env, task, frame, &forged);
 	env.next_block();
 	env.run_ocw();
 	let [tx] = env.take_transactions().try_into().expect("one fraud report");
@@ -163,4 +185,47 @@ fn a_node_with_audits_off_does_not_audit() {
 	env.run_ocw();
 
 	assert!(env.take_transactions().is_empty());
+}
+
+#[test]
+fn a_result_with_evidence_is_audited_on_an_evidenced_frame_instead_of_challenged_again() {
+	let (mut env, task, forged) = accepted(forged_result);
+	without_source(&mut env);
+	let (picked, tile) = picked_tile();
+	let evidenced = other_frame(picked);
+	challenge(&mut env, task, evidenced);
+	answer(&mut env, task, evidenced, &forged);
+	env.next_block();
+
+	// No request is expected: the mock fails the test on any.
+	env.run_ocw();
+
+	let [tx] = env.take_transactions().try_into().expect("one fraud report, no challenge");
+	let RuntimeCall::Render(pallet_render::Call::report_fraud { ref proof, .. }) = tx.call else {
+		panic!("expected report_fraud, got {:?}", tx.call);
+	};
+	assert_eq!((proof.frame, proof.tile), (evidenced, tile));
+	env.include(&tx);
+	env.ext.execute_with(|| assert!(pallet_render::Tasks::<Test>::get(task).is_none()));
+}
+
+#[test]
+fn a_result_with_an_open_challenge_is_not_challenged_again() {
+	let (mut env, task, _) = accepted(forged_result);
+	without_source(&mut env);
+	let (picked, _) = picked_tile();
+	challenge(&mut env, task, other_frame(picked));
+	env.next_block();
+
+	// No request is expected: the mock fails the test on any.
+	env.run_ocw();
+
+	assert!(env.take_transactions().is_empty());
+}
+
+#[test]
+fn an_evidenced_frame_is_drawn_at_random() {
+	let draws: std::collections::BTreeSet<usize> =
+		(0..32u8).map(|byte| crate::audit::pick_evidenced(&[byte; 32], 4)).collect();
+	assert_eq!(draws, (0..4).collect());
 }

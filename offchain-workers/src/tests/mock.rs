@@ -41,7 +41,7 @@ use std::{
 	collections::BTreeSet,
 	sync::{
 		atomic::{AtomicBool, Ordering},
-		Arc, OnceLock,
+		Arc, Mutex, OnceLock,
 	},
 };
 
@@ -189,6 +189,8 @@ impl pallet_render::Config for Test {
 	type MaxTilesPerFrame = MaxTilesPerFrame;
 	type MaxSceneChunks = MaxSceneChunks;
 	type MaxKeyframes = MaxKeyframes;
+	// No world: the test scene's chunks come from `MockChunks`, and nothing is pinned.
+	type Scenes = ();
 	type MaxWaitingTasks = MaxWaitingTasks;
 	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
 	type DeadlineWeight = DeadlineWeight;
@@ -280,6 +282,7 @@ pub struct Env {
 	offchain: TestOffchainExt,
 	take_pool: Box<dyn Fn() -> Vec<Vec<u8>>>,
 	down: Arc<AtomicBool>,
+	statuses: Arc<Mutex<Vec<(String, String, u16)>>>,
 	/// The account of the node's `rndr` key.
 	pub local: AccountId,
 }
@@ -334,16 +337,20 @@ impl Env {
 		let keystore = MemoryKeystore::new();
 		keystore.sr25519_generate_new(KEY_TYPE, Some(LOCAL_SEED)).unwrap();
 		let down = Arc::new(AtomicBool::new(false));
+		let statuses = Arc::new(Mutex::new(Vec::new()));
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.register_extension(OffchainDbExt::new(offchain.clone()));
 		ext.register_extension(OffchainWorkerExt::new(SwitchableOffchain {
 			inner: offchain.clone(),
 			down: down.clone(),
+			statuses: statuses.clone(),
+			started: Default::default(),
 		}));
 		ext.register_extension(TransactionPoolExt::new(pool));
 		ext.register_extension(KeystoreExt::new(Arc::new(keystore)));
 		let take_pool = Box::new(move || std::mem::take(&mut pool_state.write().transactions));
-		let mut env = Env { ext, offchain, take_pool, down, local: account_of(LOCAL_SEED) };
+		let mut env =
+			Env { ext, offchain, take_pool, down, statuses, local: account_of(LOCAL_SEED) };
 		env.ext.execute_with(|| System::set_block_number(1));
 		env.set_setting(crate::RENDER_WORKER_URL_KEY, WORKER_URL);
 		env.set_setting(crate::AUDIT_KEY, "off");
@@ -413,6 +420,22 @@ impl Env {
 
 	/// Expects one HTTP request with a JSON `response`.
 	pub fn expect(&mut self, method: &str, path: &str, body: Vec<u8>, response: &str) {
+		self.expect_status(method, path, body, 200, response);
+	}
+
+	/// Expects one HTTP request answered with `status` and a JSON `response`.
+	pub fn expect_status(
+		&mut self,
+		method: &str,
+		path: &str,
+		body: Vec<u8>,
+		status: u16,
+		response: &str,
+	) {
+		if status != 200 {
+			let uri = format!("{WORKER_URL}{path}");
+			self.statuses.lock().unwrap().push((method.into(), uri, status));
+		}
 		let headers = if method == "POST" {
 			vec![("Content-Type".into(), "application/octet-stream".into())]
 		} else {
@@ -557,5 +580,26 @@ pub fn proof_answer(result: &TaskResult, frame: u32, tile: u32) -> String {
 		id = job_id(result.task_id),
 		root = result.root,
 		frame_hash = result.frame_hashes[frame as usize],
+	)
+}
+
+/// The render worker's answer to `GET /jobs/{id}/evidence?frame=F` for `result`.
+pub fn evidence_answer(result: &TaskResult, frame: u32) -> String {
+	let tile_hashes = result.tile_hashes[frame as usize].clone();
+	let frame_path = playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, frame)
+		.expect("a frame in range")
+		.siblings;
+	let scale: String =
+		(&tile_hashes, &frame_path).encode().iter().map(|byte| format!("{byte:02x}")).collect();
+	let list = |hashes: &[Hash32]| {
+		hashes.iter().map(|hash| format!("\"{hash}\"")).collect::<Vec<_>>().join(",")
+	};
+	format!(
+		r#"{{"job_id":"{id}","root":"{root}","frame":{frame},"frame_hash":"{frame_hash}","tile_hashes":[{tiles}],"frame_path":[{path}],"evidence_scale":"{scale}"}}"#,
+		id = job_id(result.task_id),
+		root = result.root,
+		frame_hash = result.frame_hashes[frame as usize],
+		tiles = list(&tile_hashes),
+		path = list(&frame_path),
 	)
 }

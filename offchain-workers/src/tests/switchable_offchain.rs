@@ -1,4 +1,5 @@
-//! Offchain externalities over `TestOffchainExt` whose render worker can be switched off.
+//! Offchain externalities over `TestOffchainExt` whose render worker can be switched off or
+//! answer with a status other than 200.
 
 use polkadot_sdk::sp_core::{
 	offchain::{
@@ -7,17 +8,25 @@ use polkadot_sdk::sp_core::{
 	},
 	OpaquePeerId,
 };
-use std::sync::{
-	atomic::{AtomicBool, Ordering},
-	Arc,
+use std::{
+	collections::HashMap,
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc, Mutex,
+	},
 };
 
 /// Offchain externalities whose HTTP requests fail while `down` is set (a render worker that
-/// is not running: the node's HTTP client reports an I/O error).
+/// is not running: the node's HTTP client reports an I/O error), and whose requests listed in
+/// `statuses` get that status instead of `TestOffchainExt`'s 200.
 #[derive(Clone)]
 pub struct SwitchableOffchain {
 	pub inner: TestOffchainExt,
 	pub down: Arc<AtomicBool>,
+	/// `(method, uri, status)` of requests still to come, each used once.
+	pub statuses: Arc<Mutex<Vec<(String, String, u16)>>>,
+	/// The status of each started request that gets one from `statuses`.
+	pub started: Arc<Mutex<HashMap<HttpRequestId, u16>>>,
 }
 
 impl Externalities for SwitchableOffchain {
@@ -42,7 +51,16 @@ impl Externalities for SwitchableOffchain {
 		uri: &str,
 		meta: &[u8],
 	) -> Result<HttpRequestId, ()> {
-		self.inner.http_request_start(method, uri, meta)
+		let id = self.inner.http_request_start(method, uri, meta)?;
+		let mut statuses = self.statuses.lock().unwrap();
+		let planned = statuses.iter().position(|(m, u, _)| m == method && u == uri);
+		let mut started = self.started.lock().unwrap();
+		// `TestOffchainExt` reuses the ids of finished requests.
+		match planned.map(|at| statuses.remove(at)) {
+			Some((_, _, status)) => started.insert(id, status),
+			None => started.remove(&id),
+		};
+		Ok(id)
 	}
 	fn http_request_add_header(
 		&mut self,
@@ -71,7 +89,18 @@ impl Externalities for SwitchableOffchain {
 		if self.down.load(Ordering::SeqCst) {
 			return ids.iter().map(|_| HttpRequestStatus::IoError).collect();
 		}
-		self.inner.http_response_wait(ids, deadline)
+		let started = self.started.lock().unwrap();
+		self.inner
+			.http_response_wait(ids, deadline)
+			.into_iter()
+			.zip(ids)
+			.map(|(status, id)| match (status, started.get(id)) {
+				(HttpRequestStatus::Finished(200), Some(planned)) => {
+					HttpRequestStatus::Finished(*planned)
+				}
+				(status, _) => status,
+			})
+			.collect()
 	}
 	fn http_response_headers(&mut self, id: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
 		self.inner.http_response_headers(id)

@@ -12,7 +12,8 @@ impl<T: Config> Pallet<T> {
 		tasks
 	}
 
-	/// An open task's state; `None` once it ended (settled or refunded: see the events).
+	/// An open task's state, its challenges included; `None` once it ended (settled or
+	/// refunded: see the events).
 	pub fn task_view(index: TaskIndex) -> Option<TaskViewOf<T>> {
 		Tasks::<T>::get(index).map(|task| TaskView {
 			poster: task.poster,
@@ -25,6 +26,14 @@ impl<T: Config> Pallet<T> {
 			workers: task.workers.into_inner(),
 			accepted_root: task.accepted_root,
 			result_id: task.result_id,
+			challenges: Challenges::<T>::iter_prefix(index)
+				.map(|(frame, challenge)| ChallengeView {
+					frame,
+					challenger: challenge.challenger,
+					deadline: challenge.deadline,
+					answered_by: challenge.answered_by,
+				})
+				.collect(),
 		})
 	}
 

@@ -10,7 +10,10 @@
 //!    pallet's tighter [`Config::MaxSceneChunks`] / [`Config::MaxKeyframes`]), the fee is
 //!    checked against the task's floor ([`Pallet::min_fee`]: [`Config::MinFee`], or
 //!    [`Config::MinFeePerUnit`] per work unit when that is more) and held from the poster
-//!    ([`HoldReason::TaskEscrow`]). Nobody is drawn yet.
+//!    ([`HoldReason::TaskEscrow`]). Every scene chunk must name the chunk's current version
+//!    in the world ([`Config::Scenes`]), which then pins it: workers can read each version at
+//!    its hash until the task ends, however the chunks are edited meanwhile, so an honest
+//!    worker always has the scene it is asked to render. Nobody is drawn yet.
 //! 2. **Assign** (`assign.rs`): at the start of block `posted + `[`Config::AssignDelay`], `k`
 //!    = [`Config::WorkersPerTask`] workers are drawn from
 //!    [`WorkerRegistry::weighted_workers`], weighted by stake x reputation, without
@@ -59,8 +62,8 @@
 //!    last challenge's deadline) the fee is split and new PGT minted (formulas below),
 //!    dissenters slashed, and the task, its challenges and evidence removed.
 //! 8. **Fraud** ([`Pallet::report_fraud`]): until settlement, anyone may show a tile whose
-//!    hash, under the accepted root and the task's result id, differs from the tile the runtime re-renders with the
-//!    primitives' CPU kernel. Every signer is slashed [`Config::FraudSlash`] (the registry
+//!    hash, under the accepted root and the task's result id, differs from the tile the
+//!    runtime re-renders with the primitives' CPU kernel. Every signer is slashed [`Config::FraudSlash`] (the registry
 //!    gives the reporter its share) and recorded [`Outcome::Fraud`]; the poster gets the
 //!    whole fee back and nothing is minted.
 //!
@@ -133,9 +136,10 @@
 //! challenge of a right result costs the challenger its deposit, which pays the signers for
 //! answering.
 //!
-//! Status: the runtime sets [`Config::MaxChallengesPerTask`] to 0, so challenges are off
-//! there until the workers' software answers them (an unanswered challenge of an honest
-//! result would slash its honest signers); the mechanism is tested in the mock runtime.
+//! Honest signers keep their result: both worker programs (`playnet-render work` and the
+//! offchain worker) answer every challenge of a result they signed, from the frame hashes
+//! they kept and the challenged frame rendered again, under the assumption that at least one
+//! signer is online within the answer period. The runtime allows four challenges per task.
 //!
 //! ## The draw cannot be predicted, and results are bound to their task
 //!
@@ -387,6 +391,10 @@ pub mod pallet {
 		/// Most keyframes in a task's camera path.
 		#[pallet::constant]
 		type MaxKeyframes: Get<u32>;
+
+		/// The world scenes are drawn from: a task's scene chunks must be the world's current
+		/// versions when it is posted, and stay pinned (readable at their hash) until it ends.
+		type Scenes: SceneSource;
 
 		/// Most tasks waiting for workers.
 		#[pallet::constant]
@@ -744,6 +752,10 @@ pub mod pallet {
 		/// The tile hashes are not the frame's (wrong count, or they and the path do not lead
 		/// to the accepted root).
 		BadEvidence,
+		/// A scene chunk's content hash is not the chunk's current version in the world (the
+		/// stored hash of an edited chunk, the generated chunk's hash of an unedited one):
+		/// workers could not be sure to find those bytes.
+		SceneChunkUnknown,
 	}
 
 	#[pallet::hooks]
@@ -795,9 +807,10 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Post a render task: validate `spec`, hold `fee` from the caller, and schedule the
-		/// draw of `k` workers for the start of block `now + AssignDelay`, where it is assigned
-		/// or queued until enough workers are eligible.
+		/// Post a render task: validate `spec`, pin its scene's chunk versions in the world
+		/// until the task ends, hold `fee` from the caller, and schedule the draw of `k`
+		/// workers for the start of block `now + AssignDelay`, where it is assigned or queued
+		/// until enough workers are eligible. Charged [`Pallet::post_task_weight`].
 		///
 		/// # Events
 		/// - [`Event::TaskPosted`]; at the draw, [`Event::WorkersAssigned`] or
@@ -806,13 +819,11 @@ pub mod pallet {
 		/// # Errors
 		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`], [`Error::TaskTooLarge`]: the
 		///   spec;
+		/// - [`Error::SceneChunkUnknown`]: a scene chunk is not the world's current version;
 		/// - [`Error::FeeTooLow`], [`Error::EscrowUnavailable`]: the fee;
 		/// - [`Error::WaitingQueueFull`].
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::post_task(
-			(spec.scene.len() as u32).min(T::MaxSceneChunks::get()),
-			T::MaxCandidates::get(),
-		))]
+		#[pallet::weight(Pallet::<T>::post_task_weight(spec.scene.len() as u32))]
 		pub fn post_task(
 			origin: OriginFor<T>,
 			spec: RenderSpec,
@@ -856,7 +867,11 @@ pub mod pallet {
 		///   [`Error::AlreadyRevealed`];
 		/// - [`Error::CommitmentMismatch`]: wrong root or salt.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::reveal())]
+		// The last reveal may end the task (no majority): its scene's pins go then. The poster
+		// prepaid them; the block still counts them.
+		#[pallet::weight(T::WeightInfo::reveal().saturating_add(
+			T::Scenes::unpin_weight().saturating_mul(T::MaxSceneChunks::get().into())
+		))]
 		pub fn reveal(
 			origin: OriginFor<T>,
 			task: TaskIndex,
@@ -889,7 +904,10 @@ pub mod pallet {
 		///   [`Error::InvalidChunkBytes`]: the chunks are not the scene's;
 		/// - [`Error::ResultNotFraudulent`]: the tile is right.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::report_fraud(chunks.len() as u32))]
+		// A proven fraud ends the task: the scene's pins (one per chunk the proof carries) go.
+		#[pallet::weight(T::WeightInfo::report_fraud(chunks.len() as u32).saturating_add(
+			T::Scenes::unpin_weight().saturating_mul(chunks.len() as u64)
+		))]
 		pub fn report_fraud(
 			origin: OriginFor<T>,
 			task: TaskIndex,

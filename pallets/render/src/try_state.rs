@@ -2,6 +2,7 @@
 
 use crate::{pallet::*, types::*, BalanceOf};
 use alloc::collections::BTreeMap;
+use playnet_primitives::{ChunkCoord, ContentHash};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -18,7 +19,8 @@ impl<T: Config> Pallet<T> {
 	/// open task has its spec and consistent workers, a result id exactly once drawn, and
 	/// exactly one deadline entry (its current deadline) unless it is queued, that no entry is
 	/// stale or behind the cursor, that assignments point at open tasks in which the worker
-	/// acts, and that the counters agree.
+	/// acts, that the counters agree, and that the world pins each scene chunk version exactly
+	/// as often as open tasks name it.
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		let reason = HoldReason::TaskEscrow.into();
 		let mut fees: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -121,6 +123,19 @@ impl<T: Config> Pallet<T> {
 			let task = Tasks::<T>::get(index).ok_or("a waiting entry for no open task")?;
 			ensure!(task.phase == TaskPhase::Waiting, "a queued task that is not waiting");
 		}
+
+		let mut named: BTreeMap<(ChunkCoord, ContentHash), u32> = BTreeMap::new();
+		for (_, spec) in Specs::<T>::iter() {
+			for chunk in &spec.scene {
+				let count = named.entry((chunk.coord, chunk.content_hash)).or_default();
+				*count = count.saturating_add(1);
+			}
+		}
+		let pinned: BTreeMap<(ChunkCoord, ContentHash), u32> = T::Scenes::pins()
+			.into_iter()
+			.map(|(coord, content_hash, pins)| ((coord, content_hash), pins))
+			.collect();
+		ensure!(named == pinned, "the world's pins differ from the open tasks' scenes");
 		Ok(())
 	}
 }

@@ -1,16 +1,18 @@
 //! The pallet's data: tasks and their phases, worker slots, the stored spec, the worker
-//! registry it is decoupled from staking by, and the commitment scheme.
+//! registry and the scene source it is decoupled from staking and the world by, and the
+//! commitment scheme.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 pub use playnet_primitives::world::encoding::MAX_CHUNK_BYTES;
-use playnet_primitives::{CameraKeyframe, Hash32, RenderSpec, SceneChunk};
+use playnet_primitives::{CameraKeyframe, ChunkCoord, ContentHash, Hash32, RenderSpec, SceneChunk};
 use polkadot_sdk::{
 	frame_support::{
 		traits::{ConstU32, Get},
+		weights::Weight,
 		BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 	},
-	sp_runtime::{Perbill, Permill},
+	sp_runtime::{DispatchResult, Perbill, Permill},
 };
 use scale_info::TypeInfo;
 
@@ -81,11 +83,62 @@ pub trait WorkerRegistry<AccountId, Balance> {
 	fn slash(who: &AccountId, share: Perbill, reporter: Option<&AccountId>) -> Balance;
 }
 
+/// The world a task's scene comes from: it pins the chunk versions an open task names, so that
+/// workers can read them at their hash until the task ends, however the chunks are edited
+/// meanwhile. The runtime implements it over `pallet-world`; the tests over a small table.
+pub trait SceneSource {
+	/// Pins version `content_hash` of chunk `coord` for one more open task. Fails, changing
+	/// nothing, unless it is the chunk's current version in the world (for a chunk nobody
+	/// edited, the hash of the canonical encoding of the generated chunk).
+	fn pin(coord: ChunkCoord, content_hash: ContentHash) -> DispatchResult;
+
+	/// Releases one pin taken by [`SceneSource::pin`].
+	fn unpin(coord: ChunkCoord, content_hash: ContentHash);
+
+	/// The most one [`SceneSource::pin`] costs (checking an unedited chunk generates it).
+	fn pin_weight() -> Weight;
+
+	/// The most one [`SceneSource::unpin`] costs.
+	fn unpin_weight() -> Weight;
+
+	/// Every pin: chunk, version and how many times it is pinned, for the invariant checks.
+	#[cfg(any(feature = "try-runtime", test))]
+	fn pins() -> Vec<(ChunkCoord, ContentHash, u32)>;
+}
+
+/// No world: every scene is accepted and nothing is pinned. Only for the mocks of other
+/// crates that post tasks and do not check this pallet's invariants (which expect the pins);
+/// a runtime with it lets posters name chunks workers cannot find.
+impl SceneSource for () {
+	fn pin(_coord: ChunkCoord, _content_hash: ContentHash) -> DispatchResult {
+		Ok(())
+	}
+
+	fn unpin(_coord: ChunkCoord, _content_hash: ContentHash) {}
+
+	fn pin_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn unpin_weight() -> Weight {
+		Weight::zero()
+	}
+
+	#[cfg(any(feature = "try-runtime", test))]
+	fn pins() -> Vec<(ChunkCoord, ContentHash, u32)> {
+		Vec::new()
+	}
+}
+
 /// Sets up workers for the benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
 	/// Makes `who` an eligible worker with weight `weight` (bond it, give it reputation).
 	fn register_worker(who: &AccountId, weight: u128);
+
+	/// Makes `encoded` the current version of the chunk at `coord` in the world
+	/// [`Config::Scenes`] reads, so that a benchmark's scene can be posted.
+	fn put_scene_chunk(coord: ChunkCoord, encoded: Vec<u8>);
 }
 
 /// Where a task is in its life. A task that ends (settled, refunded, overturned) is removed;
@@ -298,6 +351,22 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	/// The id its result's frame hashes commit to, from the first draw on: workers render
 	/// with it ([`Task::result_id`]).
 	pub result_id: Option<Hash32>,
+	/// The challenges of its accepted result, by frame, answered or not: a signer answers
+	/// each unanswered one before its deadline.
+	pub challenges: Vec<ChallengeView<AccountId, BlockNumber>>,
+}
+
+/// One challenge of an accepted result, as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct ChallengeView<AccountId, BlockNumber> {
+	/// The challenged frame.
+	pub frame: u32,
+	/// Who challenged it.
+	pub challenger: AccountId,
+	/// The last block a signer may answer in.
+	pub deadline: BlockNumber,
+	/// The signer whose answer was taken, once one was.
+	pub answered_by: Option<AccountId>,
 }
 
 /// A spec as stored: the fields of [`RenderSpec`] with bounded lists. Its SCALE encoding is

@@ -150,6 +150,7 @@ impl<T: Config> Pallet<T> {
 		let content_hash = ContentHash::of(&bytes);
 		let bytes = crate::ChunkBytes::try_from(bytes).ok()?;
 
+		Self::keep_pinned_version(coord, content_hash);
 		Chunks::<T>::insert(
 			coord,
 			ChunkRecord {

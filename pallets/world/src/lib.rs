@@ -45,11 +45,24 @@
 //! editors the owner allows may edit its chunks, and only the owner (or the force origin) may
 //! replace one whole ([`Pallet::replace_chunk`]). Releasing the claim returns the deposit.
 //!
+//! ## Pins
+//!
+//! A render task names its scene's chunks by content hash, and its workers need those exact
+//! versions for as long as the task is open, while players go on editing. The render pallet
+//! therefore pins each scene chunk when a task is posted ([`Pallet::pin_version`], which
+//! accepts only the chunk's current version) and unpins it when the task ends
+//! ([`Pallet::unpin_version`]). [`Pins`] counts the open tasks naming each version. When an
+//! edit or a replacement moves a chunk on from a pinned edited version, its bytes are kept in
+//! [`PinnedVersions`] until the last pin goes; a pinned generated version needs no copy (the
+//! seed makes it again). [`Pallet::chunk_at`] reads any version the world has: current,
+//! kept or generated.
+//!
 //! ## Reading
 //!
 //! The `pallet-world-runtime-api` crate declares `WorldApi`, which the runtime implements
 //! with [`Pallet::chunk_record`], [`Pallet::chunk_view`] (bytes and hash of any chunk,
-//! generated or stored), [`Pallet::world_seed`] and [`Pallet::region_info`].
+//! generated or stored), [`Pallet::chunk_at`] (the bytes of a version named by hash, as long
+//! as the world has it), [`Pallet::world_seed`] and [`Pallet::region_info`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -63,6 +76,7 @@ mod api;
 mod benchmarking;
 mod claims;
 mod finalize;
+mod pins;
 pub mod race;
 mod replace;
 mod submit;
@@ -201,6 +215,35 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ChangeLogs<T: Config> =
 		StorageMap<_, Blake2_128Concat, ChunkCoord, ChangeLogOf<T>, ValueQuery>;
+
+	/// How many open render tasks name each chunk version in their scene. Keys: the chunk's
+	/// coordinate, then the version's content hash. Value: the count, at least 1 (an entry
+	/// goes with its last pin). At most one entry per scene chunk of every open task: bounded
+	/// by the render pallet's open tasks x `MaxSceneChunks`.
+	#[pallet::storage]
+	pub type Pins<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ChunkCoord,
+		Blake2_128Concat,
+		ContentHash,
+		u32,
+		ValueQuery,
+	>;
+
+	/// The bytes of pinned edited versions the chunk has moved on from. Keys: the chunk's
+	/// coordinate, then the version's content hash. Value: that version's canonical encoding
+	/// (at most [`MAX_CHUNK_BYTES`]). Present exactly while the version is pinned ([`Pins`])
+	/// and not current; never for a generated version, which the seed makes again.
+	#[pallet::storage]
+	pub type PinnedVersions<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ChunkCoord,
+		Blake2_128Concat,
+		ContentHash,
+		ChunkBytes,
+	>;
 
 	/// Region claims. Key: the region. Value: its owner, the deposit held and the allowed
 	/// editors. Absent for free regions.
@@ -393,6 +436,11 @@ pub mod pallet {
 		TooManyEditors,
 		/// The owner may always edit the region; it is never listed as an editor.
 		OwnerIsAlwaysAllowed,
+		/// A version to pin is not the chunk's current version: the stored hash of an edited
+		/// chunk, or the hash of the generated chunk of an unedited one.
+		NotCurrentVersion,
+		/// The version is pinned `u32::MAX` times already.
+		TooManyPins,
 	}
 
 	#[pallet::hooks]
@@ -458,7 +506,8 @@ pub mod pallet {
 		/// Replace a whole chunk with canonical bytes, as its region's owner or as the force
 		/// origin. The bytes are decoded and validated, the hash is computed here, and the
 		/// chunk gets a new version at once. Submissions queued for the chunk in this block
-		/// made on an older version bounce with [`BounceReason::Conflict`].
+		/// made on an older version bounce with [`BounceReason::Conflict`]. The version it
+		/// replaces stays readable while a render task pins it (see [`Pins`]).
 		///
 		/// # Events
 		/// - [`Event::ChunkUpdated`].
@@ -471,7 +520,9 @@ pub mod pallet {
 		///   canonical chunk of known blocks;
 		/// - [`Error::VersionOverflow`].
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::replace_chunk())]
+		#[pallet::weight(
+			T::WeightInfo::replace_chunk().saturating_add(Pallet::<T>::keep_pinned_version_weight())
+		)]
 		pub fn replace_chunk(
 			origin: OriginFor<T>,
 			coord: ChunkCoord,

@@ -28,6 +28,7 @@ impl<T: Config> Pallet<T> {
 		let version = version.checked_add(1).ok_or(Error::<T>::VersionOverflow)?;
 
 		let content_hash = ContentHash::of(&bytes);
+		Self::keep_pinned_version(coord, content_hash);
 		Chunks::<T>::insert(
 			coord,
 			ChunkRecord {

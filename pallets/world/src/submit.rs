@@ -112,7 +112,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn apply_edits_weight(edits: u32, share: EndOfBlockShare) -> Weight {
 		let end_of_block = match share {
 			EndOfBlockShare::GeneratedChunk => T::WeightInfo::finalize_generated_chunk(edits),
-			EndOfBlockShare::StoredChunk => T::WeightInfo::finalize_stored_chunk(edits),
+			// A stored chunk's old version may be pinned and kept; a generated one never is.
+			EndOfBlockShare::StoredChunk => T::WeightInfo::finalize_stored_chunk(edits)
+				.saturating_add(Self::keep_pinned_version_weight()),
 			EndOfBlockShare::Submission => T::WeightInfo::finalize_submissions(2)
 				.saturating_sub(T::WeightInfo::finalize_submissions(1)),
 		};

@@ -10,7 +10,10 @@ use polkadot_sdk::{
 
 impl<T: Config> Pallet<T> {
 	/// Checks that every stored chunk has canonical bytes matching its hash and a consistent
-	/// change log, that claims are well formed and that the queue agrees with its count.
+	/// change log, that every pin names a version the world has and kept bytes exist exactly
+	/// for pinned edited versions that are no longer current, that claims are well formed and
+	/// that the queue agrees with its count. (That each pin counts the open tasks naming its
+	/// version is the render pallet's check: it knows the tasks.)
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		for (coord, record) in Chunks::<T>::iter() {
 			let bytes = EncodedChunks::<T>::get(coord).ok_or("an edited chunk has no bytes")?;
@@ -37,6 +40,28 @@ impl<T: Config> Pallet<T> {
 		}
 		for coord in ChangeLogs::<T>::iter_keys() {
 			ensure!(Chunks::<T>::contains_key(coord), "a change log without a record");
+		}
+		for (coord, content_hash, bytes) in PinnedVersions::<T>::iter() {
+			ensure!(
+				Pins::<T>::contains_key(coord, content_hash),
+				"kept bytes of an unpinned version"
+			);
+			ensure!(ContentHash::of(&bytes) == content_hash, "kept bytes differ from their hash");
+			ensure!(decode_chunk(&bytes).is_ok(), "kept bytes are not canonical");
+			let record = Chunks::<T>::get(coord).ok_or("kept bytes of an unedited chunk")?;
+			ensure!(record.content_hash != content_hash, "kept bytes of the current version");
+		}
+		for (coord, content_hash, pins) in Pins::<T>::iter() {
+			ensure!(pins > 0, "a pin entry counting no pins");
+			ensure!(coord.in_world(), "a pin outside the world");
+			let current =
+				Chunks::<T>::get(coord).is_some_and(|record| record.content_hash == content_hash);
+			ensure!(
+				current
+					|| PinnedVersions::<T>::contains_key(coord, content_hash)
+					|| Self::generated_hash(&coord) == content_hash,
+				"a pinned version the world does not have"
+			);
 		}
 		for (region, claim) in Claims::<T>::iter() {
 			ensure!(region.in_world(), "a claim outside the world");

@@ -7,6 +7,7 @@
 //! | `GET /jobs/{id}` | the job's status, and its result root once done |
 //! | `GET /jobs/{id}/frames` | the result root and frame hashes (`409` until done) |
 //! | `GET /jobs/{id}/proof?frame=F&tile=T` | a tile proof, as JSON and as SCALE hex (`409` until done) |
+//! | `GET /jobs/{id}/evidence?frame=F` | a frame's challenge evidence: its tile hashes and its path to the root, as JSON and as SCALE hex (`409` until done) |
 //!
 //! Bad input gets a 4xx with `{"error": "..."}` and creates no job: `400` unparsable body or
 //! id, `404` unknown job, `413` body past the size limit, `415` other content types, `422` a
@@ -29,7 +30,10 @@ use axum::{
 };
 use codec::Encode;
 use jobs::{JobStatus, JobTable, SubmitError};
-use playnet_primitives::{proof::tile::tile_count, Hash32};
+use playnet_primitives::{
+	proof::{merkle::merkle_proof, tile::tile_count},
+	Hash32,
+};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -93,6 +97,7 @@ pub fn router(state: ApiState) -> Router {
 		.route("/jobs/{id}", get(status))
 		.route("/jobs/{id}/frames", get(frames))
 		.route("/jobs/{id}/proof", get(proof))
+		.route("/jobs/{id}/evidence", get(evidence))
 		.layer(DefaultBodyLimit::max(max_body))
 		.with_state(state)
 }
@@ -278,5 +283,53 @@ async fn proof(
 		"tile_hash": tile_hash,
 		"proof": proof,
 		"proof_scale": hex::encode(proof.encode()),
+	})))
+}
+
+/// `?frame=F`.
+#[derive(serde::Deserialize)]
+struct EvidenceQuery {
+	frame: u32,
+}
+
+/// What a signer publishes to answer a challenge of one frame (`pallet_render`'s
+/// `answer_challenge`): the frame's tile hashes in tile order and the siblings of its frame
+/// hash's path to the root; `evidence_scale` is SCALE `(tile_hashes, frame_path)`, both
+/// `Vec<Hash32>`.
+async fn evidence(
+	State(state): State<ApiState>,
+	Path(id): Path<String>,
+	query: Result<Query<EvidenceQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+	let Query(query) =
+		query.map_err(|e| ApiError(StatusCode::BAD_REQUEST, format!("expected ?frame=F: {e}")))?;
+	let (id, job) = find(&state, &id)?;
+	let result = finished(&job)?;
+	let frame = query.frame;
+	let outside = || {
+		ApiError(
+			StatusCode::BAD_REQUEST,
+			format!("frame {frame} is outside the task ({} frames)", job.spec.frame_count),
+		)
+	};
+	if frame >= job.spec.frame_count {
+		return Err(outside());
+	}
+	let (Some(tile_hashes), Some(frame_hash), Some(path)) = (
+		result.tile_hashes.get(frame as usize),
+		result.frame_hashes.get(frame as usize),
+		merkle_proof(&result.frame_hashes, frame),
+	) else {
+		return Err(outside());
+	};
+	let frame_path = path.siblings;
+	Ok(Json(json!({
+		"job_id": id,
+		"root": result.root,
+		"frame": frame,
+		"frame_hash": frame_hash,
+		"tile_hashes": tile_hashes,
+		"frame_path": frame_path,
+		"evidence_scale": hex::encode((tile_hashes, &frame_path).encode()),
 	})))
 }

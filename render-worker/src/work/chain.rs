@@ -129,12 +129,33 @@ pub struct TaskView {
 	pub accepted_root: Option<Hash32>,
 	/// The id its result's frame hashes commit to, fixed at its first draw.
 	pub result_id: Option<Hash32>,
+	/// The challenges of its accepted result, answered or not.
+	pub challenges: Vec<ChallengeView>,
+}
+
+/// One challenge of an accepted result (`pallet_render::ChallengeView`).
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub struct ChallengeView {
+	/// The challenged frame.
+	pub frame: u32,
+	/// Who challenged it.
+	pub challenger: AccountBytes,
+	/// The last block a signer may answer in.
+	pub deadline: u32,
+	/// The signer whose answer was taken, once one was.
+	pub answered_by: Option<AccountBytes>,
 }
 
 impl TaskView {
 	/// The slot of `who`, if it is assigned.
 	pub fn slot_of(&self, who: &AccountBytes) -> Option<&WorkerSlot> {
 		self.workers.iter().find(|slot| slot.who == *who)
+	}
+
+	/// Whether `who` signed the accepted result: it revealed the accepted root.
+	pub fn signed_by(&self, who: &AccountBytes) -> bool {
+		self.accepted_root.is_some()
+			&& self.slot_of(who).is_some_and(|slot| slot.root == self.accepted_root)
 	}
 }
 
@@ -214,6 +235,33 @@ pub enum RenderEvent {
 		/// The task.
 		task: TaskIndex,
 	},
+	/// A frame of an accepted result was challenged: a signer must publish its tile hashes.
+	FrameChallenged {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+		/// Who challenged.
+		challenger: AccountBytes,
+		/// The last block to answer in.
+		deadline: u64,
+	},
+	/// A signer answered a challenge; the frame's evidence is on chain.
+	ChallengeAnswered {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+		/// The signer whose answer was taken.
+		signer: AccountBytes,
+	},
+	/// A challenge went unanswered: every signer was slashed as a fraud.
+	ChallengeUnanswered {
+		/// The task.
+		task: TaskIndex,
+		/// Slashed from the signers, in total.
+		slashed: Balance,
+	},
 }
 
 /// A call the worker signs and submits.
@@ -237,6 +285,17 @@ pub enum WorkCall {
 		/// The committed salt.
 		salt: [u8; 32],
 	},
+	/// `Render::answer_challenge(task, frame, tile_hashes, frame_path)`.
+	AnswerChallenge {
+		/// The task.
+		task: TaskIndex,
+		/// The challenged frame.
+		frame: u32,
+		/// The frame's tile hashes, in tile order.
+		tile_hashes: Vec<Hash32>,
+		/// The siblings of the frame's path to the accepted root, leaf level first.
+		frame_path: Vec<Hash32>,
+	},
 }
 
 impl WorkCall {
@@ -246,6 +305,7 @@ impl WorkCall {
 			WorkCall::Bond(_) => "Stake::bond",
 			WorkCall::Commit { .. } => "Render::commit",
 			WorkCall::Reveal { .. } => "Render::reveal",
+			WorkCall::AnswerChallenge { .. } => "Render::answer_challenge",
 		}
 	}
 }
@@ -268,6 +328,7 @@ pub trait RenderChain: Send + Sync {
 	async fn render_events(&self) -> Result<Vec<RenderEvent>, ChainError>;
 
 	/// `RenderApi::tasks_assigned_to(account)`: tasks to commit or reveal for, ascending.
+	/// (A task leaves this list once decided; its challenges are in [`RenderChain::task`].)
 	async fn tasks_assigned(&self) -> Result<Vec<TaskIndex>, ChainError>;
 
 	/// `RenderApi::task(task)`: an open task, `None` once it ended.
@@ -279,8 +340,14 @@ pub trait RenderChain: Send + Sync {
 	/// `WorldApi::world_seed()`: every unedited chunk is generated from it.
 	async fn world_seed(&self) -> Result<u64, ChainError>;
 
-	/// `WorldApi::chunk(coord)`: the chunk's current content hash and canonical bytes.
-	async fn chunk(&self, coord: ChunkCoord) -> Result<(Hash32, Vec<u8>), ChainError>;
+	/// `WorldApi::chunk_at(coord, content_hash)`: the canonical bytes of the chunk's version
+	/// with that hash (current, pinned by an open task, or generated); `None` when the world
+	/// does not have it.
+	async fn chunk_at(
+		&self,
+		coord: ChunkCoord,
+		content_hash: Hash32,
+	) -> Result<Option<Vec<u8>>, ChainError>;
 
 	/// `RenderApi::rewards_earned(account)`: fee shares plus minted PGT over settled tasks.
 	async fn rewards_earned(&self) -> Result<Balance, ChainError>;

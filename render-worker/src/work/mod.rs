@@ -10,13 +10,19 @@
 //!   `Render::commit(task, commitment_of(root, salt, account))`.
 //! - **Revealing**, committed but not revealed: load root and salt and submit
 //!   `Render::reveal(task, root, salt)`.
+//! - **Accepted** with this worker's root and a frame challenged (the task has left the
+//!   assigned list; its record is still here): render that frame again, check it against the
+//!   frame hash kept with the result, and submit `Render::answer_challenge(task, frame, tile
+//!   hashes, frame path)` before the challenge's deadline. Unanswered, it would slash every
+//!   signer as a fraud; one signer's answer serves all of them.
 //!
 //! The render pallet's events in each block say how its tasks end: accepted, rewarded
 //! (`WorkerRewarded`, with `RenderApi::rewards_earned` and the balance), slashed, refunded.
 //! Transactions go one at a time, each signed with `system_accountNextIndex` and awaited
-//! until it is in a block; reveals go before commits (their deadline is shorter), each kind
-//! earliest deadline first.
+//! until it is in a block; answers go first (an unanswered challenge costs the most), then
+//! reveals (their deadline is shorter), then commits, each kind earliest deadline first.
 
+mod answer;
 pub mod chain;
 pub mod commitment;
 pub mod post;
@@ -30,6 +36,7 @@ use chain::{
 	AccountBytes, Balance, ChainBlock, RenderChain, TaskIndex, TaskPhase, TaskView, WorkCall,
 };
 use commitment::{commitment_of, new_salt};
+use playnet_primitives::{Hash32, RenderSpec, Scene};
 use report::{format_pgt, TaskEnd, WorkEvent};
 use state::{StateDir, TaskRecord};
 use std::{
@@ -55,6 +62,8 @@ pub struct WorkConfig {
 enum Step {
 	Commit,
 	Reveal,
+	/// The answer to the challenge of one frame.
+	Answer(u32),
 }
 
 /// The worker: a chain, a renderer, a state directory and where to report.
@@ -174,8 +183,10 @@ impl<C: RenderChain> Worker<C> {
 		for event in self.chain.render_events().await? {
 			self.on_event(event).await?;
 		}
+		let assigned = self.chain.tasks_assigned().await?;
+		self.answer_challenges(&assigned, block).await?;
 		let mut due = Vec::new();
-		for task in self.chain.tasks_assigned().await? {
+		for task in assigned {
 			if let Some(view) = self.chain.task(task).await? {
 				due.push((task, view));
 			}
@@ -244,6 +255,21 @@ impl<C: RenderChain> Worker<C> {
 				self.end(task, if paid { TaskEnd::Paid } else { TaskEnd::Settled })?;
 			}
 			E::TaskRefunded { task, reason } => self.end(task, TaskEnd::Refunded(reason))?,
+			E::FrameChallenged { task, frame, deadline, .. } => {
+				if self.state.load(task)?.is_some() {
+					(self.report)(WorkEvent::Challenged { task, frame, deadline });
+				}
+			}
+			E::ChallengeAnswered { task, frame, signer } if signer != me => {
+				if self.state.load(task)?.is_some() {
+					(self.report)(WorkEvent::AnsweredByAnother { task, frame });
+				}
+			}
+			E::ChallengeUnanswered { task, slashed } => {
+				if self.state.load(task)?.is_some() {
+					(self.report)(WorkEvent::ChallengeUnanswered { task, slashed });
+				}
+			}
 			_ => {}
 		}
 		Ok(())
@@ -271,6 +297,8 @@ impl<C: RenderChain> Worker<C> {
 			None => self.state.load(task)?.and_then(|record| match step {
 				Step::Commit => record.committed_in,
 				Step::Reveal => record.revealed_in,
+				// The chain shows an included answer as soon as the followed block has it.
+				Step::Answer(_) => None,
 			}),
 		};
 		Ok(included.is_some_and(|included| block.number < included))
@@ -326,7 +354,7 @@ impl<C: RenderChain> Worker<C> {
 		&mut self,
 		task: TaskIndex,
 		view: &TaskView,
-		commitment: playnet_primitives::Hash32,
+		commitment: Hash32,
 		block: ChainBlock,
 	) -> Result<(), WorkError> {
 		if block.number > u64::from(view.deadline) {
@@ -374,19 +402,7 @@ impl<C: RenderChain> Worker<C> {
 		}
 		let result_id = view.result_id.ok_or(WorkError::NotDrawn { task })?;
 		let started = Instant::now();
-		let spec = self.chain.task_spec(task).await?.ok_or(WorkError::SpecMismatch { task })?;
-		if spec.task_id() != view.spec_id {
-			return Err(WorkError::SpecMismatch { task });
-		}
-		let seed = match self.world_seed {
-			Some(seed) => seed,
-			None => {
-				let seed = self.chain.world_seed().await?;
-				self.world_seed = Some(seed);
-				seed
-			}
-		};
-		let scene = scene::scene_of(&self.chain, task, &spec, seed).await?;
+		let (spec, scene) = self.spec_and_scene(task, view).await?;
 		let renderer = self.renderer.clone();
 		let frames = spec.frame_count;
 		let result = tokio::task::spawn_blocking(move || {
@@ -402,6 +418,8 @@ impl<C: RenderChain> Worker<C> {
 			seconds: started.elapsed().as_secs_f64(),
 		});
 		let salt = new_salt().map_err(|e| WorkError::Salt(e.to_string()))?;
+		// Kept before anything is committed: a challenge of any frame is answered from them.
+		self.state.save_frame_hashes(task, &result.frame_hashes)?;
 		let record = TaskRecord {
 			task,
 			spec_id: view.spec_id,
@@ -413,5 +431,27 @@ impl<C: RenderChain> Worker<C> {
 		};
 		self.state.save(&record)?;
 		Ok(record)
+	}
+
+	/// The spec of `task` (checked against the view's spec id) and its scene.
+	async fn spec_and_scene(
+		&mut self,
+		task: TaskIndex,
+		view: &TaskView,
+	) -> Result<(RenderSpec, Scene), WorkError> {
+		let spec = self.chain.task_spec(task).await?.ok_or(WorkError::SpecMismatch { task })?;
+		if spec.task_id() != view.spec_id {
+			return Err(WorkError::SpecMismatch { task });
+		}
+		let seed = match self.world_seed {
+			Some(seed) => seed,
+			None => {
+				let seed = self.chain.world_seed().await?;
+				self.world_seed = Some(seed);
+				seed
+			}
+		};
+		let scene = scene::scene_of(&self.chain, task, &spec, seed).await?;
+		Ok((spec, scene))
 	}
 }

@@ -148,6 +148,24 @@ impl PostedTasks {
 					format_pgt(*slashed)
 				)
 			}
+			RenderEvent::FrameChallenged { task, frame, challenger, deadline } => {
+				self.open.get(task)?;
+				format!(
+					"task {task}: frame {frame} challenged by {}; a signer answers by block {deadline}",
+					ss58(challenger)
+				)
+			}
+			RenderEvent::ChallengeAnswered { task, frame, signer } => {
+				self.open.get(task)?;
+				format!("task {task}: {} answered the challenge of frame {frame}", ss58(signer))
+			}
+			RenderEvent::ChallengeUnanswered { task, slashed } => {
+				self.open.get(task)?;
+				format!(
+					"task {task}: a challenge went unanswered; the signers were slashed {} in all",
+					format_pgt(*slashed)
+				)
+			}
 			RenderEvent::FraudProven { task } => {
 				self.open.get(task)?;
 				format!("task {task}: fraud proven against its accepted root")

@@ -141,6 +141,39 @@ pub enum WorkEvent {
 		/// `missed a deadline` or `revealed a rejected root`.
 		why: &'static str,
 	},
+	/// A frame of a result this worker worked on was challenged.
+	Challenged {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+		/// The last block a signer may answer in.
+		deadline: u64,
+	},
+	/// This worker's answer to a challenge is on chain.
+	Answered {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+		/// The block that included it.
+		block: u64,
+	},
+	/// Another signer answered a challenge first.
+	AnsweredByAnother {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+	},
+	/// A challenge of a result this worker worked on went unanswered: its signers were
+	/// slashed as frauds.
+	ChallengeUnanswered {
+		/// The task.
+		task: TaskIndex,
+		/// Slashed from the signers, in total.
+		slashed: Balance,
+	},
 	/// A task this worker had worked on ended.
 	Ended {
 		/// The task.
@@ -204,6 +237,22 @@ impl fmt::Display for WorkEvent {
 			WorkEvent::Slashed { task, amount, why } => {
 				write!(f, "task {task}: slashed {} ({why})", format_pgt(*amount))
 			}
+			WorkEvent::Challenged { task, frame, deadline } => write!(
+				f,
+				"task {task}: frame {frame} challenged; a signer answers by block {deadline}"
+			),
+			WorkEvent::Answered { task, frame, block } => write!(
+				f,
+				"task {task}: answered the challenge of frame {frame} in block {block}"
+			),
+			WorkEvent::AnsweredByAnother { task, frame } => {
+				write!(f, "task {task}: frame {frame}'s challenge was answered by another signer")
+			}
+			WorkEvent::ChallengeUnanswered { task, slashed } => write!(
+				f,
+				"task {task}: a challenge went unanswered; its signers were slashed {} in all",
+				format_pgt(*slashed)
+			),
 			WorkEvent::Ended { task, end: TaskEnd::Paid } => write!(f, "task {task}: settled"),
 			WorkEvent::Ended { task, end: TaskEnd::Settled } => {
 				write!(f, "task {task}: settled without paying this worker")

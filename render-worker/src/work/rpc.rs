@@ -59,14 +59,6 @@ struct AccountData {
 	free: u128,
 }
 
-/// `WorldApi::chunk`'s answer, as far as the worker reads it.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct ChunkViewFields {
-	content_hash: Hash,
-	bytes: Vec<u8>,
-}
-
 /// `StakeApi::ledger`'s answer (`pallet_stake::LedgerView`).
 #[derive(Decode)]
 struct LedgerView {
@@ -106,6 +98,30 @@ struct ResultAcceptedFields {
 struct SlashedFields {
 	task: u64,
 	worker: AccountId32,
+	slashed: u128,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct FrameChallengedFields {
+	task: u64,
+	frame: u32,
+	challenger: AccountId32,
+	deadline: u64,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct ChallengeAnsweredFields {
+	task: u64,
+	frame: u32,
+	signer: AccountId32,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct ChallengeUnansweredFields {
+	task: u64,
 	slashed: u128,
 }
 
@@ -391,6 +407,24 @@ fn decode_render_event(
 			let f = event.decode_fields_unchecked_as::<TaskFields>().map_err(fail)?;
 			RenderEvent::FraudProven { task: f.task }
 		}
+		"FrameChallenged" => {
+			let f = event.decode_fields_unchecked_as::<FrameChallengedFields>().map_err(fail)?;
+			RenderEvent::FrameChallenged {
+				task: f.task,
+				frame: f.frame,
+				challenger: f.challenger.0,
+				deadline: f.deadline,
+			}
+		}
+		"ChallengeAnswered" => {
+			let f = event.decode_fields_unchecked_as::<ChallengeAnsweredFields>().map_err(fail)?;
+			RenderEvent::ChallengeAnswered { task: f.task, frame: f.frame, signer: f.signer.0 }
+		}
+		"ChallengeUnanswered" => {
+			let f =
+				event.decode_fields_unchecked_as::<ChallengeUnansweredFields>().map_err(fail)?;
+			RenderEvent::ChallengeUnanswered { task: f.task, slashed: f.slashed }
+		}
 		"TaskRefunded" => {
 			let f = event.decode_fields_unchecked_as::<RefundedFields>().map_err(fail)?;
 			let reason = match &f.reason.value {
@@ -486,18 +520,12 @@ impl RenderChain for RpcRenderChain {
 		self.call_api("the world seed", "WorldApi_world_seed", &[]).await
 	}
 
-	async fn chunk(&self, coord: ChunkCoord) -> Result<(Hash32, Vec<u8>), ChainError> {
-		let payload = dynamic::runtime_api_call::<_, ChunkViewFields>(
-			"WorldApi",
-			"chunk",
-			(Value::named_composite([
-				("x", Value::i128(i128::from(coord.x))),
-				("y", Value::i128(i128::from(coord.y))),
-				("z", Value::i128(i128::from(coord.z))),
-			]),),
-		);
-		let view = self.at()?.runtime_apis().call(payload).await.map_err(rpc_error("a chunk"))?;
-		Ok((Hash32(view.content_hash.0), view.bytes))
+	async fn chunk_at(
+		&self,
+		coord: ChunkCoord,
+		content_hash: Hash32,
+	) -> Result<Option<Vec<u8>>, ChainError> {
+		self.call_api("a chunk", "WorldApi_chunk_at", &(coord, content_hash).encode()).await
 	}
 
 	async fn rewards_earned(&self) -> Result<Balance, ChainError> {
@@ -540,6 +568,17 @@ impl RenderChain for RpcRenderChain {
 			}
 			WorkCall::Reveal { task, root, salt } => {
 				let payload = dynamic::tx("Render", "reveal", (task, Hash(root.0), salt));
+				self.submit_payload(name, payload).await
+			}
+			WorkCall::AnswerChallenge { task, frame, tile_hashes, frame_path } => {
+				let hashes = |list: Vec<Hash32>| list.into_iter().map(|h| Hash(h.0)).collect();
+				let (tile_hashes, frame_path): (Vec<Hash>, Vec<Hash>) =
+					(hashes(tile_hashes), hashes(frame_path));
+				let payload = dynamic::tx(
+					"Render",
+					"answer_challenge",
+					(task, frame, tile_hashes, frame_path),
+				);
 				self.submit_payload(name, payload).await
 			}
 		}

@@ -1,5 +1,7 @@
 //! The scene of an assigned task: chunks nobody edited are generated from the chain's world
-//! seed, edited ones are read from the chain; every chunk must match the spec's content hash.
+//! seed, edited ones are read from the chain at the version the spec names
+//! (`WorldApi::chunk_at`: the chain pins a task's scene versions until the task ends); every
+//! chunk must match the spec's content hash.
 
 use super::chain::RenderChain;
 use crate::error::{JobError, WorkError};
@@ -25,14 +27,13 @@ pub async fn scene_of<C: RenderChain + ?Sized>(
 			encoded.push(generated);
 			continue;
 		}
-		// Edited since genesis: the chain has the current bytes; an edit after the task was
-		// posted leaves no source for the spec's version.
-		let (_, bytes) = chain.chunk(entry.coord).await?;
+		// Edited since genesis: the chain keeps the version the spec names while the task is
+		// open (pinned at posting, even if the chunk was edited after).
+		let missing =
+			|| job_error(JobError::MissingChunk { coord: entry.coord, hash: entry.content_hash });
+		let bytes = chain.chunk_at(entry.coord, entry.content_hash).await?.ok_or_else(missing)?;
 		if Hash32::of(&bytes) != entry.content_hash {
-			return Err(job_error(JobError::MissingChunk {
-				coord: entry.coord,
-				hash: entry.content_hash,
-			}));
+			return Err(missing());
 		}
 		encoded.push(bytes);
 	}

@@ -4,7 +4,9 @@
 //!
 //! One directory per chain and account (`BASE/<genesis>/<account>/`), one file per task
 //! (`task-<index>.json`), each replaced atomically (write a temporary file, sync, rename,
-//! sync the directory).
+//! sync the directory). Beside it, `task-<index>.frames` holds the result's frame hashes
+//! (32 bytes each, in frame order, at most 3,600 x 32 B), written before the commit: with
+//! them the worker answers a challenge of any frame by re-rendering that frame alone.
 
 use super::{
 	chain::{AccountBytes, TaskIndex},
@@ -94,6 +96,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
 
 const RECORD_PREFIX: &str = "task-";
 const RECORD_SUFFIX: &str = ".json";
+const FRAMES_SUFFIX: &str = ".frames";
 
 impl StateDir {
 	/// The directory of `account` on the chain with `genesis` under `base`, created if
@@ -123,6 +126,55 @@ impl StateDir {
 		self.dir.join(format!("{RECORD_PREFIX}{task}{RECORD_SUFFIX}"))
 	}
 
+	fn frames_path(&self, task: TaskIndex) -> PathBuf {
+		self.dir.join(format!("{RECORD_PREFIX}{task}{FRAMES_SUFFIX}"))
+	}
+
+	/// Replaces `path` with `bytes` atomically; on return they are on disk.
+	fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+		let mut temporary = path.as_os_str().to_owned();
+		temporary.push(".tmp");
+		let temporary = PathBuf::from(temporary);
+		let mut file = fs::File::create(&temporary).map_err(io_error(&temporary))?;
+		file.write_all(bytes).map_err(io_error(&temporary))?;
+		file.sync_all().map_err(io_error(&temporary))?;
+		drop(file);
+		fs::rename(&temporary, path).map_err(io_error(path))?;
+		// The rename is durable only once the directory is.
+		fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io_error(&self.dir))
+	}
+
+	/// Keeps the frame hashes of `task`'s result, replacing any earlier ones.
+	pub fn save_frame_hashes(&self, task: TaskIndex, frames: &[Hash32]) -> Result<(), StateError> {
+		let bytes: Vec<u8> = frames.iter().flat_map(|hash| hash.0).collect();
+		self.write_atomically(&self.frames_path(task), &bytes)
+	}
+
+	/// The frame hashes kept for `task`, if any.
+	pub fn frame_hashes(&self, task: TaskIndex) -> Result<Option<Vec<Hash32>>, StateError> {
+		let path = self.frames_path(task);
+		let bytes = match fs::read(&path) {
+			Ok(bytes) => bytes,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(io_error(&path)(e)),
+		};
+		if bytes.is_empty() || bytes.len() % 32 != 0 {
+			return Err(StateError::Corrupt {
+				path: path.display().to_string(),
+				reason: format!("{} bytes is not a list of 32-byte hashes", bytes.len()),
+			});
+		}
+		let hashes = bytes
+			.chunks_exact(32)
+			.map(|chunk| {
+				let mut hash = [0u8; 32];
+				hash.copy_from_slice(chunk);
+				Hash32(hash)
+			})
+			.collect();
+		Ok(Some(hashes))
+	}
+
 	/// The record of `task`, if there is one.
 	pub fn load(&self, task: TaskIndex) -> Result<Option<TaskRecord>, StateError> {
 		let path = self.record_path(task);
@@ -146,28 +198,23 @@ impl StateDir {
 	/// Writes `record`, replacing any earlier one of its task; on return it is on disk.
 	pub fn save(&self, record: &TaskRecord) -> Result<(), StateError> {
 		let path = self.record_path(record.task);
-		let temporary = path.with_extension("json.tmp");
 		let bytes = serde_json::to_vec_pretty(record).map_err(|e| StateError::Corrupt {
 			path: path.display().to_string(),
 			reason: e.to_string(),
 		})?;
-		let mut file = fs::File::create(&temporary).map_err(io_error(&temporary))?;
-		file.write_all(&bytes).map_err(io_error(&temporary))?;
-		file.sync_all().map_err(io_error(&temporary))?;
-		drop(file);
-		fs::rename(&temporary, &path).map_err(io_error(&path))?;
-		// The rename is durable only once the directory is.
-		fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io_error(&self.dir))
+		self.write_atomically(&path, &bytes)
 	}
 
-	/// Forgets `task` (no error if there was no record).
+	/// Forgets `task`, its record and frame hashes (no error if there were none).
 	pub fn remove(&self, task: TaskIndex) -> Result<(), StateError> {
-		let path = self.record_path(task);
-		match fs::remove_file(&path) {
-			Ok(()) => Ok(()),
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-			Err(e) => Err(io_error(&path)(e)),
+		for path in [self.frames_path(task), self.record_path(task)] {
+			match fs::remove_file(&path) {
+				Ok(()) => {}
+				Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+				Err(e) => return Err(io_error(&path)(e)),
+			}
 		}
+		Ok(())
 	}
 
 	/// Every task with a record, ascending.
@@ -269,6 +316,31 @@ mod tests {
 		let names: Vec<_> =
 			fs::read_dir(base.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
 		assert_eq!(names, vec![std::ffi::OsString::from("task-1.json")]);
+	}
+
+	#[test]
+	fn frame_hashes_load_back_in_order_and_go_with_the_task() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		let frames: Vec<Hash32> = (0..5u8).map(|i| Hash32::of(&[i])).collect();
+		state.save(&record(3)).unwrap();
+		state.save_frame_hashes(3, &frames).unwrap();
+		assert_eq!(state.frame_hashes(3).unwrap(), Some(frames));
+		assert_eq!(state.frame_hashes(4).unwrap(), None);
+		assert_eq!(state.tasks().unwrap(), vec![3], "the frames file is not a record");
+		state.remove(3).unwrap();
+		assert_eq!(state.frame_hashes(3).unwrap(), None);
+		let names: Vec<_> =
+			fs::read_dir(base.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+		assert!(names.is_empty(), "left behind: {names:?}");
+	}
+
+	#[test]
+	fn a_truncated_frames_file_is_an_error() {
+		let base = tempfile::tempdir().unwrap();
+		let state = StateDir::open(base.path()).unwrap();
+		fs::write(base.path().join("task-2.frames"), [0u8; 33]).unwrap();
+		assert!(matches!(state.frame_hashes(2), Err(StateError::Corrupt { .. })));
 	}
 
 	#[test]

@@ -31,6 +31,10 @@ pub struct TaskEvents {
 	pub slashes: BTreeMap<AccountId32, Slashed>,
 	/// `Stake::OutcomeRecorded`, by account, in order.
 	pub outcomes: BTreeMap<AccountId32, Vec<Outcome>>,
+	/// `ChallengeAnswered`: the signer whose answer was taken, by frame.
+	pub answered: BTreeMap<u32, AccountId32>,
+	/// `ChallengeClosed`: whether the deposit went to the signers, by frame.
+	pub challenges_closed: BTreeMap<u32, bool>,
 }
 
 impl TaskEvents {
@@ -74,6 +78,7 @@ pub enum RefundReason {
 	NoReplacement,
 	Fraud,
 	QueueFull,
+	ChallengeUnanswered,
 }
 
 /// `Render::TaskRefunded`.
@@ -163,6 +168,22 @@ struct SlashedWorkerFields {
 
 #[derive(DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
+struct AnsweredFields {
+	task: u64,
+	frame: u32,
+	signer: AccountId32,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct ClosedFields {
+	task: u64,
+	frame: u32,
+	deposit_to_signers: bool,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
 struct RewardedFields {
 	task: u64,
 	worker: AccountId32,
@@ -220,6 +241,18 @@ pub async fn follow_task(api: &Api, task: u64) -> Result<TaskEvents> {
 					let f = event.decode_fields_unchecked_as::<RewardedFields>()?;
 					if f.task == task {
 						seen.rewarded.insert(f.worker, (f.fee_share, f.minted));
+					}
+				}
+				("Render", "ChallengeAnswered") => {
+					let f = event.decode_fields_unchecked_as::<AnsweredFields>()?;
+					if f.task == task {
+						seen.answered.insert(f.frame, f.signer);
+					}
+				}
+				("Render", "ChallengeClosed") => {
+					let f = event.decode_fields_unchecked_as::<ClosedFields>()?;
+					if f.task == task {
+						seen.challenges_closed.insert(f.frame, f.deposit_to_signers);
 					}
 				}
 				("Render", "FraudProven") => {

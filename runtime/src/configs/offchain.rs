@@ -22,16 +22,14 @@ use polkadot_sdk::{
 	},
 };
 
-/// The canonical bytes of a scene's chunks, from the world: the stored encoding of an edited
-/// chunk, the generator's chunk from the world seed otherwise; only if they hash to what the
-/// render spec names.
+/// The canonical bytes of a scene's chunks, from the world, at the version the render spec
+/// names: the current one, a version an open task pins (kept when the chunk was edited after
+/// the post), or the generated one ([`pallet_world::Pallet::chunk_at`]).
 pub struct WorldChunks;
 
 impl pallet_render_ocw::SceneChunkSource for WorldChunks {
 	fn chunk_bytes(coord: ChunkCoord, content_hash: &Hash32) -> Option<Vec<u8>> {
-		// The current chunk only: a spec that names an older version of it cannot be served.
-		let view = World::chunk_view(coord);
-		(!view.bytes.is_empty() && view.content_hash == *content_hash).then_some(view.bytes)
+		World::chunk_at(coord, *content_hash)
 	}
 }
 

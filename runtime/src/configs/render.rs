@@ -57,11 +57,11 @@ parameter_types! {
 	pub const ChallengeDeposit: Balance = 5 * PGT;
 	/// A minute to answer a challenge.
 	pub const AnswerPeriod: BlockNumber = 20;
-	/// Off for now: the workers' software (`playnet-render work`, the offchain worker) does
-	/// not answer challenges yet, and an unanswered challenge slashes the signers as frauds,
-	/// so a challenge of an honest result would cost its honest signers their bond. Four once
-	/// they answer.
-	pub const MaxChallengesPerTask: u32 = 0;
+	/// Four frames of a result may be challenged: both worker programs (`playnet-render work`
+	/// and the offchain worker) answer every challenge of a result they signed, so a
+	/// challenge of an honest result costs the challenger its deposit and the signers one
+	/// answer's fee (16 KB of tile hashes for a 1920x1080 frame, about 0.17 PGT).
+	pub const MaxChallengesPerTask: u32 = 4;
 	/// The tiles of the largest frame the primitives allow: 3840x2160 is 60 x 34.
 	pub const MaxTilesPerFrame: u32 = 2_040;
 	pub const MaxSceneChunks: u32 = 64;
@@ -159,6 +159,7 @@ impl pallet_render::Config for Runtime {
 	type MaxTilesPerFrame = MaxTilesPerFrame;
 	type MaxSceneChunks = MaxSceneChunks;
 	type MaxKeyframes = MaxKeyframes;
+	type Scenes = super::world::WorldScenes;
 	type MaxWaitingTasks = MaxWaitingTasks;
 	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
 	type DeadlineWeight = DeadlineWeight;
@@ -179,5 +180,11 @@ impl pallet_render::BenchmarkHelper<AccountId> for BondedWorkers {
 		let stake = (weight / 500_000).max(super::stake::MinBond::get());
 		let _ = Balances::mint_into(who, stake.saturating_mul(2));
 		let _ = Stake::bond(crate::RuntimeOrigin::signed(who.clone()), stake);
+	}
+
+	fn put_scene_chunk(coord: playnet_primitives::ChunkCoord, encoded: Vec<u8>) {
+		let bytes = pallet_world::ChunkBytes::truncate_from(encoded);
+		crate::World::replace_chunk(crate::RuntimeOrigin::root(), coord, bytes)
+			.expect("a see-through chunk is canonical and in the world");
 	}
 }

@@ -1,7 +1,15 @@
-//! The shared world: edit batches, region claims and the clock tolerance for edits.
+//! The shared world: edit batches, region claims and the clock tolerance for edits; and the
+//! world as the source of render tasks' scenes.
 
-use crate::{currency::PGT, AccountId, Balance, Balances, Runtime, RuntimeHoldReason, Timestamp};
-use polkadot_sdk::{frame_support::parameter_types, frame_system::EnsureRoot};
+use crate::{
+	currency::PGT, AccountId, Balance, Balances, Runtime, RuntimeHoldReason, Timestamp, World,
+};
+use playnet_primitives::{ChunkCoord, ContentHash};
+use polkadot_sdk::{
+	frame_support::{parameter_types, weights::Weight},
+	frame_system::EnsureRoot,
+	sp_runtime::DispatchResult,
+};
 
 parameter_types! {
 	/// Claiming a region (4x4 chunk columns) holds 10 PGT until it is released.
@@ -32,6 +40,34 @@ impl pallet_world::Config for Runtime {
 	type WeightInfo = pallet_world::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ChainClock;
+}
+
+/// Render tasks' scenes come from the world: a task pins the current versions of its scene's
+/// chunks when it is posted and unpins them when it ends, so that workers can read them at
+/// their hash meanwhile (`WorldApi::chunk_at`).
+pub struct WorldScenes;
+
+impl pallet_render::SceneSource for WorldScenes {
+	fn pin(coord: ChunkCoord, content_hash: ContentHash) -> DispatchResult {
+		World::pin_version(coord, content_hash)
+	}
+
+	fn unpin(coord: ChunkCoord, content_hash: ContentHash) {
+		World::unpin_version(coord, content_hash)
+	}
+
+	fn pin_weight() -> Weight {
+		World::pin_version_weight()
+	}
+
+	fn unpin_weight() -> Weight {
+		World::unpin_version_weight()
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn pins() -> alloc::vec::Vec<(ChunkCoord, ContentHash, u32)> {
+		pallet_world::Pins::<Runtime>::iter().collect()
+	}
 }
 
 /// Sets `pallet_timestamp`'s clock for the world's benchmarks. It writes the stored time

@@ -2,7 +2,8 @@
 //! `state_call` read without a custom RPC.
 //!
 //! - `RenderApi_tasks_assigned_to`: the tasks an account must commit or reveal for;
-//! - `RenderApi_task`: an open task's state (phase, deadline, workers, accepted root);
+//! - `RenderApi_task`: an open task's state (phase, deadline, workers, accepted root,
+//!   challenges of its result);
 //! - `RenderApi_task_spec`: an open task's spec, to hand to the render worker;
 //! - `RenderApi_rewards_earned`: fee shares plus minted PGT an account earned.
 //!
@@ -14,7 +15,7 @@
 
 extern crate alloc;
 
-pub use pallet_render::{TaskIndex, TaskPhase, TaskView, WorkerSlot};
+pub use pallet_render::{ChallengeView, TaskIndex, TaskPhase, TaskView, WorkerSlot};
 pub use playnet_primitives::RenderSpec;
 
 use alloc::vec::Vec;
@@ -31,7 +32,8 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// The tasks `who` is assigned to and must still commit or reveal for, ascending.
 		fn tasks_assigned_to(who: AccountId) -> Vec<TaskIndex>;
 
-		/// An open task's state; `None` once it ended (settled or refunded).
+		/// An open task's state, its challenges included; `None` once it ended (settled or
+		/// refunded).
 		fn task(task: TaskIndex) -> Option<TaskView<AccountId, Balance, BlockNumber>>;
 
 		/// An open task's spec, as posted.

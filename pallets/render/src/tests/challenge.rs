@@ -266,3 +266,37 @@ fn a_task_takes_at_most_its_challenges() {
 		);
 	});
 }
+
+#[test]
+fn the_task_view_shows_each_challenge_and_who_answered_it() {
+	new_test_ext().execute_with(|| {
+		let (task, workers) = accepted(|task| [correct_result(task).root; 3]);
+		assert!(Render::task_view(task).unwrap().challenges.is_empty());
+		assert_ok!(Render::challenge(RuntimeOrigin::signed(REPORTER), task, 1));
+		assert_ok!(Render::challenge(RuntimeOrigin::signed(POSTER), task, 0));
+		let (tiles, path) = answer_of(&correct_result(task), 1);
+		assert_ok!(Render::answer_challenge(
+			RuntimeOrigin::signed(workers[2]),
+			task,
+			1,
+			tiles,
+			path
+		));
+
+		let mut challenges = Render::task_view(task).unwrap().challenges;
+		challenges.sort_by_key(|challenge| challenge.frame);
+		let deadline = System::block_number() + ANSWER_PERIOD;
+		assert_eq!(
+			challenges,
+			vec![
+				crate::ChallengeView { frame: 0, challenger: POSTER, deadline, answered_by: None },
+				crate::ChallengeView {
+					frame: 1,
+					challenger: REPORTER,
+					deadline,
+					answered_by: Some(workers[2])
+				},
+			]
+		);
+	});
+}

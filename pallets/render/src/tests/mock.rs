@@ -1,25 +1,32 @@
-//! A runtime with balances, settable randomness, a worker registry over plain storage and
-//! the render pallet, for the pallet's tests.
+//! A runtime with balances, settable randomness, a worker registry over plain storage, a
+//! world of generated chunks that tests can edit, and the render pallet, for the pallet's
+//! tests.
 
 use crate as pallet_render;
-use crate::{commitment_of, Outcome, Salt, TaskIndex, WorkerRegistry};
+use crate::{commitment_of, Outcome, Salt, SceneSource, TaskIndex, WorkerRegistry};
+use codec::Encode;
 use playnet_primitives::{
-	demo::GeneratedTask, proof::tile::frame_tile_hashes, render::frame::render_frame, ChunkCoord,
-	Hash32, RenderSpec, Scene, TaskResult,
+	demo::GeneratedTask, proof::tile::frame_tile_hashes, render::frame::render_frame,
+	world::encoding::encode_chunk, ChunkCoord, ContentHash, Hash32, RenderSpec, Scene, TaskResult,
+	WorldGenerator,
 };
 use polkadot_sdk::{
 	frame_support::{
-		assert_ok, derive_impl, parameter_types,
+		assert_ok, derive_impl, ensure, parameter_types, storage_alias,
 		traits::{Hooks, Randomness},
 		weights::Weight,
-		BoundedVec,
+		Blake2_128Concat, BoundedVec,
 	},
 	frame_system, pallet_balances,
 	sp_core::H256,
 	sp_io,
-	sp_runtime::{traits::IdentityLookup, BuildStorage, Perbill, Permill},
+	sp_runtime::{traits::IdentityLookup, BuildStorage, DispatchResult, Perbill, Permill},
 };
-use std::{cell::RefCell, collections::BTreeMap, sync::OnceLock};
+use std::{
+	cell::RefCell,
+	collections::BTreeMap,
+	sync::{Mutex, OnceLock},
+};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -49,6 +56,8 @@ pub const ASSIGN_DELAY: u64 = 2;
 /// The block a task posted in block 1 is drawn in.
 pub const DRAWN_AT: u64 = 1 + ASSIGN_DELAY;
 pub const BOND: u128 = 10_000;
+/// The seed of the mock world, whose generated chunks the small scene shows.
+pub const WORLD_SEED: u64 = 11;
 
 #[polkadot_sdk::frame_support::runtime]
 mod runtime {
@@ -166,6 +175,75 @@ impl crate::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn register_worker(who: &AccountId, weight: u128) {
 		bond(*who, weight.max(1), Permill::one());
 	}
+
+	fn put_scene_chunk(coord: ChunkCoord, encoded: Vec<u8>) {
+		EditedChunks::insert(coord, ContentHash::of(&encoded));
+	}
+}
+
+/// The current hash of every chunk of the mock world that a test edited. In storage (like
+/// [`ScenePins`]), so that `assert_noop` sees any change.
+#[storage_alias(verbatim)]
+pub type EditedChunks = StorageMap<MockScenes, Blake2_128Concat, ChunkCoord, ContentHash>;
+
+/// How many times the mock world pins each chunk version. Keys: chunk and version.
+#[storage_alias(verbatim)]
+pub type ScenePins = StorageMap<MockScenes, Blake2_128Concat, (ChunkCoord, ContentHash), u32>;
+
+/// The hash of the canonical encoding of the generated chunk at `coord`, computed once per
+/// chunk for all tests.
+pub fn generated_hash(coord: ChunkCoord) -> ContentHash {
+	static GENERATED: Mutex<BTreeMap<ChunkCoord, ContentHash>> = Mutex::new(BTreeMap::new());
+	let mut generated = GENERATED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	*generated.entry(coord).or_insert_with(|| {
+		ContentHash::of(&encode_chunk(&WorldGenerator::new(WORLD_SEED).chunk(coord)))
+	})
+}
+
+/// The world of [`WORLD_SEED`] as scenes see it: a chunk's current version is its edited hash
+/// ([`edit_chunk`]) or else its generated one; pins are counted in [`ScenePins`]. Its storage
+/// weighs nothing, as the mock's `DbWeight` does.
+pub struct MockWorld;
+impl SceneSource for MockWorld {
+	fn pin(coord: ChunkCoord, content_hash: ContentHash) -> DispatchResult {
+		let current = EditedChunks::get(coord).unwrap_or_else(|| generated_hash(coord));
+		ensure!(current == content_hash, "not the chunk's current version");
+		ScenePins::mutate((coord, content_hash), |pins| {
+			*pins = Some(pins.unwrap_or(0) + 1);
+		});
+		Ok(())
+	}
+
+	fn unpin(coord: ChunkCoord, content_hash: ContentHash) {
+		ScenePins::mutate_exists((coord, content_hash), |pins| {
+			*pins = pins.and_then(|pins| pins.checked_sub(1)).filter(|pins| *pins > 0);
+		});
+	}
+
+	fn pin_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn unpin_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn pins() -> Vec<(ChunkCoord, ContentHash, u32)> {
+		ScenePins::iter().map(|((coord, content_hash), pins)| (coord, content_hash, pins)).collect()
+	}
+}
+
+/// Edits `coord` in the mock world: it gets a new version with a new hash, which it returns.
+pub fn edit_chunk(coord: ChunkCoord) -> ContentHash {
+	let old = EditedChunks::get(coord).unwrap_or_else(|| generated_hash(coord));
+	let new = Hash32::of_parts(&[b"edited", &coord.encode(), old.as_bytes()]);
+	EditedChunks::insert(coord, new);
+	new
+}
+
+/// How many open tasks pin version `content_hash` of `coord`.
+pub fn pins_of(coord: ChunkCoord, content_hash: ContentHash) -> u32 {
+	ScenePins::get((coord, content_hash)).unwrap_or(0)
 }
 
 parameter_types! {
@@ -233,6 +311,7 @@ impl pallet_render::Config for Test {
 	type MaxTilesPerFrame = MaxTilesPerFrame;
 	type MaxSceneChunks = MaxSceneChunks;
 	type MaxKeyframes = MaxKeyframes;
+	type Scenes = MockWorld;
 	type MaxWaitingTasks = MaxWaitingTasks;
 	type MaxAssignmentsPerBlock = MaxAssignmentsPerBlock;
 	type DeadlineWeight = DeadlineWeight;
@@ -307,7 +386,7 @@ pub fn new_test_ext_without_workers() -> sp_io::TestExternalities {
 pub fn scene() -> &'static (RenderSpec, Vec<Vec<u8>>) {
 	static SCENE: OnceLock<(RenderSpec, Vec<Vec<u8>>)> = OnceLock::new();
 	SCENE.get_or_init(|| {
-		let mut task = GeneratedTask::demo(11, 128, 96, 2);
+		let mut task = GeneratedTask::demo(WORLD_SEED, 128, 96, 2);
 		task.min_chunk = ChunkCoord::new(-2, 3, -2);
 		task.max_chunk = ChunkCoord::new(1, 5, 1);
 		task.build()

@@ -9,3 +9,4 @@ mod fraud;
 mod measure;
 pub(crate) mod mock;
 mod post;
+mod scenes;

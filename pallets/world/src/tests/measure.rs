@@ -141,6 +141,11 @@ fn measure() {
 		));
 	}
 	rows.push(("on_finalize_idle".into(), slowest(|| {}, || World::on_finalize(1))));
+	let deep_hash = ContentHash::of(&encode_chunk(&generated(DEEP)));
+	rows.push((
+		"pin_version(generated)".into(),
+		slowest(|| {}, || World::pin_version(DEEP, deep_hash).unwrap()),
+	));
 	let mut replacement = largest_chunk();
 	replacement.set(0, 0, 0, STONE);
 	let bytes = ChunkBytes::truncate_from(encode_chunk(&replacement));

@@ -3,6 +3,7 @@ mod conflicts;
 mod edits;
 mod measure;
 pub(crate) mod mock;
+mod pins;
 mod races;
 mod reads;
 mod replace;
