@@ -11,10 +11,11 @@
 //! - the dev node's offchain worker, holding Alice's `rndr` key and pointed at a
 //!   `playnet-render serve`, renders, commits and reveals for Alice beside two `work`
 //!   processes;
-//! - two colluding accounts outvote one honest `work` process with a fabricated result; the
-//!   validator's offchain worker, with no render worker and no help, challenges a frame of it,
-//!   and once the colluders publish their fabricated tile hashes, re-renders a tile and
-//!   proves the fraud.
+//! - two colluding accounts outvote one honest `work` process with a fabricated result and
+//!   answer every challenge with their fabricated frames; the validator's offchain worker,
+//!   with no render worker and no help (the honest process stopped), challenges a frame,
+//!   re-renders a tile of it and proves the fraud; in a second run the outvoted `work`
+//!   process itself narrows the lie down to its frame by challenges and proves it.
 //!
 //! Alice is the dev chain's genesis validator and so a bonded contributor too; where the test
 //! picks the three workers, she unbonds first, so that exactly those three are eligible and all
@@ -27,15 +28,15 @@ mod chain_support;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use chain_support::{
-	account_id, bond, call, ensure_active_bond,
+	account_id, bond, call, challenge_of, ensure_active_bond,
 	events::{
 		follow_task, FraudProven, Outcome, RefundReason, Refunded, Settled, Slashed, TaskFields,
 	},
 	free_balance, minted_reward, perbill_constant, post_task,
 	processes::RenderProcess,
 	reputation, rewards_earned, small_task, submit_included, task_record, total_balance, unbond,
-	wait_for_challenge, wait_for_draw, wait_for_phase, Api, ReputationRecord, ScriptedWorker,
-	TaskPhase, ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
+	wait_for_draw, wait_for_phase, Api, ReputationRecord, ScriptedWorker, TaskPhase,
+	ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
 };
 use playnet_primitives::proof::merkle::merkle_proof;
 use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, RenderSpec, Scene, TaskResult};
@@ -423,9 +424,33 @@ async fn report_fraud_overturns_a_colluding_majority_and_bad_proofs_change_nothi
 	Ok(())
 }
 
+/// Who refutes the colluders' result in [`colluders_outvote_charlie`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Refuter {
+	/// The dev validator's offchain worker, with Alice's `rndr` key, no render worker and no
+	/// audit source; Charlie's `work` process stops after its reveal.
+	ValidatorAudit,
+	/// Charlie's `work` process itself, outvoted; no node audits.
+	OutvotedWorker,
+}
+
 #[tokio::test]
 async fn the_validators_audit_refutes_a_colluding_majority_with_no_help() -> Result<()> {
-	let node = NodeBuilder::dev("render-audit").spawn().await?;
+	colluders_outvote_charlie("render-audit", Refuter::ValidatorAudit).await
+}
+
+#[tokio::test]
+async fn an_outvoted_worker_narrows_down_the_lie_and_proves_it() -> Result<()> {
+	colluders_outvote_charlie("render-dispute", Refuter::OutvotedWorker).await
+}
+
+/// Eve and Ferdie, driven by the test, outvote Charlie's honest `work` process with a
+/// fabricated result and answer every challenge of it with their fabricated frames; the
+/// refuter challenges, reads a published frame, finds a tile that is not what the CPU
+/// reference renders, and proves the fraud. The bonds, slashes, reputations and refund
+/// after it are exact.
+async fn colluders_outvote_charlie(name: &str, refuter: Refuter) -> Result<()> {
+	let node = NodeBuilder::dev(name).spawn().await?;
 	let api = node.client().await?;
 	let url = node.ws_url();
 	let scratch = tempfile::tempdir()?;
@@ -435,14 +460,15 @@ async fn the_validators_audit_refutes_a_colluding_majority_with_no_help() -> Res
 	let (alice, charlie, dave) =
 		(account_id(&dev::alice()), account_id(&dev::charlie()), account_id(&dev::dave()));
 
-	// The validator's offchain worker signs with Alice's `rndr` key; no render worker URL and
-	// no audit source are set: what it audits, it learns from the chain alone. Alice unbonds,
-	// so that the three drawn are the two colluders and Charlie.
-	node.request(
-		"author_insertKey",
-		vec!["rndr".into(), "//Alice".into(), hex_param(dev::alice().public_key().0)],
-	)
-	.await?;
+	if refuter == Refuter::ValidatorAudit {
+		// What the validator audits, it learns from the chain alone.
+		node.request(
+			"author_insertKey",
+			vec!["rndr".into(), "//Alice".into(), hex_param(dev::alice().public_key().0)],
+		)
+		.await?;
+	}
+	// Alice unbonds, so that the three drawn are the two colluders and Charlie.
 	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
 	futures::future::try_join_all(colluders.iter().map(|w| bond(&api, WORKER_BOND, &w.key)))
 		.await?;
@@ -460,59 +486,108 @@ async fn the_validators_audit_refutes_a_colluding_majority_with_no_help() -> Res
 		colluders.iter().map(|w| w.account()).chain([charlie.clone()]).collect();
 	assert_eq!(assigned_to(&api, 0).await?, drawn, "the colluders and Charlie are drawn");
 
-	// The colluders' result is a whole fabricated tree: every tile hash invented, so that they
-	// can answer any challenge and every tile they publish is wrong.
+	// The colluders' result: for the audit, every tile hash invented (any tile it draws of a
+	// published frame is wrong); against Charlie, only tile 1 of the last frame, so that he
+	// must find the frame first.
 	let result_id = result_id_of(&api, 0).await?;
-	let tiles_per_frame = playnet_primitives::proof::tile::tile_count(spec.width, spec.height);
-	let invented = (0..spec.frame_count)
-		.map(|frame| {
-			(0..tiles_per_frame)
-				.map(|tile| Hash32::of(format!("invented {frame} {tile}").as_bytes()))
-				.collect()
-		})
-		.collect();
-	let fabricated = TaskResult::new(result_id, invented);
+	let fabricated = match refuter {
+		Refuter::ValidatorAudit => {
+			let tiles = playnet_primitives::proof::tile::tile_count(spec.width, spec.height);
+			let invented = (0..spec.frame_count)
+				.map(|frame| {
+					(0..tiles)
+						.map(|tile| Hash32::of(format!("invented {frame} {tile}").as_bytes()))
+						.collect()
+				})
+				.collect();
+			TaskResult::new(result_id, invented)
+		}
+		Refuter::OutvotedWorker => {
+			let mut tiles = honest_result(&spec, result_id, &chunks)?.tile_hashes;
+			let last = tiles.len() - 1;
+			tiles[last][1] = Hash32::of(b"a tile nobody rendered");
+			TaskResult::new(result_id, tiles)
+		}
+	};
 	futures::future::try_join_all(colluders.iter().map(|w| w.commit(&api, 0, fabricated.root)))
 		.await?;
 	honest.wait_for("task 0: committed", STEP_TIMEOUT).await?;
+	if refuter == Refuter::ValidatorAudit {
+		// Charlie reveals and goes offline before the colluders' reveals decide the task.
+		honest.wait_for("task 0: revealed", STEP_TIMEOUT).await?;
+		honest.child.kill().await?;
+	}
 	futures::future::try_join_all(colluders.iter().map(|w| w.reveal(&api, 0, fabricated.root)))
 		.await?;
 	let accepted = wait_for_phase(&api, 0, TaskPhase::Accepted).await?;
 	assert_eq!(accepted.accepted_root.map(|root| root.0), Some(fabricated.root.0));
 
-	// The audit finds no evidence and no source: it challenges a frame, holding Alice's
-	// deposit. The colluders publish their fabricated frame, which leads to their root.
-	let (frame, challenge) = wait_for_challenge(&api, 0, spec.frame_count).await?;
-	assert_eq!(challenge.challenger, alice, "the validator's offchain worker challenged");
-	let path = merkle_proof(&fabricated.frame_hashes, frame).context("a frame of the task")?;
-	let tile_hashes = fabricated.tile_hashes[frame as usize].clone();
-	let answer =
-		call(&api, "Render", "answer_challenge", (0u64, frame, tile_hashes, path.siblings)).await?;
-	let answered = submit_included(&api, &answer, &colluders[0].key).await?;
-	ensure!(answered.error.is_none(), "the colluders' answer is taken: {answered:?}");
+	// The colluders answer every challenge with their fabricated frame, which leads to their
+	// root, until the task ends.
+	let answering = {
+		let (api, key) = (api.clone(), colluders[0].key.clone());
+		let fabricated = fabricated.clone();
+		tokio::spawn(async move {
+			let mut answered = BTreeMap::new();
+			while task_record(&api, 0).await?.is_some() {
+				for frame in 0..fabricated.frame_hashes.len() as u32 {
+					if answered.contains_key(&frame) {
+						continue;
+					}
+					let Some(challenge) = challenge_of(&api, 0, frame).await? else { continue };
+					let path = merkle_proof(&fabricated.frame_hashes, frame).context("a frame")?;
+					let tiles = fabricated.tile_hashes[frame as usize].clone();
+					let answer = (0u64, frame, tiles, path.siblings);
+					let payload = call(&api, "Render", "answer_challenge", answer).await?;
+					submit_included(&api, &payload, &key).await?;
+					answered.insert(frame, challenge.challenger);
+				}
+				tokio::time::sleep(Duration::from_millis(500)).await;
+			}
+			anyhow::Ok(answered)
+		})
+	};
 
-	// The next audit reads a tile of the published frame from the chain, renders it with the
-	// CPU reference and proves the fraud.
 	let seen = match follow.await? {
 		Ok(seen) => seen,
-		Err(error) => return Err(error.context(format!("node log:\n{}", node.log_tail(80)))),
+		Err(error) => {
+			return Err(error.context(format!(
+				"node log:\n{}\nCharlie:\n{}",
+				node.log_tail(80),
+				honest.output()
+			)))
+		}
 	};
+	let answered = answering.await??;
 	let fraud = seen.fraud.clone().with_context(|| format!("no fraud proven: {seen:?}"))?;
+	let reporter = match refuter {
+		Refuter::ValidatorAudit => alice.clone(),
+		Refuter::OutvotedWorker => charlie.clone(),
+	};
 	let fraud_slash = perbill_constant(&api, "Render", "FraudSlash").await?;
 	let reporter_share = perbill_constant(&api, "Stake", "ReporterShare").await?;
 	let slash = fraud_slash.mul_floor(WORKER_BOND, BILLION);
 	let to_reporter = reporter_share.mul_floor(slash, BILLION);
+	assert!(answered.contains_key(&fraud.frame), "a published frame: {answered:?} {seen:?}");
+	assert!(
+		answered.values().all(|challenger| *challenger == reporter),
+		"every challenge is the refuter's: {answered:?}"
+	);
 	assert_eq!(
 		fraud,
 		FraudProven {
 			task: 0,
-			reporter: alice.clone(),
-			frame,
+			reporter: reporter.clone(),
+			frame: fraud.frame,
 			tile: fraud.tile,
 			slashed: 2 * slash
 		},
-		"the validator proved a tile of the challenged frame wrong: {seen:?}"
+		"{seen:?}"
 	);
+	if refuter == Refuter::OutvotedWorker {
+		let last = spec.frame_count - 1;
+		assert_eq!((fraud.frame, fraud.tile), (last, 1), "the one wrong tile: {seen:?}");
+	}
 	let refund =
 		Refunded { task: 0, poster: dave.clone(), amount: FEE, reason: RefundReason::Fraud };
 	assert_eq!(seen.refunded, Some(refund), "{seen:?}");
@@ -522,14 +597,17 @@ async fn the_validators_audit_refutes_a_colluding_majority_with_no_help() -> Res
 		"the poster gets the whole fee back"
 	);
 	assert!(seen.rewarded.is_empty() && seen.settled.is_none(), "nobody is paid: {seen:?}");
-	assert_eq!(seen.challenges_closed, BTreeMap::from([(frame, false)]), "deposit back: {seen:?}");
+	assert!(
+		!seen.challenges_closed.is_empty() && seen.challenges_closed.values().all(|to| !to),
+		"every deposit goes back to its challenger: {seen:?}"
+	);
 	assert_eq!(seen.slashes.len(), 2, "the two colluders and nobody else: {seen:?}");
 	for worker in &colluders {
 		let who = worker.account();
 		let expected = Slashed {
 			who: who.clone(),
 			amount: slash,
-			reporter: Some(alice.clone()),
+			reporter: Some(reporter.clone()),
 			to_reporter,
 			burned: slash - to_reporter,
 		};
@@ -548,12 +626,16 @@ async fn the_validators_audit_refutes_a_colluding_majority_with_no_help() -> Res
 	ensure_active_bond(&api, "Charlie", &charlie, WORKER_BOND).await?;
 	assert_eq!(reputation(&api, &charlie).await?.record, ReputationRecord::default());
 	assert!(!seen.outcomes.contains_key(&charlie), "{seen:?}");
-	let output = honest.wait_for_success().await?;
-	ensure!(
-		output.contains("task 0: accepted with another root")
-			&& output.contains("task 0: refunded to its poster"),
-		"Charlie reports the outvote and the refund:\n{output}"
-	);
+	if refuter == Refuter::OutvotedWorker {
+		let output = honest.wait_for_success().await?;
+		ensure!(
+			output.contains("task 0: accepted with another root")
+				&& output.contains("of the result that outvoted this worker")
+				&& output.contains("task 0: reported frame")
+				&& output.contains("task 0: refunded to its poster"),
+			"Charlie reports the outvote, his challenges, the report and the refund:\n{output}"
+		);
+	}
 	drop(node);
 	Ok(())
 }

@@ -122,7 +122,8 @@
 //!
 //! Property: a root accepted by a colluding majority of a task's workers is overturned, and
 //! its signers slashed [`Config::FraudSlash`] each, as soon as one honest account challenges
-//! a frame it rendered differently (the outvoted worker can: it rendered every frame), under
+//! a frame it rendered differently (the outvoted worker can: it rendered every frame, and
+//! `playnet-render work` does so by itself, finding the frame from the published paths), under
 //! the assumption that such a challenge reaches a block within the answer period (fewer than
 //! all block authors censor it).
 //!

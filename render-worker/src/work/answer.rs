@@ -79,7 +79,7 @@ impl<C: RenderChain> Worker<C> {
 			.ok_or_else(no_frames)?;
 		let saved = *frames.get(frame as usize).ok_or_else(no_frames)?;
 		let path = merkle_proof(&frames, frame).ok_or_else(no_frames)?;
-		let (spec, scene) = self.spec_and_scene(task, view).await?;
+		let (spec, scene, _) = self.spec_and_scene(task, view).await?;
 		let renderer = self.renderer.clone();
 		let tile_hashes = tokio::task::spawn_blocking(move || {
 			render_frame_tiles(&renderer, &spec, &scene, frame)
@@ -111,149 +111,8 @@ impl<C: RenderChain> Worker<C> {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::{
-		backend::{Backend, Renderer},
-		task::render_task,
-		work::{
-			chain::{AccountBytes, Balance, ChallengeView, RenderEvent, WorkerSlot},
-			state::{StateDir, TaskRecord},
-			WorkConfig,
-		},
-	};
-	use playnet_primitives::{
-		demo::GeneratedTask, ChunkCoord, Hash32, RenderSpec, Scene, TaskResult,
-	};
-	use std::sync::{Arc, Mutex};
-
-	const SEED: u64 = 42;
-	const ME: AccountBytes = [1; 32];
-	const OTHER: AccountBytes = [2; 32];
-	const TASK: TaskIndex = 7;
-
-	/// A chain holding one accepted task and recording what the worker submits.
-	struct OneTaskChain {
-		view: TaskView,
-		spec: RenderSpec,
-		submitted: Arc<Mutex<Vec<WorkCall>>>,
-		included_in: u64,
-	}
-
-	#[async_trait::async_trait]
-	impl RenderChain for OneTaskChain {
-		fn account(&self) -> AccountBytes {
-			ME
-		}
-		fn genesis_hash(&self) -> [u8; 32] {
-			[0; 32]
-		}
-		async fn next_block(&mut self) -> Result<ChainBlock, ChainError> {
-			unreachable!("the tests drive the worker block by block")
-		}
-		async fn render_events(&self) -> Result<Vec<RenderEvent>, ChainError> {
-			Ok(Vec::new())
-		}
-		async fn tasks_assigned(&self) -> Result<Vec<TaskIndex>, ChainError> {
-			Ok(Vec::new())
-		}
-		async fn task(&self, task: TaskIndex) -> Result<Option<TaskView>, ChainError> {
-			Ok((task == TASK).then(|| self.view.clone()))
-		}
-		async fn task_spec(&self, task: TaskIndex) -> Result<Option<RenderSpec>, ChainError> {
-			Ok((task == TASK).then(|| self.spec.clone()))
-		}
-		async fn world_seed(&self) -> Result<u64, ChainError> {
-			Ok(SEED)
-		}
-		async fn chunk_at(&self, _: ChunkCoord, _: Hash32) -> Result<Option<Vec<u8>>, ChainError> {
-			Ok(None)
-		}
-		async fn rewards_earned(&self) -> Result<Balance, ChainError> {
-			Ok(0)
-		}
-		async fn free_balance(&self) -> Result<Balance, ChainError> {
-			Ok(0)
-		}
-		async fn bonded(&self) -> Result<Balance, ChainError> {
-			Ok(0)
-		}
-		async fn min_bond(&self) -> Result<Balance, ChainError> {
-			Ok(0)
-		}
-		async fn submit(&mut self, call: WorkCall) -> Result<u64, ChainError> {
-			self.submitted.lock().unwrap().push(call);
-			Ok(self.included_in)
-		}
-	}
-
-	/// A worker whose state directory holds its render of a small demo task, and the chain
-	/// showing that task accepted with `accepted_root` and challenged on `challenges`.
-	struct Setup {
-		worker: Worker<OneTaskChain>,
-		result: TaskResult,
-		submitted: Arc<Mutex<Vec<WorkCall>>>,
-		events: Arc<Mutex<Vec<WorkEvent>>>,
-		_dir: tempfile::TempDir,
-	}
-
-	fn setup(
-		accepted_root: impl FnOnce(&TaskResult) -> Hash32,
-		challenges: Vec<ChallengeView>,
-	) -> Setup {
-		let (spec, chunks) = GeneratedTask::demo(SEED, 128, 128, 3).build();
-		let result_id = Hash32::of(b"the task's result id");
-		let scene = Scene::from_encoded(&spec, &chunks).unwrap();
-		let renderer = Renderer::new(Backend::Cpu, Some(1)).unwrap();
-		let result =
-			render_task(&renderer, &spec, result_id, &scene, |_, _| true).unwrap().unwrap();
-		let dir = tempfile::tempdir().unwrap();
-		let state = StateDir::open(dir.path()).unwrap();
-		state.save_frame_hashes(TASK, &result.frame_hashes).unwrap();
-		state
-			.save(&TaskRecord {
-				task: TASK,
-				spec_id: spec.task_id(),
-				result_id,
-				root: result.root,
-				salt: [3; 32],
-				committed_in: Some(2),
-				revealed_in: Some(4),
-			})
-			.unwrap();
-		let accepted = accepted_root(&result);
-		let view = TaskView {
-			poster: [9; 32],
-			fee: 1,
-			spec_id: spec.task_id(),
-			work_units: 12,
-			posted_at: 1,
-			phase: TaskPhase::Accepted,
-			deadline: 60,
-			workers: vec![
-				WorkerSlot { who: ME, commitment: Some(Hash32([5; 32])), root: Some(result.root) },
-				WorkerSlot { who: OTHER, commitment: Some(Hash32([6; 32])), root: Some(accepted) },
-			],
-			accepted_root: Some(accepted),
-			result_id: Some(result_id),
-			challenges,
-		};
-		let submitted = Arc::new(Mutex::new(Vec::new()));
-		let chain = OneTaskChain { view, spec, submitted: submitted.clone(), included_in: 12 };
-		let events = Arc::new(Mutex::new(Vec::new()));
-		let sink = events.clone();
-		let worker =
-			Worker::new(chain, Arc::new(renderer), state, WorkConfig::default(), move |event| {
-				sink.lock().unwrap().push(event)
-			});
-		Setup { worker, result, submitted, events, _dir: dir }
-	}
-
-	fn challenge(frame: u32, deadline: u32, answered_by: Option<AccountBytes>) -> ChallengeView {
-		ChallengeView { frame, challenger: [8; 32], deadline, answered_by }
-	}
-
-	fn block(number: u64) -> ChainBlock {
-		ChainBlock { number, hash: [0; 32] }
-	}
+	use crate::work::test_chain::{block, challenge, setup, OTHER, TASK};
+	use playnet_primitives::Hash32;
 
 	#[tokio::test]
 	async fn a_signer_answers_each_open_challenge_with_the_frame_it_rendered() {

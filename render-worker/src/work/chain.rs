@@ -5,7 +5,7 @@
 //! Every read is at the block the last [`RenderChain::next_block`] returned, so that one
 //! pass of the loop sees one consistent state.
 
-use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
+use playnet_primitives::{ChunkCoord, Hash32, RenderSpec, TileProof};
 
 /// A raw 32-byte account id (sr25519 public key).
 pub type AccountBytes = [u8; 32];
@@ -159,6 +159,15 @@ impl TaskView {
 	}
 }
 
+/// A challenged frame's evidence as a signer published it (`pallet_render::FrameEvidence`).
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub struct FrameEvidence {
+	/// The frame's tile hashes, in tile order.
+	pub tile_hashes: Vec<Hash32>,
+	/// The siblings of the frame hash's path to the accepted root, leaf level first.
+	pub frame_path: Vec<Hash32>,
+}
+
 /// The render pallet's events the worker reports on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RenderEvent {
@@ -285,6 +294,24 @@ pub enum WorkCall {
 		/// The committed salt.
 		salt: [u8; 32],
 	},
+	/// `Render::challenge(task, frame)`, holding the chain's challenge deposit.
+	Challenge {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+	},
+	/// `Render::report_fraud(task, proof, claimed_tile_hash, chunks)`.
+	ReportFraud {
+		/// The task.
+		task: TaskIndex,
+		/// The claimed tile's place under the accepted root.
+		proof: TileProof,
+		/// The tile hash the accepted result claims.
+		claimed_tile_hash: Hash32,
+		/// The canonical encodings of the scene's chunks, in the spec's order.
+		chunks: Vec<Vec<u8>>,
+	},
 	/// `Render::answer_challenge(task, frame, tile_hashes, frame_path)`.
 	AnswerChallenge {
 		/// The task.
@@ -306,6 +333,8 @@ impl WorkCall {
 			WorkCall::Commit { .. } => "Render::commit",
 			WorkCall::Reveal { .. } => "Render::reveal",
 			WorkCall::AnswerChallenge { .. } => "Render::answer_challenge",
+			WorkCall::Challenge { .. } => "Render::challenge",
+			WorkCall::ReportFraud { .. } => "Render::report_fraud",
 		}
 	}
 }
@@ -333,6 +362,17 @@ pub trait RenderChain: Send + Sync {
 
 	/// `RenderApi::task(task)`: an open task, `None` once it ended.
 	async fn task(&self, task: TaskIndex) -> Result<Option<TaskView>, ChainError>;
+
+	/// `Render::Evidence(task, frame)`: the frame's evidence, once a signer answered its
+	/// challenge.
+	async fn evidence(
+		&self,
+		task: TaskIndex,
+		frame: u32,
+	) -> Result<Option<FrameEvidence>, ChainError>;
+
+	/// The runtime's `Render::MaxChallengesPerTask`.
+	async fn max_challenges(&self) -> Result<u32, ChainError>;
 
 	/// `RenderApi::task_spec(task)`: an open task's spec.
 	async fn task_spec(&self, task: TaskIndex) -> Result<Option<RenderSpec>, ChainError>;

@@ -10,6 +10,9 @@
 //!   `Render::commit(task, commitment_of(root, salt, account))`.
 //! - **Revealing**, committed but not revealed: load root and salt and submit
 //!   `Render::reveal(task, root, salt)`.
+//! - **Accepted** with another root than the one this worker revealed: dispute it
+//!   (`dispute.rs`): challenge frames, narrowing down by comparing the published frames'
+//!   paths with its own, and report a published tile that differs from its render.
 //! - **Accepted** with this worker's root and a frame challenged (the task has left the
 //!   assigned list; its record is still here): render that frame again, check it against the
 //!   frame hash kept with the result, and submit `Render::answer_challenge(task, frame, tile
@@ -25,11 +28,14 @@
 mod answer;
 pub mod chain;
 pub mod commitment;
+mod dispute;
 pub mod post;
 pub mod report;
 pub mod rpc;
 pub mod scene;
 pub mod state;
+#[cfg(test)]
+mod test_chain;
 
 use crate::{backend::Renderer, error::WorkError, task::render_task};
 use chain::{
@@ -64,6 +70,8 @@ enum Step {
 	Reveal,
 	/// The answer to the challenge of one frame.
 	Answer(u32),
+	/// A challenge or fraud report of a result this worker was outvoted on.
+	Dispute,
 }
 
 /// The worker: a chain, a renderer, a state directory and where to report.
@@ -86,6 +94,8 @@ pub struct Worker<C: RenderChain> {
 	accepted: HashMap<TaskIndex, bool>,
 	/// Tasks that ended while this worker followed.
 	ended: u64,
+	/// The disputes of results this worker was outvoted on.
+	disputes: HashMap<TaskIndex, dispute::Dispute>,
 }
 
 impl<C: RenderChain> Worker<C> {
@@ -112,6 +122,7 @@ impl<C: RenderChain> Worker<C> {
 			announced: HashSet::new(),
 			accepted: HashMap::new(),
 			ended: 0,
+			disputes: HashMap::new(),
 		}
 	}
 
@@ -185,6 +196,7 @@ impl<C: RenderChain> Worker<C> {
 		}
 		let assigned = self.chain.tasks_assigned().await?;
 		self.answer_challenges(&assigned, block).await?;
+		self.dispute_outvoted(&assigned, block).await?;
 		let mut due = Vec::new();
 		for task in assigned {
 			if let Some(view) = self.chain.task(task).await? {
@@ -283,6 +295,7 @@ impl<C: RenderChain> Worker<C> {
 		self.state.remove(task)?;
 		self.accepted.remove(&task);
 		self.announced.remove(&task);
+		self.disputes.remove(&task);
 		self.included.retain(|(t, _), _| *t != task);
 		self.ended += 1;
 		(self.report)(WorkEvent::Ended { task, end });
@@ -298,7 +311,7 @@ impl<C: RenderChain> Worker<C> {
 				Step::Commit => record.committed_in,
 				Step::Reveal => record.revealed_in,
 				// The chain shows an included answer as soon as the followed block has it.
-				Step::Answer(_) => None,
+				Step::Answer(_) | Step::Dispute => None,
 			}),
 		};
 		Ok(included.is_some_and(|included| block.number < included))
@@ -402,7 +415,7 @@ impl<C: RenderChain> Worker<C> {
 		}
 		let result_id = view.result_id.ok_or(WorkError::NotDrawn { task })?;
 		let started = Instant::now();
-		let (spec, scene) = self.spec_and_scene(task, view).await?;
+		let (spec, scene, _) = self.spec_and_scene(task, view).await?;
 		let renderer = self.renderer.clone();
 		let frames = spec.frame_count;
 		let result = tokio::task::spawn_blocking(move || {
@@ -433,12 +446,13 @@ impl<C: RenderChain> Worker<C> {
 		Ok(record)
 	}
 
-	/// The spec of `task` (checked against the view's spec id) and its scene.
+	/// The spec of `task` (checked against the view's spec id), its scene, and the scene's
+	/// chunk encodings in the spec's order.
 	async fn spec_and_scene(
 		&mut self,
 		task: TaskIndex,
 		view: &TaskView,
-	) -> Result<(RenderSpec, Scene), WorkError> {
+	) -> Result<(RenderSpec, Scene, Vec<Vec<u8>>), WorkError> {
 		let spec = self.chain.task_spec(task).await?.ok_or(WorkError::SpecMismatch { task })?;
 		if spec.task_id() != view.spec_id {
 			return Err(WorkError::SpecMismatch { task });
@@ -451,7 +465,9 @@ impl<C: RenderChain> Worker<C> {
 				seed
 			}
 		};
-		let scene = scene::scene_of(&self.chain, task, &spec, seed).await?;
-		Ok((spec, scene))
+		let chunks = scene::scene_chunks_of(&self.chain, task, &spec, seed).await?;
+		let scene = Scene::from_encoded(&spec, &chunks)
+			.map_err(|e| WorkError::Job { task, error: e.into() })?;
+		Ok((spec, scene, chunks))
 	}
 }

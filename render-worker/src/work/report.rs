@@ -174,6 +174,26 @@ pub enum WorkEvent {
 		/// Slashed from the signers, in total.
 		slashed: Balance,
 	},
+	/// This worker challenged a frame of a result it was outvoted on.
+	Disputed {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+		/// The block that included the challenge.
+		block: u64,
+	},
+	/// This worker reported a published tile that differs from its own render.
+	FraudReported {
+		/// The task.
+		task: TaskIndex,
+		/// The frame.
+		frame: u32,
+		/// The tile.
+		tile: u32,
+		/// The block that included the report.
+		block: u64,
+	},
 	/// A task this worker had worked on ended.
 	Ended {
 		/// The task.
@@ -252,6 +272,14 @@ impl fmt::Display for WorkEvent {
 				f,
 				"task {task}: a challenge went unanswered; its signers were slashed {} in all",
 				format_pgt(*slashed)
+			),
+			WorkEvent::Disputed { task, frame, block } => write!(
+				f,
+				"task {task}: challenged frame {frame} of the result that outvoted this worker, in block {block}"
+			),
+			WorkEvent::FraudReported { task, frame, tile, block } => write!(
+				f,
+				"task {task}: reported frame {frame} tile {tile} as fraud in block {block}: the published tile is not the one rendered here"
 			),
 			WorkEvent::Ended { task, end: TaskEnd::Paid } => write!(f, "task {task}: settled"),
 			WorkEvent::Ended { task, end: TaskEnd::Settled } => {

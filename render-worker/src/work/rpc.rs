@@ -4,8 +4,8 @@
 //! through the runtime's metadata.
 
 use super::chain::{
-	AccountBytes, Balance, ChainBlock, ChainError, RenderChain, RenderEvent, TaskIndex, TaskView,
-	WorkCall,
+	AccountBytes, Balance, ChainBlock, ChainError, FrameEvidence, RenderChain, RenderEvent,
+	TaskIndex, TaskView, WorkCall,
 };
 use codec::{Decode, Encode};
 use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
@@ -57,6 +57,14 @@ struct AccountInfo {
 #[decode_as_type(crate_path = "scale_decode")]
 struct AccountData {
 	free: u128,
+}
+
+/// `Render::Evidence`'s value.
+#[derive(Debug, DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct EvidenceFields {
+	tile_hashes: Vec<Hash>,
+	frame_path: Vec<Hash>,
 }
 
 /// `StakeApi::ledger`'s answer (`pallet_stake::LedgerView`).
@@ -516,6 +524,34 @@ impl RenderChain for RpcRenderChain {
 		self.call_api("a task's spec", "RenderApi_task_spec", &task.encode()).await
 	}
 
+	async fn evidence(
+		&self,
+		task: TaskIndex,
+		frame: u32,
+	) -> Result<Option<FrameEvidence>, ChainError> {
+		let address = dynamic::storage::<(u64, u32), EvidenceFields>("Render", "Evidence");
+		let Some(value) = self
+			.at()?
+			.storage()
+			.try_fetch(address, (task, frame))
+			.await
+			.map_err(rpc_error("a frame's evidence"))?
+		else {
+			return Ok(None);
+		};
+		let fields = value.decode().map_err(decode_error("a frame's evidence"))?;
+		let hashes = |list: Vec<Hash>| list.into_iter().map(|hash| Hash32(hash.0)).collect();
+		Ok(Some(FrameEvidence {
+			tile_hashes: hashes(fields.tile_hashes),
+			frame_path: hashes(fields.frame_path),
+		}))
+	}
+
+	async fn max_challenges(&self) -> Result<u32, ChainError> {
+		let address = dynamic::constant::<u32>("Render", "MaxChallengesPerTask");
+		self.at()?.constants().entry(address).map_err(decode_error("Render::MaxChallengesPerTask"))
+	}
+
 	async fn world_seed(&self) -> Result<u64, ChainError> {
 		self.call_api("the world seed", "WorldApi_world_seed", &[]).await
 	}
@@ -581,6 +617,15 @@ impl RenderChain for RpcRenderChain {
 				);
 				self.submit_payload(name, payload).await
 			}
+			WorkCall::Challenge { task, frame } => {
+				self.submit_payload(name, dynamic::tx("Render", "challenge", (task, frame))).await
+			}
+			WorkCall::ReportFraud { task, proof, claimed_tile_hash, chunks } => {
+				// The proof goes in as its SCALE bytes, framed by the call's indices.
+				let args = (task, proof, claimed_tile_hash, chunks).encode();
+				let payload = self.render_call("report_fraud", &args).await?;
+				self.submit_payload(name, payload).await
+			}
 		}
 	}
 }
@@ -610,6 +655,33 @@ pub struct PostedTask {
 /// What `playnet-render post` needs beyond [`RenderChain`]: the render pallet's limits, the
 /// world's edited chunks, and `Render::post_task`. Reads are at the last followed block.
 impl RpcRenderChain {
+	/// `Render::<call>` with its SCALE-encoded `args`, framed by the call's indices from the
+	/// metadata: for arguments without a dynamic encoding here (specs, proofs).
+	async fn render_call(&self, call: &str, args: &[u8]) -> Result<impl Payload, ChainError> {
+		let call_data = {
+			let metadata = self.at()?.metadata_ref();
+			let unknown = |reason: String| ChainError::Decode { what: "the metadata", reason };
+			let pallet = metadata
+				.pallet_by_name("Render")
+				.ok_or_else(|| unknown("no Render pallet".into()))?;
+			let variant = pallet
+				.call_variant_by_name(call)
+				.ok_or_else(|| unknown(format!("no Render::{call} call")))?;
+			let mut call_data = vec![pallet.call_index(), variant.index];
+			call_data.extend_from_slice(args);
+			call_data
+		};
+		self.api
+			.tx()
+			.await
+			.map_err(rpc_error("preparing a transaction"))?
+			.from_call_data_bytes(&call_data)
+			.map_err(|e| ChainError::Refused {
+				call: format!("Render::{call}"),
+				reason: e.to_string(),
+			})
+	}
+
 	/// The least fee a task of `work_units` may carry: `Render::MinFee`, or
 	/// `Render::MinFeePerUnit` per work unit when that is more (as the pallet's `min_fee`).
 	pub fn min_fee(&self, work_units: u64) -> Result<Balance, ChainError> {
@@ -655,29 +727,8 @@ impl RpcRenderChain {
 		fee: Balance,
 	) -> Result<PostedTask, ChainError> {
 		const CALL: &str = "Render::post_task";
-		// The spec goes in as its SCALE bytes (its identity), framed by the call's indices
-		// from the metadata.
-		let call_data = {
-			let metadata = self.at()?.metadata_ref();
-			let unknown =
-				|reason: &str| ChainError::Decode { what: "the metadata", reason: reason.into() };
-			let pallet =
-				metadata.pallet_by_name("Render").ok_or_else(|| unknown("no Render pallet"))?;
-			let call = pallet
-				.call_variant_by_name("post_task")
-				.ok_or_else(|| unknown("no Render::post_task call"))?;
-			let mut bytes = vec![pallet.call_index(), call.index];
-			spec.encode_to(&mut bytes);
-			fee.encode_to(&mut bytes);
-			bytes
-		};
-		let payload = self
-			.api
-			.tx()
-			.await
-			.map_err(rpc_error("preparing a transaction"))?
-			.from_call_data_bytes(&call_data)
-			.map_err(|e| ChainError::Refused { call: CALL.into(), reason: e.to_string() })?;
+		// The spec goes in as its SCALE bytes (its identity).
+		let payload = self.render_call("post_task", &(spec, fee).encode()).await?;
 		let (block, events) = self.submit_payload_with_events(CALL, payload).await?;
 		for event in events.iter() {
 			let event = event.map_err(decode_error("an event"))?;

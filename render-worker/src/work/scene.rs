@@ -5,18 +5,16 @@
 
 use super::chain::RenderChain;
 use crate::error::{JobError, WorkError};
-use playnet_primitives::{
-	world::encoding::encode_chunk, Hash32, RenderSpec, Scene, WorldGenerator,
-};
+use playnet_primitives::{world::encoding::encode_chunk, Hash32, RenderSpec, WorldGenerator};
 
-/// Builds the scene of `spec` (task `task`) for world `seed`, asking `chain` for the chunks
-/// the generator does not give.
-pub async fn scene_of<C: RenderChain + ?Sized>(
+/// The canonical encodings of `spec`'s scene chunks in the spec's order, each checked against
+/// its content hash: what a scene is built from, and what a fraud proof carries.
+pub async fn scene_chunks_of<C: RenderChain + ?Sized>(
 	chain: &C,
 	task: u64,
 	spec: &RenderSpec,
 	seed: u64,
-) -> Result<Scene, WorkError> {
+) -> Result<Vec<Vec<u8>>, WorkError> {
 	let job_error = |error: JobError| WorkError::Job { task, error };
 	spec.validate().map_err(|e| job_error(e.into()))?;
 	let generator = WorldGenerator::new(seed);
@@ -37,5 +35,5 @@ pub async fn scene_of<C: RenderChain + ?Sized>(
 		}
 		encoded.push(bytes);
 	}
-	Scene::from_encoded(spec, &encoded).map_err(|e| job_error(e.into()))
+	Ok(encoded)
 }

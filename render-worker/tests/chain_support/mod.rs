@@ -264,33 +264,17 @@ pub async fn wait_for_phase(api: &Api, task: u64, phase: TaskPhase) -> Result<Ta
 #[decode_as_type(crate_path = "scale_decode")]
 pub struct ChallengeRecord {
 	pub challenger: AccountId32,
-	pub answered_by: Option<AccountId32>,
 }
 
-/// Waits until a frame of `task` below `frames` is challenged (at a finalized block) and
-/// returns the frame and its challenge; fails if the task ends first.
-pub async fn wait_for_challenge(
-	api: &Api,
-	task: u64,
-	frames: u32,
-) -> Result<(u32, ChallengeRecord)> {
-	within(TASK_TIMEOUT, &format!("a challenge of task {task}"), async {
-		loop {
-			if task_record(api, task).await?.is_none() {
-				bail!("task {task} ended before it was challenged");
-			}
-			let at = api.at_current_block().await?;
-			for frame in 0..frames {
-				let address =
-					dynamic::storage::<(u64, u32), ChallengeRecord>("Render", "Challenges");
-				if let Some(value) = at.storage().try_fetch(address, (task, frame)).await? {
-					return Ok((frame, value.decode()?));
-				}
-			}
-			tokio::time::sleep(Duration::from_millis(500)).await;
-		}
-	})
-	.await
+/// `Render::Challenges(task, frame)` at the last finalized block, if that frame is
+/// challenged.
+pub async fn challenge_of(api: &Api, task: u64, frame: u32) -> Result<Option<ChallengeRecord>> {
+	let at = api.at_current_block().await?;
+	let address = dynamic::storage::<(u64, u32), ChallengeRecord>("Render", "Challenges");
+	match at.storage().try_fetch(address, (task, frame)).await? {
+		Some(value) => Ok(Some(value.decode()?)),
+		None => Ok(None),
+	}
 }
 
 /// `pallet_stake::StakeLedger`, as far as the tests read it.
