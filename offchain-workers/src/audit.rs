@@ -47,10 +47,7 @@ use crate::{
 use alloc::vec::Vec;
 use pallet_render::{ChunkBytes, TaskIndex, TaskPhase};
 use playnet_primitives::{
-	proof::{
-		merkle::{merkle_proof, MerkleProof},
-		tile::{render_tile, tile_count, tile_hash, tile_rect},
-	},
+	proof::tile::{render_tile, tile_count, tile_hash, tile_rect},
 	FrameCamera, Hash32, RenderSpec, Scene, TileProof,
 };
 use polkadot_sdk::{
@@ -267,16 +264,13 @@ fn claimed_from_evidence<M: Get<u32>>(
 	evidence: &pallet_render::FrameEvidence<M>,
 ) -> Option<ClaimedTile> {
 	let tile_hash = *evidence.tile_hashes.get(tile as usize)?;
-	let proof = TileProof {
+	let proof = TileProof::from_frame_evidence(
 		frame,
 		tile,
-		tile_path: merkle_proof(&evidence.tile_hashes, tile)?,
-		frame_path: MerkleProof {
-			index: frame,
-			leaf_count: spec.frame_count,
-			siblings: evidence.frame_path.to_vec(),
-		},
-	};
+		spec.frame_count,
+		&evidence.tile_hashes,
+		evidence.frame_path.to_vec(),
+	)?;
 	Some(ClaimedTile { root, tile_hash, proof })
 }
 

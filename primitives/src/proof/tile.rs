@@ -137,6 +137,26 @@ pub struct TileProof {
 	pub frame_path: MerkleProof,
 }
 
+impl TileProof {
+	/// The proof of `tile` of `frame` built from the frame's published evidence (what a
+	/// signer answers a challenge with): the frame's `tile_hashes` and the `frame_path`
+	/// siblings of its hash among `frame_count` frames. `None` if `tile` is outside the frame.
+	pub fn from_frame_evidence(
+		frame: u32,
+		tile: u32,
+		frame_count: u32,
+		tile_hashes: &[Hash32],
+		frame_path: Vec<Hash32>,
+	) -> Option<Self> {
+		Some(TileProof {
+			frame,
+			tile,
+			tile_path: merkle::merkle_proof(tile_hashes, tile)?,
+			frame_path: MerkleProof { index: frame, leaf_count: frame_count, siblings: frame_path },
+		})
+	}
+}
+
 /// Why a tile does not verify.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum VerifyError {
@@ -219,6 +239,24 @@ mod tests {
 
 	fn bytes_of(pixels: &[u32]) -> Vec<u8> {
 		pixels.iter().flat_map(|p| p.to_le_bytes()).collect()
+	}
+
+	#[test]
+	fn a_proof_from_a_frames_evidence_is_the_proof_from_the_whole_result() {
+		let tiles: Vec<Vec<Hash32>> = (0..5u8)
+			.map(|frame| (0..7u8).map(|tile| Hash32::of(&[frame, tile])).collect())
+			.collect();
+		let result = crate::proof::task::TaskResult::new(Hash32::of(b"task"), tiles);
+		for frame in 0..5 {
+			let path = merkle::merkle_proof(&result.frame_hashes, frame).unwrap().siblings;
+			for tile in 0..7 {
+				let evidence = &result.tile_hashes[frame as usize];
+				let proof = TileProof::from_frame_evidence(frame, tile, 5, evidence, path.clone());
+				assert_eq!(proof, result.tile_proof(frame, tile), "frame {frame} tile {tile}");
+			}
+			let outside = TileProof::from_frame_evidence(frame, 7, 5, &result.tile_hashes[0], path);
+			assert_eq!(outside, None);
+		}
 	}
 
 	#[test]

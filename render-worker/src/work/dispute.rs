@@ -16,18 +16,23 @@
 //!    challenge narrows the search, within the runtime's challenges per task.
 //!
 //! It waits while any challenge of the task is unanswered (an unanswered one overturns the
-//! result by itself). A worker whose own render was wrong loses the deposits of challenges
+//! result by itself). A challenge or report the chain takes but fails (a deposit it cannot
+//! hold, a report the runtime finds not fraudulent) ends the dispute: each retry would cost
+//! another fee. A worker whose own render was wrong loses the deposits of challenges
 //! whose answers stand and the fee of a fraud report the runtime rejects, on top of the
 //! dissent slash: disputing only pays an honest worker.
 
 use super::{
-	chain::{ChainBlock, FrameEvidence, RenderChain, TaskIndex, TaskPhase, TaskView, WorkCall},
+	chain::{
+		ChainBlock, ChainError, FrameEvidence, RenderChain, TaskIndex, TaskPhase, TaskView,
+		WorkCall,
+	},
 	report::WorkEvent,
 	Step, Worker,
 };
 use crate::{error::WorkError, task::render_frame_tiles};
 use playnet_primitives::{
-	proof::merkle::{merkle_proof, merkle_root, MerkleProof},
+	proof::merkle::{merkle_proof, merkle_root},
 	Hash32, TileProof,
 };
 use std::{collections::HashSet, ops::Range};
@@ -39,8 +44,9 @@ pub(super) struct Dispute {
 	examined: HashSet<u32>,
 	/// The frames where a differing frame must be, from the last comparison of paths.
 	suspects: Option<Range<u32>>,
-	/// A fraud report was included: nothing more to do.
-	reported: bool,
+	/// A fraud report was included, or a call of the dispute failed on chain: nothing more
+	/// to do.
+	done: bool,
 }
 
 impl<C: RenderChain> Worker<C> {
@@ -52,7 +58,7 @@ impl<C: RenderChain> Worker<C> {
 		block: ChainBlock,
 	) -> Result<(), WorkError> {
 		for task in self.state.tasks()? {
-			if assigned.contains(&task) || self.disputes.get(&task).is_some_and(|d| d.reported) {
+			if assigned.contains(&task) || self.disputes.get(&task).is_some_and(|d| d.done) {
 				continue;
 			}
 			let Some(view) = self.chain.task(task).await? else { continue };
@@ -111,9 +117,8 @@ impl<C: RenderChain> Worker<C> {
 			if let Some(tile) = first_difference(&mine, &evidence.tile_hashes) {
 				let call = fraud_report(task, frame, tile, frames.len() as u32, &evidence, chunks)
 					.ok_or(WorkError::NoSavedFrames { task, frame })?;
-				let included = self.chain.submit(call).await?;
-				self.included.insert((task, Step::Dispute), included);
-				dispute.reported = true;
+				let included = self.submit_for_dispute(task, dispute.clone(), call).await?;
+				dispute.done = true;
 				self.disputes.insert(task, dispute);
 				(self.report)(WorkEvent::FraudReported { task, frame, tile, block: included });
 				return Ok(());
@@ -131,14 +136,42 @@ impl<C: RenderChain> Worker<C> {
 			return Ok(());
 		}
 		let challenged: HashSet<u32> = view.challenges.iter().map(|c| c.frame).collect();
-		let suspects = dispute.suspects.unwrap_or(0..frames.len() as u32);
+		let suspects = dispute.suspects.clone().unwrap_or(0..frames.len() as u32);
 		let Some(frame) = suspects.clone().find(|frame| !challenged.contains(frame)) else {
 			return Ok(());
 		};
-		let included = self.chain.submit(WorkCall::Challenge { task, frame }).await?;
-		self.included.insert((task, Step::Dispute), included);
+		let included =
+			self.submit_for_dispute(task, dispute, WorkCall::Challenge { task, frame }).await?;
 		(self.report)(WorkEvent::Disputed { task, frame, block: included });
 		Ok(())
+	}
+
+	/// Submits `call` of the dispute of `task`; a call that failed on chain ends the dispute.
+	async fn submit_for_dispute(
+		&mut self,
+		task: TaskIndex,
+		mut dispute: Dispute,
+		call: WorkCall,
+	) -> Result<u64, WorkError> {
+		match self.chain.submit(call).await {
+			Ok(included) => {
+				self.included.insert((task, Step::Dispute), included);
+				Ok(included)
+			}
+			Err(error) => {
+				// Someone else challenging that frame in the same block is no reason to stop:
+				// the next block picks another frame.
+				let failed_on_chain = matches!(
+					&error,
+					ChainError::Dispatch { error, .. } if !error.contains("AlreadyChallenged")
+				);
+				if failed_on_chain {
+					dispute.done = true;
+					self.disputes.insert(task, dispute);
+				}
+				Err(error.into())
+			}
+		}
 	}
 }
 
@@ -160,16 +193,13 @@ fn fraud_report(
 	evidence: &FrameEvidence,
 	chunks: Vec<Vec<u8>>,
 ) -> Option<WorkCall> {
-	let proof = TileProof {
+	let proof = TileProof::from_frame_evidence(
 		frame,
 		tile,
-		tile_path: merkle_proof(&evidence.tile_hashes, tile)?,
-		frame_path: MerkleProof {
-			index: frame,
-			leaf_count: frame_count,
-			siblings: evidence.frame_path.clone(),
-		},
-	};
+		frame_count,
+		&evidence.tile_hashes,
+		evidence.frame_path.clone(),
+	)?;
 	let claimed_tile_hash = *evidence.tile_hashes.get(tile as usize)?;
 	Some(WorkCall::ReportFraud { task, proof, claimed_tile_hash, chunks })
 }
@@ -302,6 +332,23 @@ mod tests {
 		let mut signer = setup(|honest| honest.root, Vec::new());
 		signer.worker.dispute_outvoted(&[], block(10)).await.unwrap();
 		assert!(signer.submitted.lock().unwrap().is_empty(), "its own root was accepted");
+	}
+
+	#[tokio::test]
+	async fn a_dispute_call_that_fails_on_chain_is_not_paid_for_again() {
+		let mut setup = setup(|honest| fabricated(honest).root, Vec::new());
+		setup.worker.chain.fail_with = Some("Render::DepositUnavailable".into());
+		setup.worker.dispute_outvoted(&[], block(10)).await.unwrap();
+		setup.worker.dispute_outvoted(&[], block(11)).await.unwrap();
+		assert_eq!(setup.submitted.lock().unwrap().len(), 1, "one fee, not one a block");
+		let events = setup.events.lock().unwrap().clone();
+		assert!(
+			events.iter().any(|event| matches!(
+				event,
+				WorkEvent::Failed { task: TASK, error } if error.contains("DepositUnavailable")
+			)),
+			"{events:?}"
+		);
 	}
 
 	#[test]

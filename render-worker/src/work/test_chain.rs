@@ -32,6 +32,8 @@ pub struct OneTaskChain {
 	pub evidence: BTreeMap<u32, FrameEvidence>,
 	pub submitted: Arc<Mutex<Vec<WorkCall>>>,
 	pub included_in: u64,
+	/// Every submitted call fails on chain with this error (its fee paid), when set.
+	pub fail_with: Option<String>,
 }
 
 #[async_trait::async_trait]
@@ -86,8 +88,12 @@ impl RenderChain for OneTaskChain {
 		Ok(0)
 	}
 	async fn submit(&mut self, call: WorkCall) -> Result<u64, ChainError> {
+		let name = call.name();
 		self.submitted.lock().unwrap().push(call);
-		Ok(self.included_in)
+		match &self.fail_with {
+			Some(error) => Err(ChainError::Dispatch { call: name.into(), error: error.clone() }),
+			None => Ok(self.included_in),
+		}
 	}
 }
 
@@ -151,6 +157,7 @@ pub fn setup(
 		evidence: BTreeMap::new(),
 		submitted: submitted.clone(),
 		included_in: 12,
+		fail_with: None,
 	};
 	let events = Arc::new(Mutex::new(Vec::new()));
 	let sink = events.clone();
