@@ -11,10 +11,7 @@ use super::{
 	Step, Worker,
 };
 use crate::{error::WorkError, task::render_frame_tiles};
-use playnet_primitives::proof::{
-	merkle::{merkle_proof, merkle_root},
-	tile::frame_hash,
-};
+use playnet_primitives::proof::{merkle::merkle_proof, tile::frame_hash};
 
 impl<C: RenderChain> Worker<C> {
 	/// Answers the open challenges of every result this worker signed: the tasks it keeps a
@@ -66,17 +63,8 @@ impl<C: RenderChain> Worker<C> {
 		deadline: u32,
 		block: ChainBlock,
 	) -> Result<(), WorkError> {
-		let record = self
-			.state
-			.load(task)?
-			.filter(|record| record.is_for(view))
-			.ok_or(WorkError::NoSavedResult { task })?;
+		let (record, frames) = self.kept_result(task, view, frame)?;
 		let no_frames = || WorkError::NoSavedFrames { task, frame };
-		let frames = self
-			.state
-			.frame_hashes(task)?
-			.filter(|frames| merkle_root(frames) == Some(record.root))
-			.ok_or_else(no_frames)?;
 		let saved = *frames.get(frame as usize).ok_or_else(no_frames)?;
 		let path = merkle_proof(&frames, frame).ok_or_else(no_frames)?;
 		let (spec, scene, _) = self.spec_and_scene(task, view).await?;

@@ -31,10 +31,7 @@ use super::{
 	Step, Worker,
 };
 use crate::{error::WorkError, task::render_frame_tiles};
-use playnet_primitives::{
-	proof::merkle::{merkle_proof, merkle_root},
-	Hash32, TileProof,
-};
+use playnet_primitives::{proof::merkle::merkle_proof, Hash32, TileProof};
 use std::{collections::HashSet, ops::Range};
 
 /// What the worker knows of one dispute (in memory: after a restart it looks again).
@@ -87,16 +84,7 @@ impl<C: RenderChain> Worker<C> {
 		view: &TaskView,
 		block: ChainBlock,
 	) -> Result<(), WorkError> {
-		let record = self
-			.state
-			.load(task)?
-			.filter(|record| record.is_for(view))
-			.ok_or(WorkError::NoSavedResult { task })?;
-		let frames = self
-			.state
-			.frame_hashes(task)?
-			.filter(|frames| merkle_root(frames) == Some(record.root))
-			.ok_or(WorkError::NoSavedFrames { task, frame: 0 })?;
+		let (_, frames) = self.kept_result(task, view, 0)?;
 		let mut dispute = self.disputes.get(&task).cloned().unwrap_or_default();
 		let answered: Vec<u32> = view
 			.challenges

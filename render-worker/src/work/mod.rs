@@ -42,7 +42,7 @@ use chain::{
 	AccountBytes, Balance, ChainBlock, RenderChain, TaskIndex, TaskPhase, TaskView, WorkCall,
 };
 use commitment::{commitment_of, new_salt};
-use playnet_primitives::{Hash32, RenderSpec, Scene};
+use playnet_primitives::{proof::merkle::merkle_root, Hash32, RenderSpec, Scene};
 use report::{format_pgt, TaskEnd, WorkEvent};
 use state::{StateDir, TaskRecord};
 use std::{
@@ -444,6 +444,27 @@ impl<C: RenderChain> Worker<C> {
 		};
 		self.state.save(&record)?;
 		Ok(record)
+	}
+
+	/// The record of `task`'s result for the draw `view` shows, and the frame hashes kept
+	/// with it, checked to make its root (`frame` names the frame wanted, for the error).
+	fn kept_result(
+		&self,
+		task: TaskIndex,
+		view: &TaskView,
+		frame: u32,
+	) -> Result<(TaskRecord, Vec<Hash32>), WorkError> {
+		let record = self
+			.state
+			.load(task)?
+			.filter(|record| record.is_for(view))
+			.ok_or(WorkError::NoSavedResult { task })?;
+		let frames = self
+			.state
+			.frame_hashes(task)?
+			.filter(|frames| merkle_root(frames) == Some(record.root))
+			.ok_or(WorkError::NoSavedFrames { task, frame })?;
+		Ok((record, frames))
 	}
 
 	/// The spec of `task` (checked against the view's spec id), its scene, and the scene's
