@@ -257,6 +257,10 @@ cat <<INFO
         and TaskSettled events, block by block.
   Or in a terminal:  tail -f ${log[Bob]} ${log[poster]}
 
+  Post a task of your own, rendered by one worker and spot-checked by the chain (40% of the
+  fee floor; at least 10 frames, at most 25 PGT):
+    $(realpath "$render") post --node ws://127.0.0.1:$rpc_port --suri //Ferdie --fee 2 --optimistic --frames 10
+
   Play: a headless player on this chain and its world network (type help for the commands:
   goto, set, get, say, view --out view.png, ...):
     $(realpath "$target/release/playnet-client") --suri //Eve --cache-dir $base_path/client-eve

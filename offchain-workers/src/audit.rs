@@ -22,6 +22,10 @@
 //! encodings, exactly what the pallet re-checks on chain. No helper outside the node is
 //! needed.
 //!
+//! An optimistic result (one worker) is a candidate once the chain drew its spot check: its
+//! checked frame is then challenged (answered, it is on chain, and the audit reads its tiles;
+//! unanswered, the result falls anyway), and no validator pays a deposit for it.
+//!
 //! **What auditing costs a validator.** At most one challenge deposit (`ChallengeDeposit`,
 //! 5 PGT in the runtime) per accepted result it is the first to challenge, and only when
 //! neither the chain nor its audit source shows the tile: after that, the result's evidence
@@ -45,7 +49,7 @@ use crate::{
 	Config, LOG_TARGET,
 };
 use alloc::vec::Vec;
-use pallet_render::{ChunkBytes, TaskIndex, TaskPhase};
+use pallet_render::{ChunkBytes, TaskIndex, TaskPhase, Verification};
 use playnet_primitives::{
 	proof::tile::{render_tile, tile_count, tile_hash, tile_rect},
 	FrameCamera, Hash32, RenderSpec, Scene, TileProof,
@@ -110,6 +114,11 @@ pub fn audit<T: Config>(
 	}
 	let candidates: Vec<(TaskIndex, Hash32, Hash32)> = pallet_render::Tasks::<T>::iter()
 		.filter(|(_, task)| task.phase == TaskPhase::Accepted && now <= task.deadline)
+		// An optimistic result is audited once its spot check is drawn: until then it may not
+		// be challenged (`SpotCheckPending`), and then its spot-checked frame is on chain.
+		.filter(|(_, task)| {
+			task.verification == Verification::Majority || task.spot_check.is_some()
+		})
 		.filter_map(|(index, task)| Some((index, task.accepted_root?, task.result_id?)))
 		.take(T::MaxAuditCandidates::get() as usize)
 		.collect();

@@ -12,7 +12,10 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::sync::OnceLock;
 
-const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../primitives/tests/golden.json");
+/// The primitives' `tests/golden.json`, under the workspace this test runs in.
+fn golden() -> std::path::PathBuf {
+	playnet_tests::workspace_root().join("primitives/tests/golden.json")
+}
 
 fn coord(v: &Value) -> ChunkCoord {
 	let n = |i: usize| v[i].as_i64().expect("coordinate") as i32;
@@ -20,7 +23,7 @@ fn coord(v: &Value) -> ChunkCoord {
 }
 
 fn golden_cases() -> Vec<(String, GeneratedTask, Value)> {
-	let text = std::fs::read_to_string(GOLDEN).expect("read primitives/tests/golden.json");
+	let text = std::fs::read_to_string(golden()).expect("read primitives/tests/golden.json");
 	let golden: Value = serde_json::from_str(&text).expect("golden.json is JSON");
 	golden["cases"]
 		.as_array()

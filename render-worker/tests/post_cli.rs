@@ -81,6 +81,29 @@ async fn the_chain_refuses_a_fee_below_its_minimum_and_a_poster_without_funds() 
 		"error: --fee 4 PGT is below the chain's minimum fee of 4.08 PGT for a task of 4080 work units",
 	);
 
+	// An optimistic task asks for 40% of the floor, at most what a fraud slash takes from the
+	// smallest bond (25% of 100 PGT), and ten frames.
+	let hd = ["--width", "1920", "--height", "1080", "--frames", "10", "--optimistic"];
+	let output =
+		post(&[&["--node", &url, "--suri", "//Dave", "--fee", "2"][..], &hd].concat()).await?;
+	assert_one_line_error(
+		&output,
+		"error: --fee 2 PGT is below the chain's minimum fee of 2.04 PGT for an optimistic task of \
+		 5100 work units",
+	);
+	let output =
+		post(&[&["--node", &url, "--suri", "//Dave", "--fee", "26"][..], &hd].concat()).await?;
+	assert_one_line_error(
+		&output,
+		"error: --fee 26 PGT is above the largest fee of an optimistic task, 25 PGT: post it \
+		 without --optimistic, or split it",
+	);
+	let output = post(&["--node", &url, "--suri", "//Dave", "--fee", "10", "--optimistic"]).await?;
+	assert_one_line_error(
+		&output,
+		"error: an optimistic task needs at least 10 frames; --frames is 8",
+	);
+
 	let output = post(&["--node", &url, "--suri", "//PlaynetPenniless", "--fee", "10"]).await?;
 	assert_one_line_error(&output, "error: balance too low to post a task with a fee of 10 PGT: ");
 

@@ -17,6 +17,10 @@
 //!   re-renders a tile of it and proves the fraud; in a second run the outvoted `work`
 //!   process itself narrows the lie down to its frame by challenges and proves it.
 //!
+//! - one `work` process renders an optimistic task (`playnet-render post --optimistic`), answers
+//!   the chain's spot check of it and is paid the whole fee share; the total work is measured
+//!   against the task's own.
+//!
 //! Alice is the dev chain's genesis validator and so a bonded contributor too; where the test
 //! picks the three workers, she unbonds first, so that exactly those three are eligible and all
 //! three are drawn.
@@ -36,7 +40,7 @@ use chain_support::{
 	processes::RenderProcess,
 	reputation, rewards_earned, small_task, submit_included, task_record, total_balance, unbond,
 	wait_for_draw, wait_for_phase, Api, ReputationRecord, ScriptedWorker, TaskPhase,
-	ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
+	ALICE_GENESIS_BOND, DEV_WORLD_SEED, FEE, PGT, STEP_TIMEOUT, TASK_TIMEOUT, WORKER_BOND,
 };
 use playnet_primitives::proof::merkle::merkle_proof;
 use playnet_primitives::{demo::GeneratedTask, ChunkCoord, Hash32, RenderSpec, Scene, TaskResult};
@@ -187,6 +191,74 @@ async fn three_workers_render_commit_reveal_and_are_paid() -> Result<()> {
 		!workers[0].output().contains("task 0: rendered"),
 		"Eve's second run reveals from her saved root without rendering again"
 	);
+	drop(node);
+	Ok(())
+}
+
+#[tokio::test]
+async fn one_worker_renders_an_optimistic_task_answers_its_spot_check_and_is_paid() -> Result<()> {
+	let node = NodeBuilder::dev("render-optimistic").spawn().await?;
+	let api = node.client().await?;
+	let url = node.ws_url();
+	let scratch = tempfile::tempdir()?;
+	let state_dir = scratch.path().join("state");
+	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
+
+	let mut eve = RenderProcess::work("Eve", &url, &state_dir, scratch.path(), 0, 1)?;
+	eve.wait_for("working as", STEP_TIMEOUT).await?;
+	let follow = follow(&api, 0);
+	// 128x64 (two tiles) x 10 frames: 20 work units, the floor 1 PGT.
+	let (frames, tiles_per_frame) = (10u64, 2u64);
+	let mut poster = RenderProcess::post(
+		"Dave",
+		&url,
+		scratch.path(),
+		&[
+			"--suri",
+			"//Dave",
+			"--fee",
+			"2",
+			"--optimistic",
+			"--frames",
+			"10",
+			"--width",
+			"128",
+			"--height",
+			"64",
+		],
+	)?;
+	let seen = follow.await??;
+
+	let eve_id = account_id(&dev::eve());
+	assert_eq!(seen.assigned, BTreeSet::from([eve_id.clone()]), "one worker: {seen:?}");
+	assert_eq!(seen.signers(), BTreeSet::from([eve_id.clone()]), "{seen:?}");
+	let (frame, tile) = seen.spot_check.with_context(|| format!("no spot check: {seen:?}"))?;
+	assert!(frame < frames as u32 && tile < tiles_per_frame as u32, "{seen:?}");
+	assert_eq!(seen.answered.get(&frame), Some(&eve_id), "Eve answers it: {seen:?}");
+	assert!(seen.slashes.is_empty() && seen.refunded.is_none(), "{seen:?}");
+	let settled = seen.settled.with_context(|| format!("not settled: {seen:?}"))?;
+	let fee = 2 * PGT;
+	assert_eq!((settled.paid, settled.burned), (fee - fee / 10, fee / 10), "{settled:?}");
+	let (fee_share, minted) = seen.rewarded[&eve_id];
+	assert_eq!(fee_share, fee - fee / 10, "the one signer gets the whole share");
+	assert!(minted > 0 && minted <= fee / 20, "minted within 5% of the fee: {minted}");
+	assert_eq!(seen.outcomes.get(&eve_id), Some(&vec![Outcome::Agreed]), "{seen:?}");
+
+	let output = eve.wait_for_success().await?;
+	let answers = output.matches("answered the challenge of frame").count();
+	assert_eq!(answers, 1, "one answer, the spot check's:\n{output}");
+	let posted = poster.wait_for_success().await?;
+	assert!(posted.contains("task 0: posted"), "{posted}");
+	// The work spent on the task: its frames once, the spot-checked frame again for the
+	// answer, and one tile on chain (audits aside: no validator audits on this node).
+	let own = frames * tiles_per_frame;
+	let spent = own + tiles_per_frame * answers as u64 + 1;
+	println!(
+		"optimistic task: {own} tiles of its own, {spent} rendered in all: {:.3} times its work \
+		 (k = 3: 3 times)",
+		spent as f64 / own as f64
+	);
+	assert!(spent * 10 <= own * 12, "at most 1.2 times the task's work");
 	drop(node);
 	Ok(())
 }

@@ -29,10 +29,25 @@ pub use ports::free_ports;
 
 use std::path::PathBuf;
 
-/// The workspace root (the parent of this crate's manifest directory).
+/// The workspace root: the nearest directory holding `Cargo.lock` above the package whose
+/// test runs (cargo sets `CARGO_MANIFEST_DIR` for the test process). Read at run time: the
+/// compile-time value names the checkout the binary was built from, which is another one when
+/// two checkouts share a target directory and the binary's sources did not change (cargo
+/// fingerprints path packages relative to the workspace, so it does not rebuild it).
 pub fn workspace_root() -> PathBuf {
-	let tests_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-	tests_dir.parent().map(PathBuf::from).unwrap_or(tests_dir)
+	manifest_dir()
+		.ancestors()
+		.find(|dir| dir.join("Cargo.lock").is_file())
+		.map(PathBuf::from)
+		.unwrap_or_else(manifest_dir)
+}
+
+/// The manifest directory of the package whose test runs, as cargo tells it at run time;
+/// this crate's at compile time otherwise.
+pub fn manifest_dir() -> PathBuf {
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// The committed raw chain spec of the four-validator local network.

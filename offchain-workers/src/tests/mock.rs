@@ -147,6 +147,9 @@ parameter_types! {
 	pub const MaxRatePermille: u32 = 2_000;
 	pub const Slash: Perbill = Perbill::from_percent(5);
 	pub const ChallengeDeposit: Balance = 50;
+	pub const OptimisticFeeShare: Perbill = Perbill::from_percent(40);
+	pub const MaxOptimisticFee: Balance = 10_000;
+	pub const MinOptimisticFrames: u32 = 1;
 	pub const AnswerPeriod: u64 = 3;
 	pub const MaxChallengesPerTask: u32 = 2;
 	pub const MaxTilesPerFrame: u32 = 64;
@@ -184,6 +187,9 @@ impl pallet_render::Config for Test {
 	type DissentSlash = Slash;
 	type FraudSlash = Slash;
 	type ChallengeDeposit = ChallengeDeposit;
+	type OptimisticFeeShare = OptimisticFeeShare;
+	type MaxOptimisticFee = MaxOptimisticFee;
+	type MinOptimisticFrames = MinOptimisticFrames;
 	type AnswerPeriod = AnswerPeriod;
 	type MaxChallengesPerTask = MaxChallengesPerTask;
 	type MaxTilesPerFrame = MaxTilesPerFrame;

@@ -34,6 +34,8 @@ impl<T: Config> Pallet<T> {
 					answered_by: challenge.answered_by,
 				})
 				.collect(),
+			verification: task.verification,
+			spot_check: task.spot_check,
 		})
 	}
 

@@ -160,7 +160,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn draw_posted(index: TaskIndex, task: TaskOf<T>, now: BlockNumberFor<T>) -> Weight {
 		let candidates = Self::candidates();
 		let weight = T::WeightInfo::assign_waiting(candidates.len() as u32);
-		let k = T::WorkersPerTask::get();
+		let k = task.workers_needed(T::WorkersPerTask::get());
 		let drawn = Self::draw_workers(index, &task, k, &candidates);
 		if drawn.len() == k as usize {
 			let mut assigned = task.clone();
@@ -189,18 +189,19 @@ impl<T: Config> Pallet<T> {
 			return T::DbWeight::get().reads(1);
 		}
 		let candidates = Self::candidates();
-		let k = T::WorkersPerTask::get();
+		let majority = T::WorkersPerTask::get();
 		let mut weight = T::DbWeight::get().reads(1);
 		let mut still_waiting = Vec::with_capacity(waiting.len());
 		let mut tries = 0u32;
 		for index in waiting {
-			if tries >= T::MaxAssignmentsPerBlock::get() || candidates.len() < k as usize {
+			if tries >= T::MaxAssignmentsPerBlock::get() || candidates.is_empty() {
 				still_waiting.push(index);
 				continue;
 			}
 			tries = tries.saturating_add(1);
 			weight = weight.saturating_add(T::WeightInfo::assign_waiting(candidates.len() as u32));
 			let Some(mut task) = Tasks::<T>::get(index) else { continue };
+			let k = task.workers_needed(majority);
 			let drawn = Self::draw_workers(index, &task, k, &candidates);
 			if drawn.len() < k as usize {
 				still_waiting.push(index);

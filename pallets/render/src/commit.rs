@@ -25,7 +25,8 @@ impl<T: Config> Pallet<T> {
 		worker.commitment = Some(commitment);
 		Self::deposit_event(Event::Committed { task: index, worker: who });
 
-		let all_committed = task.workers.len() as u32 == T::WorkersPerTask::get()
+		let all_committed = task.workers.len() as u32
+			== task.workers_needed(T::WorkersPerTask::get())
 			&& task.workers.iter().all(|slot| slot.commitment.is_some());
 		if all_committed {
 			task.phase = TaskPhase::Revealing;

@@ -23,6 +23,7 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::assign_waiting(candidates))
 			.max(T::WeightInfo::expire_reveals())
 			.max(T::WeightInfo::settle())
+			.max(T::WeightInfo::challenge())
 			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
 			.saturating_add(Self::end_task_weight())
 	}
@@ -71,9 +72,15 @@ impl<T: Config> Pallet<T> {
 		let weight = match task.phase {
 			TaskPhase::Committing => Self::expire_commits(index, task, now),
 			TaskPhase::Revealing => Self::expire_reveals(index, task, now),
+			TaskPhase::Accepted
+				if task.verification == Verification::Optimistic && task.spot_check.is_none() =>
+			{
+				Self::draw_spot_check(index, task, now);
+				T::WeightInfo::challenge()
+			}
 			TaskPhase::Accepted => {
-				match Self::first_unanswered_challenger(index, now) {
-					Some(challenger) => Self::overturn_unanswered(index, task, &challenger),
+				match Self::first_unanswered_challenge(index, now) {
+					Some(challenge) => Self::overturn_unanswered(index, task, &challenge),
 					None => Self::settle(index, task),
 				}
 				T::WeightInfo::settle()
@@ -99,19 +106,33 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::expire_reveals()
 	}
 
-	/// Decides `task` from its revealed roots: a root revealed by a strict majority of `k` is
-	/// accepted (its signers agreed; other revealers lose at settlement, if it stands) and the
-	/// task waits out the fraud window; otherwise the poster is refunded.
+	/// Decides `task` from its revealed roots: a root revealed by a strict majority of its
+	/// workers (`k`, or the one of an optimistic task) is accepted (its signers agreed; other
+	/// revealers lose at settlement, if it stands) and the task waits out the fraud window,
+	/// an optimistic one first its spot check's draw; otherwise the poster is refunded.
 	pub(crate) fn decide(index: TaskIndex, mut task: TaskOf<T>, now: BlockNumberFor<T>) {
-		let k = T::WorkersPerTask::get();
+		let k = task.workers_needed(T::WorkersPerTask::get());
 		let Some(root) = Self::majority_root(&task, k) else {
 			Self::refund(index, task, RefundReason::NoMajority);
 			return;
 		};
 		task.phase = TaskPhase::Accepted;
 		task.accepted_root = Some(root);
-		task.reward_base = Self::reward_base(task.work_units, task.fee);
-		Self::set_deadline(index, &mut task, now.saturating_add(T::FraudWindow::get()));
+		task.reward_base = Self::reward_base(task.work_units, task.fee, k);
+		let (deadline, settle_after) = match task.verification {
+			Verification::Majority => {
+				let end = now.saturating_add(T::FraudWindow::get());
+				(end, end)
+			}
+			// The spot check is drawn at the start of block `now + AssignDelay`, from the
+			// randomness of blocks made after the reveal; the fraud window runs on from there
+			// (`Self::draw_spot_check`).
+			Verification::Optimistic => {
+				let draw = now.saturating_add(T::AssignDelay::get());
+				(draw.saturating_sub(One::one()), Self::spot_check_settle_after(draw))
+			}
+		};
+		Self::set_deadline(index, &mut task, deadline);
 		for slot in &task.workers {
 			Assignments::<T>::remove(&slot.who, index);
 			// Dissenters are slashed at settlement, if the result stands: a dissenter whose
@@ -125,7 +146,7 @@ impl<T: Config> Pallet<T> {
 			task: index,
 			root,
 			signers: task.signers(),
-			settle_after: task.deadline,
+			settle_after,
 		});
 		Tasks::<T>::insert(index, task);
 	}
@@ -139,12 +160,12 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// What each signer of a task of `work_units` and `fee` is minted at full reputation: the
-	/// smaller of `work_units x BaseRewardPerUnit x rate / 1000` (the rate from the tasks open
-	/// now and the workers eligible at the last draw) and the slot's cap, `MintShare x fee /
-	/// k`.
-	pub(crate) fn reward_base(work_units: u64, fee: BalanceOf<T>) -> BalanceOf<T> {
-		let k: BalanceOf<T> = T::WorkersPerTask::get().max(1).into();
+	/// What each signer of a task of `work_units`, `fee` and `k` workers is minted at full
+	/// reputation: the smaller of `work_units x BaseRewardPerUnit x rate / 1000` (the rate
+	/// from the tasks open now and the workers eligible at the last draw) and the slot's cap,
+	/// `MintShare x fee / k`.
+	pub(crate) fn reward_base(work_units: u64, fee: BalanceOf<T>, k: u32) -> BalanceOf<T> {
+		let k: BalanceOf<T> = k.max(1).into();
 		let cap = T::MintShare::get().mul_floor(fee) / k;
 		Self::uncapped_reward_base(work_units).min(cap)
 	}

@@ -2,7 +2,9 @@
 //!
 //! Batch render tasks with proof of contribution: anyone posts a [`RenderSpec`] with a fee;
 //! `k` staked workers render it, commit to their result roots, reveal them; the majority's
-//! root is accepted, and after a fraud window the matching workers are paid.
+//! root is accepted, and after a fraud window the matching workers are paid. Or, at the
+//! poster's choice ([`Verification::Optimistic`]), one worker renders it and the chain
+//! spot-checks its result.
 //!
 //! ## Lifecycle
 //!
@@ -15,7 +17,7 @@
 //!    its hash until the task ends, however the chunks are edited meanwhile, so an honest
 //!    worker always has the scene it is asked to render. Nobody is drawn yet.
 //! 2. **Assign** (`assign.rs`): at the start of block `posted + `[`Config::AssignDelay`], `k`
-//!    = [`Config::WorkersPerTask`] workers are drawn from
+//!    = [`Config::WorkersPerTask`] workers (one for an optimistic task) are drawn from
 //!    [`WorkerRegistry::weighted_workers`], weighted by stake x reputation, without
 //!    replacement, never one ever assigned to the task before, from that block's
 //!    [`DrawEntropy`] mixed with the task index and the draw. The first draw also fixes the
@@ -41,11 +43,22 @@
 //! below the minimum bond, unbonding; its stake stays slashable through the registry's
 //! unbonding period): one slash does not make its other tasks fail and slash it again.
 //! 5. **Decide** (`decide.rs`): when all revealed, or at the reveal deadline, a root revealed
-//!    by a strict majority of `k` is accepted and its signers are recorded
+//!    by a strict majority of the task's workers is accepted and its signers are recorded
 //!    [`Outcome::Agreed`]. Other revealers are recorded [`Outcome::Lost`] and slashed
 //!    [`Config::DissentSlash`] at settlement, if the result stands: an outvoted worker whose
 //!    root was right loses nothing when the result is overturned. Without a majority the
 //!    poster is refunded and nobody is paid.
+//!
+//!    An optimistic task's root (its one worker's) is accepted at its reveal, and its **spot
+//!    check** is drawn at the start of block `accepted + AssignDelay`, from [`DrawEntropy`]: a
+//!    frame and a tile ([`SpotCheck`], [`Event::SpotCheckDrawn`]). The frame is challenged in
+//!    the poster's name with no deposit; the worker answers like any challenge, and the
+//!    runtime renders the drawn tile from the scene's pinned chunks ([`Config::Scenes`]) when
+//!    it does: a tile other than the answer's slashes the worker [`Config::FraudSlash`]
+//!    ([`Event::SpotCheckFailed`]) and refunds the poster; no answer does the same at the
+//!    deadline, without a reporter. Other challenges wait for the spot check
+//!    ([`Error::SpotCheckPending`]); the fraud window ends `FraudWindow` blocks after the
+//!    acceptance, or at the spot check's deadline if later.
 //! 6. **Challenge** (`challenge.rs`, [`Pallet::challenge`]): until settlement, any account
 //!    (an outvoted worker at once) may challenge one frame of the accepted result with
 //!    [`Config::ChallengeDeposit`]; at most [`Config::MaxChallengesPerTask`] frames. A signer
@@ -86,13 +99,55 @@
 //! - Refund (no majority, no replacement, fraud): all of `F` back to the poster.
 //! - Minting: each signer gets `reward_base x (50% + 50% x reputation)` new PGT, where
 //!   `reward_base = min(work_units x floor(BaseRewardPerUnit x rate / 1000), MintShare x F /
-//!   k)`, `work_units = frames x tiles per frame`, and `rate = clamp(open_tasks x k x 1000 /
+//!   k)` (`k` the task's workers: 1 for an optimistic task), `work_units = frames x tiles per
+//!   frame`, and `rate = clamp(open_tasks x k x 1000 /
 //!   max(eligible_workers, 1), MinRatePermille, MaxRatePermille)`: demand (tasks open) raises
 //!   it, supply (eligible workers at the last draw) lowers it, and the task's own fee bounds
 //!   it. Integer arithmetic, saturating.
 //! - Slashes are the registry's: `MissSlash`, `DissentSlash`, `FraudSlash` of the bond.
 //!
 //! Total issuance changes only by minted rewards and burns (and the registry's slashes).
+//!
+//! ## Optimistic verification: at most 1.2 times the work, and a lone cheater loses
+//!
+//! A majority task costs `k` renders of the task; an optimistic one, posted with
+//! [`Pallet::post_task_verified`] for a floor of [`Config::OptimisticFeeShare`] of a majority
+//! task's (40% in the runtime, 1.2 / 3), costs:
+//!
+//! - the task, rendered once (`W` tiles over `F` frames);
+//! - the spot check's answer: the worker renders the checked frame again, `W / F` tiles,
+//!   at most `W / 10` since an optimistic task has at least [`Config::MinOptimisticFrames`]
+//!   (10 in the runtime) frames;
+//! - one tile rendered by the runtime;
+//! - the validators' audits, which are voluntary: each validator re-renders one tile every
+//!   `AuditInterval` blocks (10 in the runtime) among all results open, so a result gets at most
+//!   `MaxValidators x ceil(window / AuditInterval)` audit tiles (16 x 6 = 96 in the runtime)
+//!   however long it is, and far fewer when several results are open.
+//!
+//! So total work `<= W x (1 + 1 / F) + 1 + audits`: at most 1.1 `W` + 1 before audits, and at
+//! most 1.2 `W` with them for a task of at least 970 tiles (the largest audit share, 96 + 1
+//! tiles, is then a tenth of `W`). Measured in `render-worker/tests/work_chain.rs`
+//! (`one_worker_renders_an_optimistic_task...`): 23 tiles for a 20-tile task, 1.15 times.
+//!
+//! Property: a lone worker that leaves any share `s` of a result's tiles unrendered (made up)
+//! loses more in expectation than rendering them would have cost it, under the assumption that
+//! its bond is at least the smallest the registry allows.
+//!
+//! Why it holds: the spot check draws its frame and tile from randomness made after the worker
+//! committed and revealed (the VRF outputs of the `AssignDelay - 1` blocks after the reveal,
+//! as for the draw; a worker that authors all of those blocks could know it, as the draw's
+//! property says), so the checked tile is uniform over the result and unknown to it when it
+//! chose its root: it is a made-up tile with probability `s`. A made-up tile either has no
+//! preimage under the root (no answer: slashed) or a consistent made-up hash (the answer is
+//! checked against the tile the runtime renders: slashed). So the worker loses `FraudSlash x
+//! bond` with probability at least `s`, and saves at most `s` of its cost of rendering, which
+//! is below its fee share, at most the fee. [`Config::MaxOptimisticFee`] is `FraudSlash x
+//! MinBond` in the runtime (25 PGT): `s x FraudSlash x bond >= s x fee`. A made-up frame whose
+//! checked tile happens to be right is still open to the validators' audits, which pick their
+//! tile uniformly from the answered frame, and to anyone's challenges of other frames.
+//!
+//! The poster that is also the worker gains nothing new: the farming bound below holds for
+//! any `k`, one included, since a task mints at most `MintShare x F` whatever its `k`.
 //!
 //! ## Posting work to oneself does not pay
 //!
@@ -329,6 +384,23 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinFeePerUnit: Get<BalanceOf<Self>>;
 
+		/// The fee floor of an optimistic task as a share of a majority task's
+		/// ([`Pallet::min_fee`]): it asks for at most 1.2 times the task's work, not `k` times
+		/// (40% for `k` = 3).
+		#[pallet::constant]
+		type OptimisticFeeShare: Get<Perbill>;
+
+		/// The largest fee an optimistic task may carry: at most what [`Config::FraudSlash`]
+		/// takes from the smallest bond a worker can have, so that the fee a lone worker could
+		/// pocket by not rendering never exceeds what it loses when the spot check catches it.
+		#[pallet::constant]
+		type MaxOptimisticFee: Get<BalanceOf<Self>>;
+
+		/// The fewest frames an optimistic task may have: answering the spot check costs the
+		/// worker one frame, at most `1 / MinOptimisticFrames` of the task's work.
+		#[pallet::constant]
+		type MinOptimisticFrames: Get<u32>;
+
 		/// The share of every settled fee that is burned.
 		#[pallet::constant]
 		type BurnShare: Get<Perbill>;
@@ -528,6 +600,8 @@ pub mod pallet {
 			spec_id: Hash32,
 			/// Its work units.
 			work_units: u64,
+			/// How its result is verified.
+			verification: Verification,
 		},
 		/// Too few eligible workers: the task waits for a later block.
 		TaskWaiting {
@@ -670,6 +744,31 @@ pub mod pallet {
 			/// Slashed from the signers, in total.
 			slashed: BalanceOf<T>,
 		},
+		/// The chain drew the spot check of an optimistic result: the worker answers the
+		/// challenge of `frame` (in the poster's name, no deposit) by `deadline`, and the
+		/// runtime re-renders `tile` of it then.
+		SpotCheckDrawn {
+			/// The task.
+			task: TaskIndex,
+			/// The checked frame.
+			frame: u32,
+			/// The tile re-rendered on chain.
+			tile: u32,
+			/// The last block to answer in.
+			deadline: BlockNumberFor<T>,
+		},
+		/// The spot-checked tile of an optimistic result's answer differs from the tile the
+		/// runtime rendered: the signer was slashed as a fraud and the poster refunded.
+		SpotCheckFailed {
+			/// The task.
+			task: TaskIndex,
+			/// The checked frame.
+			frame: u32,
+			/// The wrong tile.
+			tile: u32,
+			/// Slashed from the signer.
+			slashed: BalanceOf<T>,
+		},
 		/// A challenge ended with its task: its deposit went to the signers (the answered
 		/// result stood) or back to the challenger.
 		ChallengeClosed {
@@ -757,6 +856,14 @@ pub mod pallet {
 		/// stored hash of an edited chunk, the generated chunk's hash of an unedited one):
 		/// workers could not be sure to find those bytes.
 		SceneChunkUnknown,
+		/// An optimistic task needs at least [`Config::MinOptimisticFrames`] frames.
+		TooFewFramesForOptimistic,
+		/// An optimistic task's fee may not exceed [`Config::MaxOptimisticFee`]: split the
+		/// task, or post it for a majority.
+		FeeTooHighForOptimistic,
+		/// The chain's spot check of this optimistic result is not drawn yet: challenges wait
+		/// for it.
+		SpotCheckPending,
 	}
 
 	#[pallet::hooks]
@@ -808,10 +915,8 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Post a render task: validate `spec`, pin its scene's chunk versions in the world
-		/// until the task ends, hold `fee` from the caller, and schedule the draw of `k`
-		/// workers for the start of block `now + AssignDelay`, where it is assigned or queued
-		/// until enough workers are eligible. Charged [`Pallet::post_task_weight`].
+		/// Post a render task verified by a majority of `k` workers:
+		/// [`Pallet::post_task_verified`] with [`Verification::Majority`].
 		///
 		/// # Events
 		/// - [`Event::TaskPosted`]; at the draw, [`Event::WorkersAssigned`] or
@@ -831,7 +936,7 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_post_task(who, spec, fee)
+			Self::do_post_task(who, spec, fee, Verification::Majority)
 		}
 
 		/// Commit to a result root: `commitment` is [`commitment_of`]`(root, salt, caller)`,
@@ -954,17 +1059,57 @@ pub mod pallet {
 		/// - [`Error::UnknownTask`], [`Error::NotAccepted`], [`Error::NoSuchChallenge`];
 		/// - [`Error::AlreadyAnswered`], [`Error::NotASigner`], [`Error::AnswerTooLate`];
 		/// - [`Error::BadEvidence`]: the tile hashes and path do not lead to the root.
+		///
+		/// The answer to an optimistic result's spot check has the checked tile re-rendered on
+		/// chain: a wrong one ends the task ([`Event::SpotCheckFailed`], the signer slashed
+		/// [`Config::FraudSlash`], the poster refunded), and the call still succeeds.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::answer_challenge(tile_hashes.len() as u32))]
+		// An optimistic result's spot check renders a tile on chain; other answers are
+		// refunded that part.
+		#[pallet::weight(Pallet::<T>::spot_answer_weight(
+			tile_hashes.len() as u32,
+			T::MaxSceneChunks::get()
+		))]
 		pub fn answer_challenge(
 			origin: OriginFor<T>,
 			task: TaskIndex,
 			frame: u32,
 			tile_hashes: BoundedVec<Hash32, T::MaxTilesPerFrame>,
 			frame_path: BoundedVec<Hash32, MaxFramePathOf>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_answer_challenge(who, task, frame, tile_hashes, frame_path)
+		}
+
+		/// Post a render task: validate `spec`, pin its scene's chunk versions in the world
+		/// until the task ends, hold `fee` from the caller, and schedule the draw of its
+		/// workers (`k` for [`Verification::Majority`], one for
+		/// [`Verification::Optimistic`]) for the start of block `now + AssignDelay`, where it
+		/// is assigned or queued until enough workers are eligible. Charged
+		/// [`Pallet::post_task_weight`].
+		///
+		/// # Events
+		/// - [`Event::TaskPosted`]; at the draw, [`Event::WorkersAssigned`] or
+		///   [`Event::TaskWaiting`].
+		///
+		/// # Errors
+		/// - [`Error::InvalidSpec`], [`Error::SpecTooLarge`], [`Error::TaskTooLarge`]: the
+		///   spec;
+		/// - [`Error::SceneChunkUnknown`]: a scene chunk is not the world's current version;
+		/// - [`Error::FeeTooLow`], [`Error::EscrowUnavailable`]: the fee;
+		/// - [`Error::TooFewFramesForOptimistic`], [`Error::FeeTooHighForOptimistic`]: an
+		///   optimistic task's limits;
+		/// - [`Error::WaitingQueueFull`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(Pallet::<T>::post_task_weight(spec.scene.len() as u32))]
+		pub fn post_task_verified(
+			origin: OriginFor<T>,
+			spec: RenderSpec,
+			fee: BalanceOf<T>,
+			verification: Verification,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_post_task(who, spec, fee, verification)
 		}
 	}
 }

@@ -18,12 +18,19 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// The least fee a task of `work_units` may carry: `max(MinFee, MinFeePerUnit x
-	/// work_units)`, saturating.
-	pub fn min_fee(work_units: u64) -> BalanceOf<T> {
+	/// The least fee a task of `work_units` verified by `verification` may carry: for a
+	/// majority, `max(MinFee, MinFeePerUnit x work_units)`; for an optimistic task,
+	/// `max(MinFee, OptimisticFeeShare x MinFeePerUnit x work_units)` (it asks for at most
+	/// 1.2 times the task's work instead of `k` times). Saturating.
+	pub fn min_fee(work_units: u64, verification: Verification) -> BalanceOf<T> {
 		let units: BalanceOf<T> =
 			work_units.try_into().unwrap_or_else(|_| BalanceOf::<T>::max_value());
-		T::MinFeePerUnit::get().saturating_mul(units).max(T::MinFee::get())
+		let floor = T::MinFeePerUnit::get().saturating_mul(units);
+		let floor = match verification {
+			Verification::Majority => floor,
+			Verification::Optimistic => T::OptimisticFeeShare::get().mul_ceil(floor),
+		};
+		floor.max(T::MinFee::get())
 	}
 
 	/// What `post_task` is charged for a scene of `scene_chunks` chunks (at most
@@ -49,6 +56,7 @@ impl<T: Config> Pallet<T> {
 		poster: T::AccountId,
 		spec: RenderSpec,
 		fee: BalanceOf<T>,
+		verification: Verification,
 	) -> DispatchResult {
 		ensure!(
 			spec.scene.len() <= T::MaxSceneChunks::get() as usize
@@ -58,7 +66,14 @@ impl<T: Config> Pallet<T> {
 		spec.validate().map_err(|_| Error::<T>::InvalidSpec)?;
 		let units = work_units(&spec);
 		ensure!(Self::commit_period(units).is_some(), Error::<T>::TaskTooLarge);
-		ensure!(fee >= Self::min_fee(units), Error::<T>::FeeTooLow);
+		ensure!(fee >= Self::min_fee(units, verification), Error::<T>::FeeTooLow);
+		if verification == Verification::Optimistic {
+			ensure!(
+				spec.frame_count >= T::MinOptimisticFrames::get(),
+				Error::<T>::TooFewFramesForOptimistic
+			);
+			ensure!(fee <= T::MaxOptimisticFee::get(), Error::<T>::FeeTooHighForOptimistic);
+		}
 		ensure!(
 			WaitingTasks::<T>::decode_len().unwrap_or(0) < T::MaxWaitingTasks::get() as usize,
 			Error::<T>::WaitingQueueFull
@@ -89,6 +104,8 @@ impl<T: Config> Pallet<T> {
 			accepted_root: None,
 			reward_base: Zero::zero(),
 			result_id: None,
+			verification,
+			spot_check: None,
 		};
 		Self::set_deadline(index, &mut task, draw_deadline);
 		Self::deposit_event(Event::TaskPosted {
@@ -97,6 +114,7 @@ impl<T: Config> Pallet<T> {
 			fee,
 			spec_id,
 			work_units: units,
+			verification,
 		});
 
 		Tasks::<T>::insert(index, task);

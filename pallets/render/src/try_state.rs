@@ -44,9 +44,20 @@ impl<T: Config> Pallet<T> {
 					ensure!(task.workers.is_empty(), "a waiting task has workers")
 				}
 				_ => ensure!(
-					task.workers.len() as u32 == T::WorkersPerTask::get(),
-					"an assigned task without k workers"
+					task.workers.len() as u32 == task.workers_needed(T::WorkersPerTask::get()),
+					"an assigned task without the workers its verification needs"
 				),
+			}
+			if let Some(spot) = task.spot_check {
+				ensure!(
+					task.verification == Verification::Optimistic
+						&& task.phase == TaskPhase::Accepted,
+					"a spot check of a task that is not an accepted optimistic one"
+				);
+				ensure!(
+					Challenges::<T>::contains_key(index, spot.frame),
+					"a spot check without its challenge"
+				);
 			}
 			ensure!(
 				(task.phase == TaskPhase::Accepted) == task.accepted_root.is_some(),

@@ -101,6 +101,14 @@ pub trait SceneSource {
 	/// The most one [`SceneSource::unpin`] costs.
 	fn unpin_weight() -> Weight;
 
+	/// The canonical encoding of version `content_hash` of chunk `coord`, while it is pinned
+	/// (or current); `None` when the source cannot produce those bytes. The spot check of an
+	/// optimistic task re-renders a tile from them.
+	fn chunk(coord: ChunkCoord, content_hash: ContentHash) -> Option<Vec<u8>>;
+
+	/// The most one [`SceneSource::chunk`] costs (an unedited chunk is generated).
+	fn chunk_weight() -> Weight;
+
 	/// Every pin: chunk, version and how many times it is pinned, for the invariant checks.
 	#[cfg(any(feature = "try-runtime", test))]
 	fn pins() -> Vec<(ChunkCoord, ContentHash, u32)>;
@@ -121,6 +129,14 @@ impl SceneSource for () {
 	}
 
 	fn unpin_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn chunk(_coord: ChunkCoord, _content_hash: ContentHash) -> Option<Vec<u8>> {
+		None
+	}
+
+	fn chunk_weight() -> Weight {
 		Weight::zero()
 	}
 
@@ -167,6 +183,66 @@ pub enum TaskPhase {
 	/// A majority agreed on a root; fraud proofs are accepted until the task's deadline, then
 	/// the task is settled.
 	Accepted,
+}
+
+/// How a task's result is verified: the poster's choice at posting, priced accordingly
+/// ([`crate::Pallet::min_fee`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Verification {
+	/// `k` = `WorkersPerTask` workers render it; a root revealed by a strict majority is
+	/// accepted, then open to challenges and fraud proofs. About `k` times the task's work.
+	#[default]
+	Majority,
+	/// One worker renders it; once its root is accepted the chain spot-checks it: a frame and
+	/// a tile drawn from randomness made after the reveal, the frame's evidence demanded from
+	/// the worker and the tile re-rendered on chain when it answers. Then open to challenges
+	/// and fraud proofs like any result. At most 1.2 times the task's work (see the pallet's
+	/// docs), for tasks of at least `MinOptimisticFrames` frames and a fee of at most
+	/// `MaxOptimisticFee`.
+	Optimistic,
+}
+
+impl Verification {
+	/// The workers a task verified so needs, with `k` the majority's.
+	pub fn workers(self, k: u32) -> u32 {
+		match self {
+			Verification::Majority => k,
+			Verification::Optimistic => 1,
+		}
+	}
+}
+
+/// The chain's spot check of an optimistic result: the frame whose evidence the worker must
+/// publish, and the tile of it the runtime re-renders when it does.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct SpotCheck {
+	/// The checked frame (a challenge of it is open, in the poster's name, with no deposit).
+	pub frame: u32,
+	/// The tile of that frame re-rendered on chain.
+	pub tile: u32,
 }
 
 /// Why a task's fee went back to its poster.
@@ -257,6 +333,11 @@ where
 	/// [`result_id`](playnet_primitives::result_id)`(spec_id, seed of the first draw)`. Fixed
 	/// at the first draw, from randomness nobody knew when the task was posted; `None` before.
 	pub result_id: Option<Hash32>,
+	/// How its result is verified.
+	pub verification: Verification,
+	/// The chain's spot check of an optimistic result, once drawn (`AssignDelay` blocks after
+	/// acceptance); `None` for majority tasks.
+	pub spot_check: Option<SpotCheck>,
 }
 
 impl<AccountId, Balance, BlockNumber, K: Get<u32>, E: Get<u32>>
@@ -269,6 +350,11 @@ where
 	/// The slot of `who`, if it is assigned now.
 	pub fn slot_of(&self, who: &AccountId) -> Option<usize> {
 		self.workers.iter().position(|slot| slot.who == *who)
+	}
+
+	/// The workers it needs, with `k` the majority's.
+	pub fn workers_needed(&self, k: u32) -> u32 {
+		self.verification.workers(k)
 	}
 
 	/// The workers whose revealed root is the accepted one.
@@ -354,6 +440,10 @@ pub struct TaskView<AccountId, Balance, BlockNumber> {
 	/// The challenges of its accepted result, by frame, answered or not: a signer answers
 	/// each unanswered one before its deadline.
 	pub challenges: Vec<ChallengeView<AccountId, BlockNumber>>,
+	/// How its result is verified: one worker (optimistic) or a majority of `k`.
+	pub verification: Verification,
+	/// The chain's spot check of its optimistic result, once drawn.
+	pub spot_check: Option<SpotCheck>,
 }
 
 /// One challenge of an accepted result, as the runtime API returns it.

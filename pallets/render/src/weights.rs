@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn challenge() -> Weight;
 	fn answer_challenge(t: u32, ) -> Weight;
+	fn draw_spot_check() -> Weight;
 }
 
 /// Weights for `pallet_render` measured on the machine named above.
@@ -335,6 +336,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Not benchmarked yet (provisional, conservative): a frame and a tile drawn from the
+	/// entropy, the frame challenged without a deposit. Storage: `Render::Specs` (r:1),
+	/// `Render::DrawEntropy` (r:1), `Render::Challenges` (w:1), `Render::Deadlines` (w:2),
+	/// `Render::Tasks` (w:1).
+	fn draw_spot_check() -> Weight {
+		Weight::from_parts(50_000_000, 12_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
 }
 
 // For tests: the same weights, priced with RocksDB's read and write costs.
@@ -620,5 +630,14 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(5_000_000, 32).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Not benchmarked yet (provisional, conservative): a frame and a tile drawn from the
+	/// entropy, the frame challenged without a deposit. Storage: `Render::Specs` (r:1),
+	/// `Render::DrawEntropy` (r:1), `Render::Challenges` (w:1), `Render::Deadlines` (w:2),
+	/// `Render::Tasks` (w:1).
+	fn draw_spot_check() -> Weight {
+		Weight::from_parts(50_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }

@@ -1,6 +1,7 @@
-//! Benchmarks of the world's calls and of its end-of-block work, each in its worst case:
-//! the largest chunk encoding, a full change log, a claimed region with a full editor list
-//! and a nearly full queue.
+//! Benchmarks of the world's calls, of its end-of-block work and of the pins the render
+//! pallet takes, each in its worst case: the largest chunk encoding, a full change log, a
+//! claimed region with a full editor list, a nearly full queue, and the slowest chunk to
+//! generate.
 
 use crate::{pallet::*, types::*, ChangeLogOf};
 use alloc::vec::Vec;
@@ -315,6 +316,60 @@ mod benchmarks {
 		_(RawOrigin::Signed(owner), region, T::Lookup::unlookup(caller.clone()));
 
 		assert!(Claims::<T>::get(region).is_some_and(|claim| !claim.editors.contains(&caller)));
+	}
+
+	#[benchmark]
+	fn pin_version() {
+		// Unedited and not pinned yet: the version is checked against the generated chunk.
+		let generated = Pallet::<T>::generated_hash(&DEEP_CHUNK);
+		let pinned;
+
+		#[block]
+		{
+			pinned = Pallet::<T>::pin_version(DEEP_CHUNK, generated);
+		}
+
+		assert!(pinned.is_ok());
+		assert_eq!(Pins::<T>::get(DEEP_CHUNK, generated), 1);
+	}
+
+	#[benchmark]
+	fn unpin_version() {
+		// The only pin of an edited version the chunk has moved on from: its kept copy goes
+		// with it.
+		store_largest_chunk::<T>(STORED_CHUNK, 2);
+		let old = Chunks::<T>::get(STORED_CHUNK).map(|record| record.content_hash).expect("stored");
+		Pallet::<T>::pin_version(STORED_CHUNK, old).expect("the current version");
+		let mut chunk = largest_chunk();
+		chunk.set(0, 0, 0, STONE);
+		let bytes = ChunkBytes::truncate_from(encode_chunk(&chunk));
+		Pallet::<T>::do_replace_chunk(None, STORED_CHUNK, bytes)
+			.expect("a canonical chunk of known blocks");
+		assert!(PinnedVersions::<T>::contains_key(STORED_CHUNK, old));
+
+		#[block]
+		{
+			Pallet::<T>::unpin_version(STORED_CHUNK, old);
+		}
+
+		assert_eq!(Pins::<T>::get(STORED_CHUNK, old), 0);
+		assert!(!PinnedVersions::<T>::contains_key(STORED_CHUNK, old));
+	}
+
+	#[benchmark]
+	fn chunk_at() {
+		// The generated version of an edited chunk: its record is read, no kept copy is
+		// found, and the slowest chunk to generate is made, encoded and hashed.
+		store_largest_chunk::<T>(DEEP_CHUNK, 2);
+		let generated = Pallet::<T>::generated_hash(&DEEP_CHUNK);
+		let bytes;
+
+		#[block]
+		{
+			bytes = Pallet::<T>::chunk_at(DEEP_CHUNK, generated);
+		}
+
+		assert_eq!(bytes.map(|bytes| ContentHash::of(&bytes)), Some(generated));
 	}
 
 	impl_benchmark_test_suite!(

@@ -47,6 +47,9 @@ pub trait WeightInfo {
 	fn release_region() -> Weight;
 	fn allow_editor() -> Weight;
 	fn disallow_editor() -> Weight;
+	fn pin_version() -> Weight;
+	fn unpin_version() -> Weight;
+	fn chunk_at() -> Weight;
 }
 
 /// Weights for `pallet_world` measured on the machine named above.
@@ -214,6 +217,28 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Not benchmarked yet (provisional: `Pallet::pin_version_weight`): generating, encoding
+	/// and hashing an unedited chunk (about 0.45 ms). Storage: `World::Pins` (r:1 w:1),
+	/// `World::Chunks` (r:1).
+	fn pin_version() -> Weight {
+		Weight::from_parts(450_000_000, 5200)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Not benchmarked yet (provisional: `Pallet::unpin_version_weight`). Storage:
+	/// `World::Pins` (r:1 w:1), `World::PinnedVersions` (w:1).
+	fn unpin_version() -> Weight {
+		Weight::from_parts(0, 2600)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Not benchmarked yet (provisional: `Pallet::chunk_at_weight`): generating, encoding and
+	/// hashing a chunk (about 0.45 ms). Storage: `World::Chunks` (r:1),
+	/// `World::EncodedChunks` (r:1), `World::PinnedVersions` (r:1).
+	fn chunk_at() -> Weight {
+		Weight::from_parts(450_000_000, 24254)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+	}
 }
 
 // For tests: the same weights, priced with RocksDB's read and write costs.
@@ -379,5 +404,27 @@ impl WeightInfo for () {
 		Weight::from_parts(16_885_000, 4050)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	/// Not benchmarked yet (provisional: `Pallet::pin_version_weight`): generating, encoding
+	/// and hashing an unedited chunk (about 0.45 ms). Storage: `World::Pins` (r:1 w:1),
+	/// `World::Chunks` (r:1).
+	fn pin_version() -> Weight {
+		Weight::from_parts(450_000_000, 5200)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	/// Not benchmarked yet (provisional: `Pallet::unpin_version_weight`). Storage:
+	/// `World::Pins` (r:1 w:1), `World::PinnedVersions` (w:1).
+	fn unpin_version() -> Weight {
+		Weight::from_parts(0, 2600)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Not benchmarked yet (provisional: `Pallet::chunk_at_weight`): generating, encoding and
+	/// hashing a chunk (about 0.45 ms). Storage: `World::Chunks` (r:1),
+	/// `World::EncodedChunks` (r:1), `World::PinnedVersions` (r:1).
+	fn chunk_at() -> Weight {
+		Weight::from_parts(450_000_000, 24254)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 	}
 }

@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use playnet_primitives::demo::GeneratedTask;
 use playnet_render::work::{
-	chain::{Balance, ChainError, RenderChain},
+	chain::{Balance, ChainError, RenderChain, Verification},
 	post::{demo_task, ss58, turn_camera, PostedTasks},
 	report::{format_pgt, parse_pgt},
 	rpc::{Follow, RpcRenderChain},
@@ -25,6 +25,13 @@ pub struct PostArgs {
 	/// when that is more).
 	#[arg(long, default_value = "10")]
 	fee: String,
+	/// Post optimistic tasks: one worker renders each, and the chain spot-checks a frame and a
+	/// tile of its result, for a fee floor 40% of a majority task's (Render::OptimisticFeeShare).
+	/// The task needs Render::MinOptimisticFrames frames at least, and a fee of at most
+	/// Render::MaxOptimisticFee. Without it, three workers render each task and the majority's
+	/// root is accepted.
+	#[arg(long)]
+	optimistic: bool,
 	/// Post a task every N blocks until interrupted (or --count tasks), instead of once.
 	#[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
 	every: Option<u64>,
@@ -94,6 +101,15 @@ async fn post_until_done(args: &PostArgs, keypair: Keypair, fee: Balance) -> Res
 	}
 }
 
+/// How the tasks are verified, as the arguments ask.
+fn verification_of(args: &PostArgs) -> Verification {
+	if args.optimistic {
+		Verification::Optimistic
+	} else {
+		Verification::Majority
+	}
+}
+
 fn is_transient(error: &anyhow::Error) -> bool {
 	error.downcast_ref::<ChainError>().is_some_and(ChainError::is_transient)
 }
@@ -113,13 +129,33 @@ async fn start(
 		format!("the demo task {}x{} x {} frames", args.width, args.height, args.frames)
 	})?;
 	let work_units = u64::from(spec.tiles_per_frame()) * u64::from(spec.frame_count);
-	let min_fee = chain.min_fee(work_units)?;
+	let verification = verification_of(args);
+	let min_fee = chain.min_fee(work_units, verification)?;
 	if fee < min_fee {
 		bail!(
-			"--fee {} is below the chain's minimum fee of {} for a task of {work_units} work units",
+			"--fee {} is below the chain's minimum fee of {} for a{} task of {work_units} work \
+			 units",
 			format_pgt(fee),
-			format_pgt(min_fee)
+			format_pgt(min_fee),
+			if args.optimistic { "n optimistic" } else { "" }
 		);
+	}
+	if args.optimistic {
+		let (max_fee, min_frames) = chain.optimistic_limits()?;
+		if fee > max_fee {
+			bail!(
+				"--fee {} is above the largest fee of an optimistic task, {}: post it without \
+				 --optimistic, or split it",
+				format_pgt(fee),
+				format_pgt(max_fee)
+			);
+		}
+		if spec.frame_count < min_frames {
+			bail!(
+				"an optimistic task needs at least {min_frames} frames; --frames is {}",
+				spec.frame_count
+			);
+		}
 	}
 	let balance = chain.free_balance().await?;
 	if balance < fee.saturating_add(FEE_MARGIN) {
@@ -136,8 +172,9 @@ async fn start(
 		None => "once".to_owned(),
 	};
 	println!(
-		"posting as {account} {cadence}: {}x{} x {} frames over {} chunks of world {seed}, fee {} \
-		 each; balance {}",
+		"posting{} as {account} {cadence}: {}x{} x {} frames over {} chunks of world {seed}, fee \
+		 {} each; balance {}",
+		if args.optimistic { " optimistic tasks (one worker, spot-checked)" } else { "" },
 		spec.width,
 		spec.height,
 		spec.frame_count,
@@ -200,7 +237,7 @@ async fn post_tasks(
 					entry.content_hash = hash;
 				}
 			}
-			let done = match chain.post_task(&spec, poster.fee).await {
+			let done = match chain.post_task(&spec, poster.fee, verification_of(args)).await {
 				Ok(done) => done,
 				Err(error) if error.is_transient() => {
 					// Sent or not, nobody can say: it is posted again at the next chance.

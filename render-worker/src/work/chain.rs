@@ -95,6 +95,25 @@ pub enum TaskPhase {
 	Accepted,
 }
 
+/// How a task's result is verified (`pallet_render::Verification`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub enum Verification {
+	/// `k` workers; a strict majority's root is accepted.
+	#[default]
+	Majority,
+	/// One worker; the chain spot-checks a frame and a tile of its result.
+	Optimistic,
+}
+
+/// The chain's spot check of an optimistic result (`pallet_render::SpotCheck`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub struct SpotCheck {
+	/// The checked frame (challenged in the poster's name: answered like any challenge).
+	pub frame: u32,
+	/// The tile of it the runtime renders again.
+	pub tile: u32,
+}
+
 /// One assigned worker and how far it got (`pallet_render::WorkerSlot`).
 #[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
 pub struct WorkerSlot {
@@ -131,6 +150,10 @@ pub struct TaskView {
 	pub result_id: Option<Hash32>,
 	/// The challenges of its accepted result, answered or not.
 	pub challenges: Vec<ChallengeView>,
+	/// How its result is verified.
+	pub verification: Verification,
+	/// The chain's spot check of its optimistic result, once drawn.
+	pub spot_check: Option<SpotCheck>,
 }
 
 /// One challenge of an accepted result (`pallet_render::ChallengeView`).

@@ -5,7 +5,7 @@
 
 use super::chain::{
 	AccountBytes, Balance, ChainBlock, ChainError, FrameEvidence, RenderChain, RenderEvent,
-	TaskIndex, TaskView, WorkCall,
+	TaskIndex, TaskView, Verification, WorkCall,
 };
 use codec::{Decode, Encode};
 use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
@@ -637,6 +637,11 @@ struct ChunkRecordFields {
 	content_hash: Hash,
 }
 
+/// A `Perbill`: parts per billion.
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct PerbillFields(u32);
+
 #[derive(DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
 struct TaskPostedFields {
@@ -682,9 +687,14 @@ impl RpcRenderChain {
 			})
 	}
 
-	/// The least fee a task of `work_units` may carry: `Render::MinFee`, or
-	/// `Render::MinFeePerUnit` per work unit when that is more (as the pallet's `min_fee`).
-	pub fn min_fee(&self, work_units: u64) -> Result<Balance, ChainError> {
+	/// The least fee a task of `work_units` verified by `verification` may carry:
+	/// `Render::MinFee`, or `Render::MinFeePerUnit` per work unit when that is more, for an
+	/// optimistic task `Render::OptimisticFeeShare` of that (as the pallet's `min_fee`).
+	pub fn min_fee(
+		&self,
+		work_units: u64,
+		verification: Verification,
+	) -> Result<Balance, ChainError> {
 		let at = self.at()?;
 		let constants = at.constants();
 		let min_fee = constants
@@ -693,7 +703,33 @@ impl RpcRenderChain {
 		let per_unit = constants
 			.entry(dynamic::constant::<u128>("Render", "MinFeePerUnit"))
 			.map_err(decode_error("Render::MinFeePerUnit"))?;
-		Ok(per_unit.saturating_mul(u128::from(work_units)).max(min_fee))
+		let floor = per_unit.saturating_mul(u128::from(work_units));
+		let floor = match verification {
+			Verification::Majority => floor,
+			Verification::Optimistic => {
+				// Perbill, rounded up as the pallet does.
+				let share = constants
+					.entry(dynamic::constant::<PerbillFields>("Render", "OptimisticFeeShare"))
+					.map_err(decode_error("Render::OptimisticFeeShare"))?;
+				let share = u128::from(share.0);
+				floor.saturating_mul(share).div_ceil(1_000_000_000)
+			}
+		};
+		Ok(floor.max(min_fee))
+	}
+
+	/// `Render::MaxOptimisticFee` and `Render::MinOptimisticFrames`: an optimistic task's
+	/// largest fee and fewest frames.
+	pub fn optimistic_limits(&self) -> Result<(Balance, u32), ChainError> {
+		let at = self.at()?;
+		let constants = at.constants();
+		let max_fee = constants
+			.entry(dynamic::constant::<u128>("Render", "MaxOptimisticFee"))
+			.map_err(decode_error("Render::MaxOptimisticFee"))?;
+		let min_frames = constants
+			.entry(dynamic::constant::<u32>("Render", "MinOptimisticFrames"))
+			.map_err(decode_error("Render::MinOptimisticFrames"))?;
+		Ok((max_fee, min_frames))
 	}
 
 	/// `Render::MaxSceneChunks`: the most chunks a task's scene may have.
@@ -719,16 +755,19 @@ impl RpcRenderChain {
 		Ok(record.map(|record| Hash32(record.content_hash.0)))
 	}
 
-	/// Signs and submits `Render::post_task(spec, fee)` from this account and waits until it
-	/// is in a block; the new task's index from its `TaskPosted` event.
+	/// Signs and submits `Render::post_task_verified(spec, fee, verification)` from this
+	/// account and waits until it is in a block; the new task's index from its `TaskPosted`
+	/// event.
 	pub async fn post_task(
 		&self,
 		spec: &RenderSpec,
 		fee: Balance,
+		verification: Verification,
 	) -> Result<PostedTask, ChainError> {
-		const CALL: &str = "Render::post_task";
+		const CALL: &str = "Render::post_task_verified";
 		// The spec goes in as its SCALE bytes (its identity).
-		let payload = self.render_call("post_task", &(spec, fee).encode()).await?;
+		let args = (spec, fee, verification).encode();
+		let payload = self.render_call("post_task_verified", &args).await?;
 		let (block, events) = self.submit_payload_with_events(CALL, payload).await?;
 		for event in events.iter() {
 			let event = event.map_err(decode_error("an event"))?;

@@ -4,7 +4,7 @@
 use super::{
 	chain::{
 		AccountBytes, Balance, ChainBlock, ChainError, ChallengeView, FrameEvidence, RenderChain,
-		RenderEvent, TaskIndex, TaskPhase, TaskView, WorkCall, WorkerSlot,
+		RenderEvent, TaskIndex, TaskPhase, TaskView, Verification, WorkCall, WorkerSlot,
 	},
 	report::WorkEvent,
 	state::{StateDir, TaskRecord},
@@ -149,6 +149,8 @@ pub fn setup(
 		accepted_root: Some(accepted),
 		result_id: Some(result_id),
 		challenges,
+		verification: Verification::Majority,
+		spot_check: None,
 	};
 	let submitted = Arc::new(Mutex::new(Vec::new()));
 	let chain = OneTaskChain {

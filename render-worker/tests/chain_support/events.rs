@@ -35,6 +35,10 @@ pub struct TaskEvents {
 	pub answered: BTreeMap<u32, AccountId32>,
 	/// `ChallengeClosed`: whether the deposit went to the signers, by frame.
 	pub challenges_closed: BTreeMap<u32, bool>,
+	/// `SpotCheckDrawn`: the frame and tile of an optimistic result's spot check.
+	pub spot_check: Option<(u32, u32)>,
+	/// `SpotCheckFailed`: the amount slashed.
+	pub spot_check_failed: Option<u128>,
 }
 
 impl TaskEvents {
@@ -184,6 +188,21 @@ struct ClosedFields {
 
 #[derive(DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
+struct SpotCheckFields {
+	task: u64,
+	frame: u32,
+	tile: u32,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
+struct SpotCheckFailedFields {
+	task: u64,
+	slashed: u128,
+}
+
+#[derive(DecodeAsType)]
+#[decode_as_type(crate_path = "scale_decode")]
 struct RewardedFields {
 	task: u64,
 	worker: AccountId32,
@@ -253,6 +272,18 @@ pub async fn follow_task(api: &Api, task: u64) -> Result<TaskEvents> {
 					let f = event.decode_fields_unchecked_as::<ClosedFields>()?;
 					if f.task == task {
 						seen.challenges_closed.insert(f.frame, f.deposit_to_signers);
+					}
+				}
+				("Render", "SpotCheckDrawn") => {
+					let f = event.decode_fields_unchecked_as::<SpotCheckFields>()?;
+					if f.task == task {
+						seen.spot_check = Some((f.frame, f.tile));
+					}
+				}
+				("Render", "SpotCheckFailed") => {
+					let f = event.decode_fields_unchecked_as::<SpotCheckFailedFields>()?;
+					if f.task == task {
+						seen.spot_check_failed = Some(f.slashed);
 					}
 				}
 				("Render", "FraudProven") => {

@@ -32,6 +32,12 @@ impl RenderProcess {
 		Ok(RenderProcess { name: name.to_owned(), child, output })
 	}
 
+	/// `playnet-render post --node <node> <args>`, as `name`, output to `logs/<name>-0.log`.
+	pub fn post(name: &str, node: &str, logs: &Path, args: &[&str]) -> Result<Self> {
+		let args = [&["post", "--node", node][..], args].concat();
+		Self::spawn(name, logs, 0, &args)
+	}
+
 	/// `playnet-render work` for `//<name>` on `node`, bonding 1000 PGT if not bonded yet,
 	/// ending after `tasks` tasks; its saved roots under `state_dir`.
 	pub fn work(

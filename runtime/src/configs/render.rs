@@ -55,6 +55,15 @@ parameter_types! {
 	/// A challenge of one frame holds 5 PGT: back (with the reporter's share of the slash) if
 	/// nobody answers, to the signers if the answer stands.
 	pub const ChallengeDeposit: Balance = 5 * PGT;
+	/// An optimistic task (one worker, spot-checked) carries at least 40% of a majority
+	/// task's floor: it asks for at most 1.2 times its work instead of 3 times.
+	pub const OptimisticFeeShare: Perbill = Perbill::from_percent(40);
+	/// An optimistic task carries at most what a fraud slash takes from the smallest bond
+	/// (25% of 100 PGT): a lone worker never stands to pocket more than it stands to lose.
+	pub MaxOptimisticFee: Balance = FraudSlash::get() * super::stake::MinBond::get();
+	/// An optimistic task has at least ten frames: answering its spot check (one frame
+	/// rendered again) costs at most a tenth of its work.
+	pub const MinOptimisticFrames: u32 = 10;
 	/// A minute to answer a challenge.
 	pub const AnswerPeriod: BlockNumber = 20;
 	/// Four frames of a result may be challenged: both worker programs (`playnet-render work`
@@ -154,6 +163,9 @@ impl pallet_render::Config for Runtime {
 	type DissentSlash = DissentSlash;
 	type FraudSlash = FraudSlash;
 	type ChallengeDeposit = ChallengeDeposit;
+	type OptimisticFeeShare = OptimisticFeeShare;
+	type MaxOptimisticFee = MaxOptimisticFee;
+	type MinOptimisticFrames = MinOptimisticFrames;
 	type AnswerPeriod = AnswerPeriod;
 	type MaxChallengesPerTask = MaxChallengesPerTask;
 	type MaxTilesPerFrame = MaxTilesPerFrame;

@@ -64,6 +64,14 @@ impl pallet_render::SceneSource for WorldScenes {
 		World::unpin_version_weight()
 	}
 
+	fn chunk(coord: ChunkCoord, content_hash: ContentHash) -> Option<alloc::vec::Vec<u8>> {
+		World::chunk_at(coord, content_hash)
+	}
+
+	fn chunk_weight() -> Weight {
+		World::chunk_at_weight()
+	}
+
 	#[cfg(feature = "try-runtime")]
 	fn pins() -> alloc::vec::Vec<(ChunkCoord, ContentHash, u32)> {
 		pallet_world::Pins::<Runtime>::iter().collect()

@@ -6,7 +6,7 @@
 //! its signers many times its fee, and the attacker came out ahead at 10% of the stake.)
 
 use super::mock::*;
-use crate::{pallet::*, work_units, TaskIndex};
+use crate::{pallet::*, work_units, TaskIndex, Verification};
 use playnet_primitives::{
 	proof::tile::frame_tile_hashes, render::frame::render_frame, Hash32, RenderSpec, Scene,
 	TaskResult,
@@ -67,8 +67,9 @@ struct Farm {
 
 /// Bonds the attacker at `share_percent` of the stake (the honest workers the rest, all at
 /// full reputation, so weight follows stake), then has it post [`TASKS`] tasks to itself with
-/// the lowest fee and render every one honestly.
-fn farm(share_percent: u32, seed: u8) -> Farm {
+/// the lowest fee for `verification` and render every one honestly (answering the spot check
+/// of an optimistic one).
+fn farm(share_percent: u32, seed: u8, verification: Verification) -> Farm {
 	set_random(seed);
 	let attacker_stake = if share_percent >= 100 {
 		HONEST_STAKE
@@ -87,18 +88,28 @@ fn farm(share_percent: u32, seed: u8) -> Farm {
 	}
 
 	let spec = large_spec();
-	let fee = Render::min_fee(work_units(&spec));
+	let fee = Render::min_fee(work_units(&spec), verification);
+	let k = verification.workers(K);
 	let before = attacker_wealth();
 	let mut slots_held = 0;
 	for _ in 0..TASKS {
 		let task: TaskIndex = NextTaskIndex::<Test>::get();
-		assert_ok!(Render::post_task(RuntimeOrigin::signed(POSTER), spec.clone(), fee));
+		assert_ok!(Render::post_task_verified(
+			RuntimeOrigin::signed(POSTER),
+			spec.clone(),
+			fee,
+			verification
+		));
 		run_to(System::block_number() + ASSIGN_DELAY);
 		let workers = workers_of(task);
-		assert_eq!(workers.len(), K as usize, "drawn");
+		assert_eq!(workers.len(), k as usize, "drawn");
 		slots_held += workers.iter().filter(|who| ATTACKER.contains(who)).count() as u32;
-		let root = TaskResult::new(result_id_of(task), large_tiles().clone()).root;
-		commit_and_reveal(task, &[root; 3]);
+		let result = TaskResult::new(result_id_of(task), large_tiles().clone());
+		commit_and_reveal(task, &[result.root; 3]);
+		if verification == Verification::Optimistic {
+			run_to(System::block_number() + ASSIGN_DELAY);
+			answer_spot_check(task, workers[0], &result);
+		}
 		run_to(System::block_number() + FRAUD_WINDOW + 2);
 		assert!(Tasks::<Test>::get(task).is_none(), "task {task} settled");
 	}
@@ -107,7 +118,7 @@ fn farm(share_percent: u32, seed: u8) -> Farm {
 		"attacker at {share_percent}% of the stake, seed {seed}: {TASKS} tasks of {} units at \
 		 fee {fee}, {slots_held} of {} worker slots held, net {net}",
 		work_units(&spec),
-		TASKS * K,
+		TASKS * k,
 	);
 	Farm { fees: fee * Balance::from(TASKS), slots_held, net }
 }
@@ -115,24 +126,42 @@ fn farm(share_percent: u32, seed: u8) -> Farm {
 #[test]
 fn an_attacker_farming_its_own_tasks_ends_poorer_at_any_share_of_the_stake() {
 	let seed = 0x5e;
-	for share in [10, 33, 49] {
-		new_test_ext_without_workers().execute_with(|| {
-			let farm = farm(share, seed);
-			assert!(farm.slots_held > 0, "the attacker was drawn at {share}%");
-			assert!(farm.net < 0, "at {share}% the attacker gained {}", farm.net);
-			// Each held slot returns at most (F - burned) / 3 + MintShare x F / 3 of the F paid.
-			assert!(farm.net.unsigned_abs() < farm.fees, "the loss is bounded by the fees");
-		});
+	for verification in [Verification::Majority, Verification::Optimistic] {
+		for share in [10, 33, 49] {
+			new_test_ext_without_workers().execute_with(|| {
+				let farm = farm(share, seed, verification);
+				assert!(farm.slots_held > 0, "the attacker was drawn at {share}%");
+				assert!(
+					farm.net < 0,
+					"{verification:?} at {share}%: the attacker gained {}",
+					farm.net
+				);
+				// Each held slot returns at most (F - burned) / k + MintShare x F / k of the F
+				// paid.
+				assert!(farm.net.unsigned_abs() < farm.fees, "the loss is bounded by the fees");
+			});
+		}
 	}
 }
 
 #[test]
 fn an_attacker_holding_every_slot_loses_the_burn_less_the_mint_on_every_task() {
 	new_test_ext_without_workers().execute_with(|| {
-		let farm = farm(100, 0x5e);
+		let farm = farm(100, 0x5e, Verification::Majority);
 		assert_eq!(farm.slots_held, TASKS * K);
 		// Fee 1,200: 120 burned, 1,080 paid back, 3 x floor(9% x 1,200 / 3) = 108 minted.
-		assert_eq!(Render::min_fee(240), 1_200);
+		assert_eq!(Render::min_fee(240, Verification::Majority), 1_200);
 		assert_eq!(farm.net, -(i128::from(TASKS) * 12));
+	});
+}
+
+#[test]
+fn an_attacker_posting_optimistic_tasks_to_itself_loses_the_burn_less_the_mint() {
+	new_test_ext_without_workers().execute_with(|| {
+		let farm = farm(100, 0x5e, Verification::Optimistic);
+		assert_eq!(farm.slots_held, TASKS, "one slot per task, always the attacker's");
+		// Fee 40% of 1,200 = 480: 48 burned, 432 paid back, floor(9% x 480) = 43 minted.
+		assert_eq!(Render::min_fee(240, Verification::Optimistic), 480);
+		assert_eq!(farm.net, -(i128::from(TASKS) * 5));
 	});
 }

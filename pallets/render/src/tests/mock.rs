@@ -56,6 +56,8 @@ pub const ASSIGN_DELAY: u64 = 2;
 /// The block a task posted in block 1 is drawn in.
 pub const DRAWN_AT: u64 = 1 + ASSIGN_DELAY;
 pub const BOND: u128 = 10_000;
+/// The largest optimistic fee: FraudSlash (20%) of the bond.
+pub const MAX_OPTIMISTIC_FEE: Balance = 2_000;
 /// The seed of the mock world, whose generated chunks the small scene shows.
 pub const WORLD_SEED: u64 = 11;
 
@@ -228,6 +230,16 @@ impl SceneSource for MockWorld {
 		Weight::zero()
 	}
 
+	/// The generated chunk's encoding while unedited; an edited chunk's bytes are not kept.
+	fn chunk(coord: ChunkCoord, content_hash: ContentHash) -> Option<Vec<u8>> {
+		(EditedChunks::get(coord).is_none() && generated_hash(coord) == content_hash)
+			.then(|| encode_chunk(&WorldGenerator::new(WORLD_SEED).chunk(coord)))
+	}
+
+	fn chunk_weight() -> Weight {
+		Weight::zero()
+	}
+
 	fn pins() -> Vec<(ChunkCoord, ContentHash, u32)> {
 		ScenePins::iter().map(|((coord, content_hash), pins)| (coord, content_hash, pins)).collect()
 	}
@@ -269,6 +281,9 @@ parameter_types! {
 	pub const DissentSlash: Perbill = Perbill::from_percent(5);
 	pub const FraudSlash: Perbill = Perbill::from_percent(20);
 	pub const ChallengeDeposit: Balance = CHALLENGE_DEPOSIT;
+	pub const OptimisticFeeShare: Perbill = Perbill::from_percent(40);
+	pub const MaxOptimisticFee: Balance = MAX_OPTIMISTIC_FEE;
+	pub const MinOptimisticFrames: u32 = 2;
 	pub const AnswerPeriod: u64 = ANSWER_PERIOD;
 	pub const MaxChallengesPerTask: u32 = 2;
 	pub const MaxTilesPerFrame: u32 = 64;
@@ -306,6 +321,9 @@ impl pallet_render::Config for Test {
 	type DissentSlash = DissentSlash;
 	type FraudSlash = FraudSlash;
 	type ChallengeDeposit = ChallengeDeposit;
+	type OptimisticFeeShare = OptimisticFeeShare;
+	type MaxOptimisticFee = MaxOptimisticFee;
+	type MinOptimisticFrames = MinOptimisticFrames;
 	type AnswerPeriod = AnswerPeriod;
 	type MaxChallengesPerTask = MaxChallengesPerTask;
 	type MaxTilesPerFrame = MaxTilesPerFrame;
@@ -496,6 +514,22 @@ pub fn commit_and_reveal(task: TaskIndex, roots: &[Hash32]) {
 	for (who, root) in workers.iter().zip(roots) {
 		reveal(*who, task, *root);
 	}
+}
+
+/// `who` answers the spot check of optimistic `task` (drawn already) from `result`.
+pub fn answer_spot_check(task: TaskIndex, who: AccountId, result: &TaskResult) {
+	let spot = crate::Tasks::<Test>::get(task)
+		.and_then(|task| task.spot_check)
+		.expect("a drawn spot check");
+	let path = playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, spot.frame)
+		.expect("a frame of the result");
+	assert_ok!(Render::answer_challenge(
+		RuntimeOrigin::signed(who),
+		task,
+		spot.frame,
+		BoundedVec::truncate_from(result.tile_hashes[spot.frame as usize].clone()),
+		BoundedVec::truncate_from(path.siblings),
+	));
 }
 
 /// Checks the invariants, ends the block and starts the next (running `on_initialize`).

@@ -8,5 +8,6 @@ mod farming;
 mod fraud;
 mod measure;
 pub(crate) mod mock;
+mod optimistic;
 mod post;
 mod scenes;

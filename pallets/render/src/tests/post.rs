@@ -2,7 +2,7 @@
 //! the task queued until enough workers are eligible.
 
 use super::mock::*;
-use crate::{pallet::*, Event as RenderEvent, TaskPhase};
+use crate::{pallet::*, Event as RenderEvent, TaskPhase, Verification};
 use playnet_primitives::CameraKeyframe;
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold},
@@ -83,9 +83,13 @@ fn a_fee_below_the_minimum_is_rejected() {
 fn the_fee_floor_grows_with_the_work() {
 	new_test_ext().execute_with(|| {
 		// 8 tiles x 5 = 40 is below MinFee; 60 frames of 4 tiles: 240 units x 5 = 1,200.
-		assert_eq!(Render::min_fee(8), 100);
-		assert_eq!(Render::min_fee(240), 1_200);
-		assert_eq!(Render::min_fee(u64::MAX), 5 * Balance::from(u64::MAX), "no overflow");
+		assert_eq!(Render::min_fee(8, Verification::Majority), 100);
+		assert_eq!(Render::min_fee(240, Verification::Majority), 1_200);
+		assert_eq!(
+			Render::min_fee(u64::MAX, Verification::Majority),
+			5 * Balance::from(u64::MAX),
+			"no overflow"
+		);
 		let mut large = spec();
 		large.frame_count = 60;
 		assert_eq!(crate::work_units(&large), 240);
@@ -174,7 +178,7 @@ fn a_task_too_large_for_the_longest_commit_period_is_refused() {
 		let mut largest = spec();
 		largest.frame_count = (fits / 4) as u32;
 		let task = NextTaskIndex::<Test>::get();
-		let fee = Render::min_fee(fits);
+		let fee = Render::min_fee(fits, Verification::Majority);
 		assert_eq!(Render::post_task(RuntimeOrigin::signed(POSTER), largest.clone(), fee), Ok(()));
 		run_to(DRAWN_AT);
 		assert_eq!(Tasks::<Test>::get(task).unwrap().deadline, DRAWN_AT + MAX_COMMIT_PERIOD);
