@@ -22,9 +22,8 @@
 //! encodings, exactly what the pallet re-checks on chain. No helper outside the node is
 //! needed.
 //!
-//! An optimistic result (one worker) is a candidate once the chain drew its spot check: its
-//! checked frame is then challenged (answered, it is on chain, and the audit reads its tiles;
-//! unanswered, the result falls anyway), and no validator pays a deposit for it.
+//! Optimistic results (one worker) are not candidates: the runtime audits each of them itself
+//! with its spot check (one tile, drawn after the reveal), the audit they are priced for.
 //!
 //! **What auditing costs a validator.** At most one challenge deposit (`ChallengeDeposit`,
 //! 5 PGT in the runtime) per accepted result it is the first to challenge, and only when
@@ -114,11 +113,10 @@ pub fn audit<T: Config>(
 	}
 	let candidates: Vec<(TaskIndex, Hash32, Hash32)> = pallet_render::Tasks::<T>::iter()
 		.filter(|(_, task)| task.phase == TaskPhase::Accepted && now <= task.deadline)
-		// An optimistic result is audited once its spot check is drawn: until then it may not
-		// be challenged (`SpotCheckPending`), and then its spot-checked frame is on chain.
-		.filter(|(_, task)| {
-			task.verification == Verification::Majority || task.spot_check.is_some()
-		})
+		// An optimistic result's audit is the chain's own spot check, one tile rendered by the
+		// runtime: auditing it again would spend more than the 1.2 times the task's work it
+		// is priced for (a tile of a 10-tile task is a tenth of it).
+		.filter(|(_, task)| task.verification == Verification::Majority)
 		.filter_map(|(index, task)| Some((index, task.accepted_root?, task.result_id?)))
 		.take(T::MaxAuditCandidates::get() as usize)
 		.collect();

@@ -229,3 +229,40 @@ fn an_evidenced_frame_is_drawn_at_random() {
 		(0..32u8).map(|byte| crate::audit::pick_evidenced(&[byte; 32], 4)).collect();
 	assert_eq!(draws, (0..4).collect());
 }
+
+#[test]
+fn an_optimistic_result_is_left_to_the_chains_spot_check() {
+	let mut env = Env::with_workers(false);
+	env.set_setting(AUDIT_KEY, "");
+	env.set_seed(SEED);
+	let task = env.ext.execute_with(|| {
+		let index = pallet_render::NextTaskIndex::<Test>::get();
+		assert_ok!(Render::post_task_verified(
+			RuntimeOrigin::signed(account_of(POSTER_SEED)),
+			spec(),
+			FEE,
+			pallet_render::Verification::Optimistic
+		));
+		index
+	});
+	env.next_block();
+	let forged = forged_result(env.result_id(task));
+	env.ext.execute_with(|| {
+		let worker = pallet_render::Tasks::<Test>::get(task).unwrap().workers[0].who.clone();
+		let commitment = commitment_of(&forged.root, &[1; 32], &worker);
+		assert_ok!(Render::commit(RuntimeOrigin::signed(worker.clone()), task, commitment));
+		assert_ok!(Render::reveal(RuntimeOrigin::signed(worker), task, forged.root, [1; 32]));
+		assert_eq!(pallet_render::Tasks::<Test>::get(task).unwrap().phase, TaskPhase::Accepted);
+	});
+	env.next_block();
+	env.next_block();
+
+	// No request and no transaction (the mock fails the test on any request): the runtime
+	// renders the spot check's tile itself, the audit an optimistic task is priced for.
+	env.run_ocw();
+
+	assert!(env.take_transactions().is_empty());
+	env.ext.execute_with(|| {
+		assert!(pallet_render::Tasks::<Test>::get(task).unwrap().spot_check.is_some());
+	});
+}

@@ -118,16 +118,14 @@
 //! - the spot check's answer: the worker renders the checked frame again, `W / F` tiles,
 //!   at most `W / 10` since an optimistic task has at least [`Config::MinOptimisticFrames`]
 //!   (10 in the runtime) frames;
-//! - one tile rendered by the runtime;
-//! - the validators' audits, which are voluntary: each validator re-renders one tile every
-//!   `AuditInterval` blocks (10 in the runtime) among all results open, so a result gets at most
-//!   `MaxValidators x ceil(window / AuditInterval)` audit tiles (16 x 6 = 96 in the runtime)
-//!   however long it is, and far fewer when several results are open.
+//! - the audit: one tile rendered by the runtime, the spot check's. The validators' offchain
+//!   audits leave optimistic results to it (a validator's tile would be a tenth of a 10-tile
+//!   task); anyone may still challenge other frames, at the price of a deposit.
 //!
-//! So total work `<= W x (1 + 1 / F) + 1 + audits`: at most 1.1 `W` + 1 before audits, and at
-//! most 1.2 `W` with them for a task of at least 970 tiles (the largest audit share, 96 + 1
-//! tiles, is then a tenth of `W`). Measured in `render-worker/tests/work_chain.rs`
-//! (`one_worker_renders_an_optimistic_task...`): 23 tiles for a 20-tile task, 1.15 times.
+//! So total work `<= W x (1 + 1 / F) + 1 <= 1.2 W`, since `F >= 10` and `W >= F` (at least a
+//! tile per frame). Measured in `render-worker/tests/work_chain.rs`
+//! (`one_worker_renders_an_optimistic_task...`): 23 tiles for a 20-tile task, 1.15 times,
+//! against 3 times (60 tiles, and the validators' audits) for the same task by a majority.
 //!
 //! Property: a lone worker that leaves any share `s` of a result's tiles unrendered (made up)
 //! loses more in expectation than rendering them would have cost it, under the assumption that
@@ -142,9 +140,9 @@
 //! checked against the tile the runtime renders: slashed). So the worker loses `FraudSlash x
 //! bond` with probability at least `s`, and saves at most `s` of its cost of rendering, which
 //! is below its fee share, at most the fee. [`Config::MaxOptimisticFee`] is `FraudSlash x
-//! MinBond` in the runtime (25 PGT): `s x FraudSlash x bond >= s x fee`. A made-up frame whose
-//! checked tile happens to be right is still open to the validators' audits, which pick their
-//! tile uniformly from the answered frame, and to anyone's challenges of other frames.
+//! MinBond` in the runtime (25 PGT): `s x FraudSlash x bond >= s x fee`. The answered frame's
+//! tile hashes are on chain, so any other made-up tile of it can be shown with
+//! [`Pallet::report_fraud`], and anyone may challenge other frames.
 //!
 //! The poster that is also the worker gains nothing new: the farming bound below holds for
 //! any `k`, one included, since a task mints at most `MintShare x F` whatever its `k`.

@@ -31,8 +31,8 @@ use super::{
 	Step, Worker,
 };
 use crate::{error::WorkError, task::render_frame_tiles};
-use playnet_primitives::{proof::merkle::merkle_proof, Hash32, TileProof};
-use std::{collections::HashSet, ops::Range};
+use playnet_primitives::{proof::merkle::merkle_proof, Hash32, RenderSpec, Scene, TileProof};
+use std::{collections::HashSet, ops::Range, sync::Arc};
 
 /// What the worker knows of one dispute (in memory: after a restart it looks again).
 #[derive(Clone, Debug, Default)]
@@ -93,17 +93,24 @@ impl<C: RenderChain> Worker<C> {
 			.map(|challenge| challenge.frame)
 			.filter(|frame| !dispute.examined.contains(frame))
 			.collect();
+		// The spec and scene, read once for all the frames published since the last block.
+		let mut loaded: Option<(Arc<(RenderSpec, Scene)>, Vec<Vec<u8>>)> = None;
 		for frame in answered {
 			let Some(evidence) = self.chain.evidence(task, frame).await? else { continue };
-			let (spec, scene, chunks) = self.spec_and_scene(task, view).await?;
-			let renderer = self.renderer.clone();
+			if loaded.is_none() {
+				let (spec, scene, chunks) = self.spec_and_scene(task, view).await?;
+				loaded = Some((Arc::new((spec, scene)), chunks));
+			}
+			let Some((shared, chunks)) = &loaded else { continue };
+			let (shared, renderer) = (Arc::clone(shared), self.renderer.clone());
 			let mine = tokio::task::spawn_blocking(move || {
-				render_frame_tiles(&renderer, &spec, &scene, frame)
+				render_frame_tiles(&renderer, &shared.0, &shared.1, frame)
 			})
 			.await
 			.map_err(|e| WorkError::RenderThread(e.to_string()))??;
 			if let Some(tile) = first_difference(&mine, &evidence.tile_hashes) {
-				let call = fraud_report(task, frame, tile, frames.len() as u32, &evidence, chunks)
+				let frame_count = frames.len() as u32;
+				let call = fraud_report(task, frame, tile, frame_count, &evidence, chunks.clone())
 					.ok_or(WorkError::NoSavedFrames { task, frame })?;
 				let included = self.submit_for_dispute(task, dispute.clone(), call).await?;
 				dispute.done = true;
@@ -124,8 +131,8 @@ impl<C: RenderChain> Worker<C> {
 			return Ok(());
 		}
 		let challenged: HashSet<u32> = view.challenges.iter().map(|c| c.frame).collect();
-		let suspects = dispute.suspects.clone().unwrap_or(0..frames.len() as u32);
-		let Some(frame) = suspects.clone().find(|frame| !challenged.contains(frame)) else {
+		let mut suspects = dispute.suspects.clone().unwrap_or(0..frames.len() as u32);
+		let Some(frame) = suspects.find(|frame| !challenged.contains(frame)) else {
 			return Ok(());
 		};
 		let included =
