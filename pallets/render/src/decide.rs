@@ -23,7 +23,7 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::assign_waiting(candidates))
 			.max(T::WeightInfo::expire_reveals())
 			.max(T::WeightInfo::settle())
-			.max(T::WeightInfo::challenge())
+			.max(T::WeightInfo::draw_spot_check())
 			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
 			.saturating_add(Self::end_task_weight())
 	}
@@ -76,7 +76,7 @@ impl<T: Config> Pallet<T> {
 				if task.verification == Verification::Optimistic && task.spot_check.is_none() =>
 			{
 				Self::draw_spot_check(index, task, now);
-				T::WeightInfo::challenge()
+				T::WeightInfo::draw_spot_check()
 			}
 			TaskPhase::Accepted => {
 				match Self::first_unanswered_challenge(index, now) {

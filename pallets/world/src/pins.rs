@@ -1,7 +1,7 @@
 //! Pins: chunk versions that open render tasks name, kept readable at their hash until the
 //! last task naming them ends, however the chunk changes meanwhile.
 
-use crate::{pallet::*, types::MAX_CHUNK_BYTES};
+use crate::{pallet::*, types::MAX_CHUNK_BYTES, WeightInfo};
 use alloc::vec::Vec;
 use playnet_primitives::{world::encoding::encode_chunk, ChunkCoord, ContentHash, WorldGenerator};
 use polkadot_sdk::{
@@ -12,13 +12,6 @@ use polkadot_sdk::{
 /// The proof size of reading one small entry ([`Chunks`], [`Pins`]), trie nodes included: as
 /// the benchmarks count a [`Chunks`] read (2,576 bytes).
 const SMALL_READ_PROOF: u64 = 2_600;
-
-/// Generating, encoding and hashing an unedited chunk, in picoseconds. `pin_version` of a
-/// generated chunk measures about 0.39 ms natively (`tests/measure.rs`, row
-/// `pin_version(generated)`), a little under `finalize_generated_chunk` (about 0.42 ms),
-/// which also generates, encodes and hashes a chunk and is weighed 445 us of computation by
-/// the runtime's benchmarks; so 0.45 ms, rounded up.
-const GENERATE_CHUNK_REF_TIME: u64 = 450_000_000;
 
 impl<T: Config> Pallet<T> {
 	/// Pins version `content_hash` of `coord` for one more user (an open render task): it must
@@ -65,7 +58,7 @@ impl<T: Config> Pallet<T> {
 	/// hash to it, else the kept bytes of a pinned version, else the generated chunk if it
 	/// hashes to it (an unedited chunk, or the generated version of an edited one). `None`
 	/// when the world does not have that version. A call that reads it is charged
-	/// [`Pallet::chunk_at_weight`] per chunk (generating one costs about 0.45 ms).
+	/// [`Pallet::chunk_at_weight`] per chunk (generating one costs about half a millisecond).
 	pub fn chunk_at(coord: ChunkCoord, content_hash: ContentHash) -> Option<Vec<u8>> {
 		if !coord.in_world() {
 			return None;
@@ -105,27 +98,21 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The most [`Pallet::pin_version`] costs: reading the record and the pin, generating,
-	/// encoding and hashing an unedited chunk (`GENERATE_CHUNK_REF_TIME`), and writing the
-	/// pin. Provisional until benchmarked.
+	/// encoding and hashing an unedited chunk, and writing the pin (benchmarked).
 	pub fn pin_version_weight() -> Weight {
-		Weight::from_parts(GENERATE_CHUNK_REF_TIME, 2 * SMALL_READ_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(2, 1))
+		T::WeightInfo::pin_version()
 	}
 
 	/// The most [`Pallet::unpin_version`] costs: reading the pin, writing it and removing a
-	/// kept copy. Provisional until benchmarked.
+	/// kept copy (benchmarked).
 	pub fn unpin_version_weight() -> Weight {
-		Weight::from_parts(0, SMALL_READ_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(1, 2))
+		T::WeightInfo::unpin_version()
 	}
 
-	/// The most [`Pallet::chunk_at`] costs: reading the record, the current bytes and a kept
-	/// copy (each up to `MAX_CHUNK_BYTES`), and generating, encoding and hashing the chunk.
-	/// Provisional until benchmarked.
+	/// The most [`Pallet::chunk_at`] costs: reading the record and a kept copy, and
+	/// generating, encoding and hashing the chunk (benchmarked).
 	pub fn chunk_at_weight() -> Weight {
-		let bytes_proof = MAX_CHUNK_BYTES as u64 + SMALL_READ_PROOF;
-		Weight::from_parts(GENERATE_CHUNK_REF_TIME, SMALL_READ_PROOF + 2 * bytes_proof)
-			.saturating_add(T::DbWeight::get().reads(3))
+		T::WeightInfo::chunk_at()
 	}
 
 	/// What [`Pallet::keep_pinned_version`] adds to a new version of a stored chunk: reading
