@@ -7,7 +7,7 @@ use super::mock::*;
 use crate::{pallet::*, Event as RenderEvent, Outcome, RefundReason, TaskIndex};
 use playnet_primitives::{
 	proof::merkle::{merkle_proof, MerkleProof},
-	Hash32, TaskResult, TileProof,
+	Hash32, TileProof,
 };
 use polkadot_sdk::frame_support::{
 	assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec,
@@ -20,18 +20,6 @@ fn accepted(roots: impl Fn(TaskIndex) -> [Hash32; 3]) -> (TaskIndex, Vec<Account
 	commit_and_reveal(task, &roots(task));
 	assert!(Tasks::<Test>::get(task).unwrap().accepted_root.is_some());
 	(task, workers)
-}
-
-/// A signer's answer for `frame` of `result`: its tile hashes and the frame's path siblings.
-fn answer_of(
-	result: &TaskResult,
-	frame: u32,
-) -> (BoundedVec<Hash32, MaxTilesPerFrame>, BoundedVec<Hash32, crate::MaxFramePathOf>) {
-	let path = merkle_proof(&result.frame_hashes, frame).unwrap();
-	(
-		BoundedVec::truncate_from(result.tile_hashes[frame as usize].clone()),
-		BoundedVec::truncate_from(path.siblings),
-	)
 }
 
 fn challenge_held(who: AccountId) -> Balance {

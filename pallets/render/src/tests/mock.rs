@@ -516,20 +516,31 @@ pub fn commit_and_reveal(task: TaskIndex, roots: &[Hash32]) {
 	}
 }
 
+/// A signer's answer for `frame` of `result`: its tile hashes and the frame's path siblings.
+pub fn answer_of(
+	result: &TaskResult,
+	frame: u32,
+) -> (BoundedVec<Hash32, MaxTilesPerFrame>, BoundedVec<Hash32, crate::MaxFramePathOf>) {
+	let path = playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, frame)
+		.expect("a frame of the result");
+	(
+		BoundedVec::truncate_from(result.tile_hashes[frame as usize].clone()),
+		BoundedVec::truncate_from(path.siblings),
+	)
+}
+
+/// `who` answers the challenge of `frame` of `task` from `result`.
+pub fn answer_frame(task: TaskIndex, who: AccountId, frame: u32, result: &TaskResult) {
+	let (tiles, path) = answer_of(result, frame);
+	assert_ok!(Render::answer_challenge(RuntimeOrigin::signed(who), task, frame, tiles, path));
+}
+
 /// `who` answers the spot check of optimistic `task` (drawn already) from `result`.
 pub fn answer_spot_check(task: TaskIndex, who: AccountId, result: &TaskResult) {
 	let spot = crate::Tasks::<Test>::get(task)
 		.and_then(|task| task.spot_check)
 		.expect("a drawn spot check");
-	let path = playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, spot.frame)
-		.expect("a frame of the result");
-	assert_ok!(Render::answer_challenge(
-		RuntimeOrigin::signed(who),
-		task,
-		spot.frame,
-		BoundedVec::truncate_from(result.tile_hashes[spot.frame as usize].clone()),
-		BoundedVec::truncate_from(path.siblings),
-	));
+	answer_frame(task, who, spot.frame, result);
 }
 
 /// Checks the invariants, ends the block and starts the next (running `on_initialize`).

@@ -113,21 +113,6 @@ fn an_optimistic_task_is_rendered_by_one_worker_spot_checked_and_paid() {
 	});
 }
 
-/// `who` answers the challenge of `frame` of `task` from `result`.
-fn answer_frame(task: TaskIndex, who: AccountId, frame: u32, result: &TaskResult) {
-	let path =
-		playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, frame).unwrap();
-	assert_ok!(Render::answer_challenge(
-		RuntimeOrigin::signed(who),
-		task,
-		frame,
-		polkadot_sdk::frame_support::BoundedVec::truncate_from(
-			result.tile_hashes[frame as usize].clone()
-		),
-		polkadot_sdk::frame_support::BoundedVec::truncate_from(path.siblings),
-	));
-}
-
 #[test]
 fn a_lone_worker_whose_checked_tile_is_wrong_is_slashed_by_its_own_answer() {
 	new_test_ext().execute_with(|| {
@@ -167,20 +152,9 @@ fn a_lone_worker_with_nothing_behind_its_root_loses_when_the_spot_check_goes_una
 		let poster_before = free(POSTER);
 		let spot = spot_check_of(task);
 		// The true frame does not lead to the invented root.
-		let result = correct_result(task);
-		let path =
-			playnet_primitives::proof::merkle::merkle_proof(&result.frame_hashes, spot.frame)
-				.unwrap();
+		let (tiles, path) = answer_of(&correct_result(task), spot.frame);
 		assert_noop!(
-			Render::answer_challenge(
-				RuntimeOrigin::signed(worker),
-				task,
-				spot.frame,
-				polkadot_sdk::frame_support::BoundedVec::truncate_from(
-					result.tile_hashes[spot.frame as usize].clone()
-				),
-				polkadot_sdk::frame_support::BoundedVec::truncate_from(path.siblings),
-			),
+			Render::answer_challenge(RuntimeOrigin::signed(worker), task, spot.frame, tiles, path),
 			Error::<Test>::BadEvidence
 		);
 		while Tasks::<Test>::get(task).is_some() {
