@@ -37,10 +37,11 @@ impl<T: Config> Pallet<T> {
 	/// [`Config::MaxSceneChunks`] counted): the benchmarked `post_task`, plus for every scene
 	/// chunk the worst [`SceneSource::pin_weight`] (checking an unedited chunk generates,
 	/// encodes and hashes it) and one [`SceneSource::unpin_weight`], prepaid for when the task
-	/// ends (often at the start of a block, where nobody pays). In the runtime that is about
-	/// 0.6 ms + 0.2 ms per chunk, some 53 ms for a 64-chunk scene, against about 5 ms for the
-	/// rest of `post_task`: every chunk is charged as if it were generated, since which ones
-	/// are is only known by looking.
+	/// ends (often at the start of a block, where nobody pays). In the runtime's benchmarked
+	/// weights that is about 0.8 ms per chunk (0.55 ms to pin, most of it generating the
+	/// chunk, and 0.24 ms to unpin), some 50 ms for a 64-chunk scene, against about 11 ms for
+	/// the rest of `post_task` at 64 chunks: every chunk is charged as if it were generated,
+	/// since which ones are is only known by looking.
 	pub fn post_task_weight(scene_chunks: u32) -> Weight {
 		let chunks = scene_chunks.min(T::MaxSceneChunks::get());
 		let per_chunk = T::Scenes::pin_weight().saturating_add(T::Scenes::unpin_weight());

@@ -372,6 +372,30 @@ mod benchmarks {
 		assert_eq!(bytes.map(|bytes| ContentHash::of(&bytes)), Some(generated));
 	}
 
+	#[benchmark]
+	fn keep_pinned_version() {
+		// A new version of a stored chunk whose current version (the largest encoding) a task
+		// pins, and whose new version is pinned and kept too: the old bytes are copied and the
+		// new copy is dropped, both pins read.
+		store_largest_chunk::<T>(STORED_CHUNK, 2);
+		let old = Chunks::<T>::get(STORED_CHUNK).map(|record| record.content_hash).expect("stored");
+		Pallet::<T>::pin_version(STORED_CHUNK, old).expect("the current version");
+		let mut chunk = largest_chunk();
+		chunk.set(0, 0, 0, STONE);
+		let bytes = encode_chunk(&chunk);
+		let new = ContentHash::of(&bytes);
+		Pins::<T>::insert(STORED_CHUNK, new, 1);
+		PinnedVersions::<T>::insert(STORED_CHUNK, new, ChunkBytes::truncate_from(bytes));
+
+		#[block]
+		{
+			Pallet::<T>::keep_pinned_version(STORED_CHUNK, new);
+		}
+
+		assert!(PinnedVersions::<T>::contains_key(STORED_CHUNK, old));
+		assert!(!PinnedVersions::<T>::contains_key(STORED_CHUNK, new));
+	}
+
 	impl_benchmark_test_suite!(
 		Pallet,
 		crate::tests::mock::new_test_ext(),

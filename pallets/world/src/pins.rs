@@ -1,17 +1,13 @@
 //! Pins: chunk versions that open render tasks name, kept readable at their hash until the
 //! last task naming them ends, however the chunk changes meanwhile.
 
-use crate::{pallet::*, types::MAX_CHUNK_BYTES, WeightInfo};
+use crate::{pallet::*, WeightInfo};
 use alloc::vec::Vec;
 use playnet_primitives::{world::encoding::encode_chunk, ChunkCoord, ContentHash, WorldGenerator};
 use polkadot_sdk::{
-	frame_support::{ensure, traits::Get, weights::Weight},
+	frame_support::{ensure, weights::Weight},
 	sp_runtime::DispatchResult,
 };
-
-/// The proof size of reading one small entry ([`Chunks`], [`Pins`]), trie nodes included: as
-/// the benchmarks count a [`Chunks`] read (2,576 bytes).
-const SMALL_READ_PROOF: u64 = 2_600;
 
 impl<T: Config> Pallet<T> {
 	/// Pins version `content_hash` of `coord` for one more user (an open render task): it must
@@ -115,12 +111,10 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::chunk_at()
 	}
 
-	/// What [`Pallet::keep_pinned_version`] adds to a new version of a stored chunk: reading
-	/// the pins of the old and the new hash and the old bytes, writing the copy and removing
-	/// another. Provisional until benchmarked.
+	/// What [`Pallet::keep_pinned_version`] adds to a new version of a stored chunk, in its
+	/// worst case: reading the record, the pins of the old and the new hash and the old bytes
+	/// (the largest encoding), writing the copy and removing another (benchmarked).
 	pub(crate) fn keep_pinned_version_weight() -> Weight {
-		let bytes_proof = MAX_CHUNK_BYTES as u64 + SMALL_READ_PROOF;
-		Weight::from_parts(0, 2 * SMALL_READ_PROOF + bytes_proof)
-			.saturating_add(T::DbWeight::get().reads_writes(3, 2))
+		T::WeightInfo::keep_pinned_version()
 	}
 }

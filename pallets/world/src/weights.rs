@@ -50,6 +50,7 @@ pub trait WeightInfo {
 	fn pin_version() -> Weight;
 	fn unpin_version() -> Weight;
 	fn chunk_at() -> Weight;
+	fn keep_pinned_version() -> Weight;
 }
 
 /// Weights for `pallet_world` measured on the machine named above.
@@ -66,12 +67,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `World::Pending` (r:1 w:1)
 	/// Proof: `World::Pending` (`max_values`: None, `max_size`: Some(242718), added: 245193, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 32]`.
-	fn apply_edits(_e: u32, ) -> Weight {
+	fn apply_edits(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3485`
 		//  Estimated: `246183`
-		// Minimum execution time: 66_689_000 picoseconds.
-		Weight::from_parts(121_947_819, 246183)
+		// Minimum execution time: 53_700_000 picoseconds.
+		Weight::from_parts(73_987_363, 246183)
+			// Standard Error: 64_132
+			.saturating_add(Weight::from_parts(633_731, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -92,10 +95,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `702 + e * (5 ±0)`
 		//  Estimated: `246183`
-		// Minimum execution time: 378_372_000 picoseconds.
-		Weight::from_parts(420_904_522, 246183)
-			// Standard Error: 42_898
-			.saturating_add(Weight::from_parts(728_720, 0).saturating_mul(e.into()))
+		// Minimum execution time: 378_692_000 picoseconds.
+		Weight::from_parts(386_896_533, 246183)
+			// Standard Error: 10_556
+			.saturating_add(Weight::from_parts(365_086, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -116,10 +119,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `10572 + e * (5 ±0)`
 		//  Estimated: `246183`
-		// Minimum execution time: 155_060_000 picoseconds.
-		Weight::from_parts(191_187_741, 246183)
-			// Standard Error: 66_418
-			.saturating_add(Weight::from_parts(1_998_417, 0).saturating_mul(e.into()))
+		// Minimum execution time: 165_576_000 picoseconds.
+		Weight::from_parts(174_473_437, 246183)
+			// Standard Error: 13_960
+			.saturating_add(Weight::from_parts(386_374, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -140,10 +143,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9922 + s * (237 ±0)`
 		//  Estimated: `246183`
-		// Minimum execution time: 223_371_000 picoseconds.
-		Weight::from_parts(1_703_836_788, 246183)
-			// Standard Error: 128_616
-			.saturating_add(Weight::from_parts(9_808_906, 0).saturating_mul(s.into()))
+		// Minimum execution time: 244_583_000 picoseconds.
+		Weight::from_parts(1_378_560_019, 246183)
+			// Standard Error: 122_722
+			.saturating_add(Weight::from_parts(6_135_265, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -151,8 +154,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 831_000 picoseconds.
-		Weight::from_parts(1_602_000, 0)
+		// Minimum execution time: 751_000 picoseconds.
+		Weight::from_parts(951_000, 0)
 	}
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Proof: `World::Claims` (`max_values`: None, `max_size`: Some(585), added: 3060, mode: `MaxEncodedLen`)
@@ -168,8 +171,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1686`
 		//  Estimated: `6100`
-		// Minimum execution time: 84_205_000 picoseconds.
-		Weight::from_parts(138_926_000, 6100)
+		// Minimum execution time: 95_532_000 picoseconds.
+		Weight::from_parts(98_727_000, 6100)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -183,8 +186,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `156`
 		//  Estimated: `4050`
-		// Minimum execution time: 53_259_000 picoseconds.
-		Weight::from_parts(83_494_000, 4050)
+		// Minimum execution time: 51_517_000 picoseconds.
+		Weight::from_parts(54_321_000, 4050)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -198,8 +201,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `772`
 		//  Estimated: `4050`
-		// Minimum execution time: 47_140_000 picoseconds.
-		Weight::from_parts(71_936_000, 4050)
+		// Minimum execution time: 45_758_000 picoseconds.
+		Weight::from_parts(48_693_000, 4050)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -209,8 +212,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `544`
 		//  Estimated: `4050`
-		// Minimum execution time: 8_613_000 picoseconds.
-		Weight::from_parts(10_475_000, 4050)
+		// Minimum execution time: 8_362_000 picoseconds.
+		Weight::from_parts(9_434_000, 4050)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -220,8 +223,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `576`
 		//  Estimated: `4050`
-		// Minimum execution time: 8_483_000 picoseconds.
-		Weight::from_parts(10_075_000, 4050)
+		// Minimum execution time: 8_222_000 picoseconds.
+		Weight::from_parts(9_874_000, 4050)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -235,8 +238,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3566`
-		// Minimum execution time: 353_836_000 picoseconds.
-		Weight::from_parts(368_187_000, 3566)
+		// Minimum execution time: 353_405_000 picoseconds.
+		Weight::from_parts(364_812_000, 3566)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -248,8 +251,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3545`
-		// Minimum execution time: 8_633_000 picoseconds.
-		Weight::from_parts(11_878_000, 3545)
+		// Minimum execution time: 8_422_000 picoseconds.
+		Weight::from_parts(9_354_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -263,9 +266,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `59`
 		//  Estimated: `11770`
-		// Minimum execution time: 352_634_000 picoseconds.
-		Weight::from_parts(378_271_000, 11770)
+		// Minimum execution time: 353_145_000 picoseconds.
+		Weight::from_parts(363_700_000, 11770)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
+	}
+	/// Storage: `World::Chunks` (r:1 w:0)
+	/// Proof: `World::Chunks` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Storage: `World::Pins` (r:2 w:0)
+	/// Proof: `World::Pins` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `World::EncodedChunks` (r:1 w:0)
+	/// Proof: `World::EncodedChunks` (`max_values`: None, `max_size`: Some(8257), added: 10732, mode: `MaxEncodedLen`)
+	/// Storage: `World::PinnedVersions` (r:0 w:2)
+	/// Proof: `World::PinnedVersions` (`max_values`: None, `max_size`: Some(8305), added: 10780, mode: `MaxEncodedLen`)
+	fn keep_pinned_version() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8437`
+		//  Estimated: `11722`
+		// Minimum execution time: 22_884_000 picoseconds.
+		Weight::from_parts(24_757_000, 11722)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
 
@@ -282,12 +302,14 @@ impl WeightInfo for () {
 	/// Storage: `World::Pending` (r:1 w:1)
 	/// Proof: `World::Pending` (`max_values`: None, `max_size`: Some(242718), added: 245193, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 32]`.
-	fn apply_edits(_e: u32, ) -> Weight {
+	fn apply_edits(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3485`
 		//  Estimated: `246183`
-		// Minimum execution time: 66_689_000 picoseconds.
-		Weight::from_parts(121_947_819, 246183)
+		// Minimum execution time: 53_700_000 picoseconds.
+		Weight::from_parts(73_987_363, 246183)
+			// Standard Error: 64_132
+			.saturating_add(Weight::from_parts(633_731, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -308,10 +330,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `702 + e * (5 ±0)`
 		//  Estimated: `246183`
-		// Minimum execution time: 378_372_000 picoseconds.
-		Weight::from_parts(420_904_522, 246183)
-			// Standard Error: 42_898
-			.saturating_add(Weight::from_parts(728_720, 0).saturating_mul(e.into()))
+		// Minimum execution time: 378_692_000 picoseconds.
+		Weight::from_parts(386_896_533, 246183)
+			// Standard Error: 10_556
+			.saturating_add(Weight::from_parts(365_086, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -332,10 +354,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `10572 + e * (5 ±0)`
 		//  Estimated: `246183`
-		// Minimum execution time: 155_060_000 picoseconds.
-		Weight::from_parts(191_187_741, 246183)
-			// Standard Error: 66_418
-			.saturating_add(Weight::from_parts(1_998_417, 0).saturating_mul(e.into()))
+		// Minimum execution time: 165_576_000 picoseconds.
+		Weight::from_parts(174_473_437, 246183)
+			// Standard Error: 13_960
+			.saturating_add(Weight::from_parts(386_374, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -356,10 +378,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `9922 + s * (237 ±0)`
 		//  Estimated: `246183`
-		// Minimum execution time: 223_371_000 picoseconds.
-		Weight::from_parts(1_703_836_788, 246183)
-			// Standard Error: 128_616
-			.saturating_add(Weight::from_parts(9_808_906, 0).saturating_mul(s.into()))
+		// Minimum execution time: 244_583_000 picoseconds.
+		Weight::from_parts(1_378_560_019, 246183)
+			// Standard Error: 122_722
+			.saturating_add(Weight::from_parts(6_135_265, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -367,8 +389,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 831_000 picoseconds.
-		Weight::from_parts(1_602_000, 0)
+		// Minimum execution time: 751_000 picoseconds.
+		Weight::from_parts(951_000, 0)
 	}
 	/// Storage: `World::Claims` (r:1 w:0)
 	/// Proof: `World::Claims` (`max_values`: None, `max_size`: Some(585), added: 3060, mode: `MaxEncodedLen`)
@@ -384,8 +406,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1686`
 		//  Estimated: `6100`
-		// Minimum execution time: 84_205_000 picoseconds.
-		Weight::from_parts(138_926_000, 6100)
+		// Minimum execution time: 95_532_000 picoseconds.
+		Weight::from_parts(98_727_000, 6100)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -399,8 +421,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `156`
 		//  Estimated: `4050`
-		// Minimum execution time: 53_259_000 picoseconds.
-		Weight::from_parts(83_494_000, 4050)
+		// Minimum execution time: 51_517_000 picoseconds.
+		Weight::from_parts(54_321_000, 4050)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -414,8 +436,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `772`
 		//  Estimated: `4050`
-		// Minimum execution time: 47_140_000 picoseconds.
-		Weight::from_parts(71_936_000, 4050)
+		// Minimum execution time: 45_758_000 picoseconds.
+		Weight::from_parts(48_693_000, 4050)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -425,8 +447,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `544`
 		//  Estimated: `4050`
-		// Minimum execution time: 8_613_000 picoseconds.
-		Weight::from_parts(10_475_000, 4050)
+		// Minimum execution time: 8_362_000 picoseconds.
+		Weight::from_parts(9_434_000, 4050)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -436,8 +458,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `576`
 		//  Estimated: `4050`
-		// Minimum execution time: 8_483_000 picoseconds.
-		Weight::from_parts(10_075_000, 4050)
+		// Minimum execution time: 8_222_000 picoseconds.
+		Weight::from_parts(9_874_000, 4050)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -451,8 +473,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3566`
-		// Minimum execution time: 353_836_000 picoseconds.
-		Weight::from_parts(368_187_000, 3566)
+		// Minimum execution time: 353_405_000 picoseconds.
+		Weight::from_parts(364_812_000, 3566)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -464,8 +486,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3545`
-		// Minimum execution time: 8_633_000 picoseconds.
-		Weight::from_parts(11_878_000, 3545)
+		// Minimum execution time: 8_422_000 picoseconds.
+		Weight::from_parts(9_354_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -479,8 +501,25 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `59`
 		//  Estimated: `11770`
-		// Minimum execution time: 352_634_000 picoseconds.
-		Weight::from_parts(378_271_000, 11770)
+		// Minimum execution time: 353_145_000 picoseconds.
+		Weight::from_parts(363_700_000, 11770)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
+	}
+	/// Storage: `World::Chunks` (r:1 w:0)
+	/// Proof: `World::Chunks` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Storage: `World::Pins` (r:2 w:0)
+	/// Proof: `World::Pins` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `World::EncodedChunks` (r:1 w:0)
+	/// Proof: `World::EncodedChunks` (`max_values`: None, `max_size`: Some(8257), added: 10732, mode: `MaxEncodedLen`)
+	/// Storage: `World::PinnedVersions` (r:0 w:2)
+	/// Proof: `World::PinnedVersions` (`max_values`: None, `max_size`: Some(8305), added: 10780, mode: `MaxEncodedLen`)
+	fn keep_pinned_version() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8437`
+		//  Estimated: `11722`
+		// Minimum execution time: 22_884_000 picoseconds.
+		Weight::from_parts(24_757_000, 11722)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }
