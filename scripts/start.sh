@@ -262,8 +262,9 @@ cat <<INFO
     $(realpath "$render") post --node ws://127.0.0.1:$rpc_port --suri //Ferdie --fee 2 --optimistic --frames 10
 
   Play: a headless player on this chain and its world network (type help for the commands:
-  goto, set, get, say, view --out view.png, ...):
-    $(realpath "$target/release/playnet-client") --suri //Eve --cache-dir $base_path/client-eve
+  goto, set, get, say, view --out view.png, ...), through an embedded light client that checks
+  every read with a proof (leave out --chain dev to trust the node instead):
+    $(realpath "$target/release/playnet-client") --node ws://127.0.0.1:$rpc_port --chain dev --suri //Eve --cache-dir $base_path/client-eve
 
   Press Ctrl-C to stop everything (the node last).
 

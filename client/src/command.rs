@@ -126,7 +126,7 @@ pub const HELP: &str = "commands: goto x y z [yaw pitch] | set x y z block [base
 /// An SS58 account address.
 fn account(word: Option<&str>) -> Result<AccountBytes, String> {
 	let word = word.ok_or("missing account (an SS58 address)")?;
-	word.parse::<subxt::utils::AccountId32>()
+	word.parse::<playnet_chain_access::subxt::utils::AccountId32>()
 		.map(|a| a.0)
 		.map_err(|_| format!("{word:?} is not an SS58 account address"))
 }
@@ -430,7 +430,7 @@ mod tests {
 	fn region_commands_take_an_optional_region_and_an_ss58_account() {
 		// //Bob's public key and SS58 address (generic prefix 42).
 		let bob = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
-		let bob_bytes = bob.parse::<subxt::utils::AccountId32>().unwrap().0;
+		let bob_bytes = bob.parse::<playnet_chain_access::subxt::utils::AccountId32>().unwrap().0;
 		assert_eq!(parse("claim"), Command::Region { action: RegionCommand::Claim, region: None });
 		assert_eq!(
 			parse("release -1,2"),

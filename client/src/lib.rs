@@ -5,8 +5,8 @@
 //!   peers at once);
 //! - [`cache`]: the local chunk cache on disk, least recently used first out, and
 //!   [`seeding`]: serving it to peers within a bandwidth cap;
-//! - [`chain`]: chain access behind one trait, [`chain::WorldChain`], implemented over a
-//!   node's JSON-RPC by [`chain::RpcWorldChain`];
+//! - [`chain`]: chain access behind one trait, [`chain::WorldChain`], implemented by
+//!   [`chain::WorldConnection`] over a node's JSON-RPC or the embedded light client;
 //! - [`session`]: a game session tying them together around one player, over the chunks it
 //!   holds ([`world_state`]); [`command`]: the commands of the CLI's line mode; [`view`]: the
 //!   player's view with the deterministic renderer.

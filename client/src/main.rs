@@ -1,6 +1,7 @@
 //! `playnet-client`: a headless Playnet player.
 //!
-//! Connects to a node over JSON-RPC, joins the world network, and runs commands: one given on
+//! Reaches the chain through a node's JSON-RPC or an embedded light client (`--chain`), joins
+//! the world network, and runs commands: one given on
 //! the command line (`playnet-client set 1 70 2 stone`), or, without one, a line mode that
 //! reads commands from stdin, one per line, and answers each with one line (`ok ...` or
 //! `error ...`). What happens meanwhile (peers' edits, chat, the chain's decisions) is printed
@@ -9,9 +10,10 @@
 use anyhow::Context;
 use clap::Parser;
 use libp2p::Multiaddr;
+use playnet_chain_access::{key_from_uri, read_key_file, ChainArgs, Connection};
 use playnet_client::{
 	cache::ChunkCache,
-	chain::RpcWorldChain,
+	chain::WorldConnection,
 	command::{self, Command},
 	identity,
 	p2p::{ChunkSource, NetworkConfig},
@@ -29,9 +31,9 @@ use tokio::io::AsyncBufReadExt;
 #[derive(Parser, Debug)]
 #[command(name = "playnet-client", version)]
 struct Cli {
-	/// The node's JSON-RPC WebSocket URL.
-	#[arg(long, default_value = "ws://127.0.0.1:9944")]
-	node: String,
+	/// Where the chain is: a node, or an embedded light client.
+	#[command(flatten)]
+	chain: ChainArgs,
 	/// The player's key as a secret URI: //Alice, a mnemonic, or a 0x seed.
 	#[arg(long, conflicts_with = "key_file")]
 	suri: Option<String>,
@@ -80,18 +82,15 @@ async fn main() {
 }
 
 async fn start(cli: &Cli) -> anyhow::Result<GameSession> {
-	let uri = match (&cli.suri, &cli.key_file) {
-		(Some(uri), _) => uri.clone(),
-		(None, Some(path)) => std::fs::read_to_string(path)
-			.with_context(|| format!("reading the key file {}", path.display()))?
-			.lines()
-			.next()
-			.unwrap_or_default()
-			.to_owned(),
+	let key = match (&cli.suri, &cli.key_file) {
+		(Some(uri), _) => key_from_uri(uri)?,
+		(None, Some(path)) => read_key_file(path)?,
 		(None, None) => anyhow::bail!("no player key: pass --suri //Alice or --key-file <file>"),
 	};
-	let signer = RpcWorldChain::key_from_uri(&uri)?;
-	let chain = RpcWorldChain::connect(&cli.node, signer).await?;
+	let endpoint = cli.chain.endpoint().await?;
+	let connection = Connection::connect(&endpoint).await?;
+	eprintln!("playnet-client: {}", connection.readiness());
+	let chain = WorldConnection::new(Arc::new(connection), key);
 	let cache = Arc::new(
 		ChunkCache::open(&cli.cache_dir, cli.cache_mib.saturating_mul(1 << 20))
 			.context("opening the chunk cache")?,

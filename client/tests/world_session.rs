@@ -7,9 +7,10 @@
 //! client sessions in-process, each with its own cache directory and peer identity.
 
 use anyhow::{bail, ensure, Context, Result};
+use playnet_chain_access::{key_from_uri, Endpoint};
 use playnet_client::{
 	cache::ChunkCache,
-	chain::{BounceReason, ChunkRecord, RegionAction, RpcWorldChain, SubmissionId, WorldChain},
+	chain::{BounceReason, ChunkRecord, RegionAction, SubmissionId, WorldChain, WorldConnection},
 	p2p::NetworkConfig,
 	region::RegionCoord,
 	session::{now_ms, GameSession, Pose, SessionConfig, SessionError, SessionEvent, SetOptions},
@@ -44,8 +45,8 @@ struct Player {
 impl Player {
 	async fn join(node: &Node, suri: &str, bootstrap: &[&Player]) -> Result<Player> {
 		let dir = tempfile::tempdir()?;
-		let signer = RpcWorldChain::key_from_uri(suri)?;
-		let chain = RpcWorldChain::connect(&node.ws_url(), signer).await?;
+		let chain =
+			WorldConnection::connect(&Endpoint::Node(node.ws_url()), key_from_uri(suri)?).await?;
 		let cache = Arc::new(ChunkCache::open(dir.path(), 64 << 20)?);
 		let network = NetworkConfig {
 			listen: vec!["/ip4/127.0.0.1/tcp/0".parse()?],
@@ -146,7 +147,11 @@ async fn decision(
 
 /// Waits until every player holds the chain's finalized version of `coord`, with nothing of
 /// its own or its peers' left undecided.
-async fn converged(players: &[&Player], observer: &RpcWorldChain, coord: ChunkCoord) -> Result<()> {
+async fn converged(
+	players: &[&Player],
+	observer: &WorldConnection,
+	coord: ChunkCoord,
+) -> Result<()> {
 	within(CHAIN_TIMEOUT, "the players converging on the chain's chunk", async {
 		loop {
 			let version = observer.chunk_record(coord).await?.map_or(0, |r| r.version);
@@ -181,7 +186,7 @@ struct Race {
 async fn race(
 	a: &Player,
 	b: &Player,
-	observer: &RpcWorldChain,
+	observer: &WorldConnection,
 	(a_block, b_block): (u16, u16),
 	b_later_ms: u64,
 ) -> Result<Race> {
@@ -223,8 +228,8 @@ async fn two_players(node: &Node) -> Result<(Player, Player)> {
 	Ok((a, b))
 }
 
-async fn chain_observer(node: &Node) -> Result<RpcWorldChain> {
-	Ok(RpcWorldChain::connect(&node.ws_url(), RpcWorldChain::key_from_uri("//Ferdie")?).await?)
+async fn chain_observer(node: &Node) -> Result<WorldConnection> {
+	Ok(WorldConnection::connect(&Endpoint::Node(node.ws_url()), key_from_uri("//Ferdie")?).await?)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -457,7 +462,7 @@ async fn edits_in_a_claimed_region_are_refused_until_the_owner_allows_them() -> 
 		assert_ne!(b.session.get(TARGET).await?.0, BRICK);
 
 		// Once A allows B, the same edit goes through.
-		let bob = RpcWorldChain::key_from_uri("//Bob")?.public_key().0;
+		let bob = key_from_uri("//Bob")?.public_key().0;
 		a.session.region(RegionAction::Allow(region, bob)).await?;
 		let allowed = b.session.set(TARGET, BRICK).await?;
 		assert_eq!(decision(&mut b_events, allowed.id, "B").await?, Decision::Applied);

@@ -7,14 +7,26 @@
 
 use playnet_runtime::{currency, SS58_PREFIX, WASM_BINARY};
 use polkadot_sdk::{
-	sc_chain_spec::{ChainType, Properties},
+	sc_chain_spec::{ChainSpecExtension, ChainType, Properties},
 	sc_network::config::{ed25519, MultiaddrWithPeerId},
 	sc_service,
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
 };
 
-/// Playnet's chain spec: no extensions, so light clients (smoldot) load it as it is.
-pub type ChainSpec = sc_service::GenericChainSpec;
+/// Playnet's chain spec. Its one extension, `lightSyncState`, is empty in every spec the node
+/// builds (and then not written, so light clients load the committed spec as it is); the
+/// `sync_state_genSyncSpec` RPC fills it with a checkpoint of the node's finalized state, from
+/// which a light client starts without syncing from genesis.
+pub type ChainSpec = sc_service::GenericChainSpec<Extensions>;
+
+/// The chain spec's extensions.
+#[derive(Default, Clone, serde::Serialize, serde::Deserialize, ChainSpecExtension)]
+#[serde(rename_all = "camelCase")]
+pub struct Extensions {
+	/// A light client's checkpoint: only in specs served by `sync_state_genSyncSpec`.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub light_sync_state: polkadot_sdk::sc_sync_state_rpc::LightSyncStateExtension,
+}
 
 /// The first P2P port of the local network; validator `i` (Alice = 0) listens on this + i.
 pub const LOCAL_FIRST_P2P_PORT: u16 = 30333;

@@ -253,6 +253,8 @@ pub fn new_full<
 		let pool = transaction_pool.clone();
 		let keystore = keystore_container.keystore();
 		let select_chain = select_chain.clone();
+		let chain_spec = config.chain_spec.cloned_box();
+		let grandpa_authority_set = grandpa_link.shared_authority_set().clone();
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
@@ -262,6 +264,8 @@ pub fn new_full<
 					keystore: keystore.clone(),
 					select_chain: select_chain.clone(),
 				},
+				chain_spec: chain_spec.cloned_box(),
+				grandpa_authority_set: grandpa_authority_set.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -19,6 +19,7 @@ pub mod world;
 pub use hash::{ContentHash, Hash32};
 pub use proof::task::{result_id, TaskResult};
 pub use proof::{
+	commitment::{commitment_of, Commitment, Outcome, Salt},
 	merkle::{MerkleError, MerkleProof},
 	tile::{TileProof, VerifyError},
 };
@@ -31,7 +32,7 @@ pub use render::{
 pub use world::{
 	blocks::BlockId,
 	chunk::{Chunk, ChunkCoord, CHUNK_SIZE, CHUNK_VOLUME},
-	edit::{BlockEdit, EditError},
+	edit::{submission_id, BlockEdit, BounceReason, EditError, SubmissionId},
 	encoding::DecodeError,
 	generator::WorldGenerator,
 };

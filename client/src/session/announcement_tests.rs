@@ -97,22 +97,27 @@ impl WorldChain for MemoryChain {
 		_: Vec<BlockEdit>,
 		_: u64,
 	) -> Result<Submission, ChainError> {
-		Err(ChainError::Refused("no submissions in these tests".into()))
+		Err(ChainError::Refused {
+			call: "a test call".into(),
+			reason: "no submissions in these tests".into(),
+		})
 	}
 
 	async fn region(
 		&self,
 		_: RegionAction,
 	) -> Result<tokio::sync::oneshot::Receiver<DispatchOutcome>, ChainError> {
-		Err(ChainError::Refused("no submissions in these tests".into()))
+		Err(ChainError::Refused {
+			call: "a test call".into(),
+			reason: "no submissions in these tests".into(),
+		})
 	}
 
 	async fn finalized_events(&self) -> Result<crate::chain::WorldEventStream, ChainError> {
-		self.stream
-			.lock()
-			.unwrap()
-			.take()
-			.ok_or_else(|| ChainError::Refused("one follower only".into()))
+		self.stream.lock().unwrap().take().ok_or_else(|| ChainError::Refused {
+			call: "a test call".into(),
+			reason: "one follower only".into(),
+		})
 	}
 }
 

@@ -556,7 +556,10 @@ impl GameSession {
 		match outcome {
 			DispatchOutcome::Queued => Ok(()),
 			DispatchOutcome::Failed(reason) => Err(SessionError::Refused(reason)),
-			DispatchOutcome::Lost(reason) => Err(SessionError::Chain(ChainError::Refused(reason))),
+			DispatchOutcome::Lost(reason) => Err(SessionError::Chain(ChainError::Refused {
+				call: "a region call".into(),
+				reason,
+			})),
 		}
 	}
 

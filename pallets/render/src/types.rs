@@ -20,49 +20,10 @@ use scale_info::TypeInfo;
 /// two tasks with the same spec id.
 pub type TaskIndex = u64;
 
-/// What a worker commits to: `BLAKE3(SCALE((root, salt, worker)))` (see [`commitment_of`]).
-pub type Commitment = Hash32;
-
-/// The secret a worker mixes into its commitment and shows when it reveals.
-pub type Salt = [u8; 32];
-
-/// The commitment of `worker` to result `root` with `salt`: BLAKE3 of the SCALE encoding of
-/// the tuple `(root, salt, worker)`. The worker's account is part of it, so another worker
-/// cannot copy a commitment it sees in the pool and reveal the same root later.
-pub fn commitment_of<AccountId: Encode>(
-	root: &Hash32,
-	salt: &Salt,
-	worker: &AccountId,
-) -> Commitment {
-	Hash32::of(&(root, salt, worker).encode())
-}
+pub use playnet_primitives::{commitment_of, Commitment, Outcome, Salt};
 
 /// One chunk's canonical encoding, as a fraud proof carries it.
 pub type ChunkBytes = BoundedVec<u8, ConstU32<MAX_CHUNK_BYTES>>;
-
-/// How one worker did on one task, as the pallet reports it to the [`WorkerRegistry`].
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum Outcome {
-	/// It revealed the root the majority agreed on.
-	Agreed,
-	/// It did not commit, or did not reveal, in time.
-	Missed,
-	/// It revealed a root other than the majority's.
-	Lost,
-	/// It signed an accepted root that a fraud proof showed wrong.
-	Fraud,
-}
 
 /// The contributors render tasks are assigned to: bonded stake, reputation and slashing. The
 /// runtime implements it over `pallet-stake`; the tests over a few storage values.

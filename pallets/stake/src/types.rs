@@ -103,29 +103,9 @@ pub struct LedgerView<Balance, BlockNumber> {
 	pub total: Balance,
 }
 
-/// How one task ended for one worker, as the render pallet reports it.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum Outcome {
-	/// The worker's result agreed with the majority.
-	Agreed,
-	/// The worker did not commit or reveal in time.
-	Missed,
-	/// The worker's result disagreed with the majority.
-	Lost,
-	/// A fraud proof showed the worker's accepted result wrong.
-	Fraud,
-}
+/// How one task ended for one worker, as the render pallet reports it (shared with it in
+/// `playnet-primitives`).
+pub use playnet_primitives::Outcome;
 
 /// An account's history of task outcomes, the input of its reputation. Counters saturate.
 #[derive(

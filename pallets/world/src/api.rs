@@ -6,7 +6,6 @@ use crate::{
 	BalanceOf, ChunkRecordOf,
 };
 use alloc::vec::Vec;
-use codec::Encode;
 use playnet_primitives::{world::encoding::encode_chunk, BlockEdit, ChunkCoord, ContentHash};
 use polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor;
 
@@ -55,6 +54,6 @@ impl<T: Config> Pallet<T> {
 		client_timestamp: u64,
 		edits: &[BlockEdit],
 	) -> SubmissionId {
-		SubmissionId::of(&(who, coord, base_version, client_timestamp, edits).encode())
+		playnet_primitives::submission_id(who, coord, base_version, client_timestamp, edits)
 	}
 }

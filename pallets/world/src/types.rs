@@ -267,37 +267,9 @@ where
 	pub edits: BoundedVec<BlockEdit, MaxEdits>,
 }
 
-/// Why a queued submission was not applied at the end of its block.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum BounceReason {
-	/// Another account edited one of the same blocks in the same chain block with an earlier
-	/// client timestamp.
-	EarlierEditWon,
-	/// Another account edited one of the same blocks in the same chain block with exactly the
-	/// same client timestamp: both submissions bounce.
-	Tie,
-	/// One of the edited blocks changed after the base version before the end of the block
-	/// (the chunk was replaced whole in the same block).
-	Conflict,
-	/// The chunk changed too often since the base version to tell (see [`ChangeLog`]).
-	BaseVersionTooOld,
-	/// The region was claimed, or the submitter lost the right to edit it, in the same block.
-	NotAllowed,
-	/// The chain could not load or store the chunk. A consistent state never produces this;
-	/// it is reported instead of panicking.
-	Unprocessable,
-}
+/// Why a queued submission was not applied at the end of its block (shared with clients in
+/// `playnet-primitives`).
+pub use playnet_primitives::BounceReason;
 
 impl From<StaleEdit> for BounceReason {
 	fn from(stale: StaleEdit) -> Self {

@@ -2,8 +2,9 @@
 
 use super::{
 	blocks::{is_known, BlockId},
-	chunk::{Chunk, CHUNK_SIZE},
+	chunk::{Chunk, ChunkCoord, CHUNK_SIZE},
 };
+use crate::ContentHash;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt;
 use scale_info::TypeInfo;
@@ -91,6 +92,54 @@ pub fn apply_edits(chunk: &mut Chunk, edits: &[BlockEdit]) -> Result<(), EditErr
 	Ok(())
 }
 
+/// Names one `apply_edits` submission in the chain's events.
+pub type SubmissionId = ContentHash;
+
+/// The id of an `apply_edits` submission, as the chain names it in its events and peers
+/// name it in their gossip: `BLAKE3(SCALE((who, coord, base_version, client_timestamp,
+/// edits)))`, with `edits` encoded as a SCALE vector (as the call encodes them).
+pub fn submission_id<AccountId: Encode>(
+	who: &AccountId,
+	coord: &ChunkCoord,
+	base_version: u32,
+	client_timestamp: u64,
+	edits: &[BlockEdit],
+) -> SubmissionId {
+	ContentHash::of(&(who, coord, base_version, client_timestamp, edits).encode())
+}
+
+/// Why a queued submission was not applied at the end of its block.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum BounceReason {
+	/// Another account edited one of the same blocks in the same chain block with an earlier
+	/// client timestamp.
+	EarlierEditWon,
+	/// Another account edited one of the same blocks in the same chain block with exactly the
+	/// same client timestamp: both submissions bounce.
+	Tie,
+	/// One of the edited blocks changed after the base version before the end of the block
+	/// (the chunk was replaced whole in the same block).
+	Conflict,
+	/// The chunk changed too often since the base version to tell.
+	BaseVersionTooOld,
+	/// The region was claimed, or the submitter lost the right to edit it, in the same block.
+	NotAllowed,
+	/// The chain could not load or store the chunk. A consistent state never produces this;
+	/// it is reported instead of panicking.
+	Unprocessable,
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -122,5 +171,34 @@ mod tests {
 			apply_edits(&mut chunk, &[edit]),
 			Err(EditError::UnknownBlock { index: 0, block: BLOCK_COUNT })
 		);
+	}
+
+	#[test]
+	fn submission_ids_cover_every_field() {
+		let edits = [BlockEdit { x: 1, y: 2, z: 3, block: crate::world::blocks::STONE }];
+		let coord = ChunkCoord::new(1, 2, 3);
+		let id = submission_id(&[1u8; 32], &coord, 4, 5, &edits);
+		assert_eq!(id, submission_id(&[1u8; 32], &coord, 4, 5, &edits));
+		assert_ne!(id, submission_id(&[2u8; 32], &coord, 4, 5, &edits));
+		assert_ne!(id, submission_id(&[1u8; 32], &ChunkCoord::new(1, 2, 4), 4, 5, &edits));
+		assert_ne!(id, submission_id(&[1u8; 32], &coord, 3, 5, &edits));
+		assert_ne!(id, submission_id(&[1u8; 32], &coord, 4, 6, &edits));
+		assert_ne!(id, submission_id(&[1u8; 32], &coord, 4, 5, &edits[..0]));
+	}
+
+	#[test]
+	fn submission_ids_hash_the_scale_of_the_tuple() {
+		// SCALE((AccountId32, ChunkCoord, u32, u64, &[BlockEdit])): the account as 32 raw
+		// bytes, the coordinate as three i32, the edits as a compact-prefixed vector.
+		let edits = [BlockEdit { x: 0, y: 0, z: 0, block: crate::world::blocks::STONE }];
+		let mut expected = alloc::vec![9u8; 32];
+		for part in [1i32, -1, 2] {
+			expected.extend_from_slice(&part.to_le_bytes());
+		}
+		expected.extend_from_slice(&7u32.to_le_bytes());
+		expected.extend_from_slice(&8u64.to_le_bytes());
+		expected.extend_from_slice(&[4, 0, 0, 0, 1, 0]);
+		let id = submission_id(&[9u8; 32], &ChunkCoord::new(1, -1, 2), 7, 8, &edits);
+		assert_eq!(id, ContentHash::of(&expected));
 	}
 }

@@ -11,7 +11,6 @@ use playnet_primitives::{demo::GeneratedTask, Hash32, RenderSpec, Scene};
 use playnet_render::{
 	backend::Backend,
 	serve::{self, ServeConfig},
-	work::rpc::RpcRenderChain,
 	JobRequest,
 };
 use std::path::PathBuf;
@@ -198,7 +197,7 @@ impl KeyArgs {
 
 	/// The key pair the secret URI names.
 	pub(crate) fn keypair(&self) -> Result<subxt_signer::sr25519::Keypair> {
-		Ok(RpcRenderChain::key_from_uri(&self.secret_uri()?)?)
+		Ok(playnet_chain_access::key_from_uri(&self.secret_uri()?)?)
 	}
 }
 

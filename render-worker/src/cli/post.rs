@@ -15,9 +15,9 @@ use subxt_signer::sr25519::Keypair;
 
 #[derive(Args)]
 pub struct PostArgs {
-	/// The node's WebSocket RPC endpoint.
-	#[arg(long, default_value = "ws://127.0.0.1:9944")]
-	node: String,
+	/// Where the chain is: a node, or an embedded light client (`--chain`).
+	#[command(flatten)]
+	chain: playnet_chain_access::ChainArgs,
 	#[command(flatten)]
 	key: KeyArgs,
 	/// The fee of each task in PGT, held from the poster until the task settles (at least
@@ -204,7 +204,9 @@ async fn post_tasks(
 	fee: Balance,
 	poster: &mut Option<Poster>,
 ) -> Result<()> {
-	let mut chain = RpcRenderChain::connect(&args.node, keypair.clone(), Follow::Finalized).await?;
+	let mut chain =
+		RpcRenderChain::connect(&args.chain.endpoint().await?, keypair.clone(), Follow::Finalized)
+			.await?;
 	let mut block = chain.next_block().await?;
 	let poster = match poster {
 		Some(poster) => {

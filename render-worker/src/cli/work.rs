@@ -17,9 +17,9 @@ use std::{path::PathBuf, sync::Arc};
 
 #[derive(Args)]
 pub struct WorkArgs {
-	/// The node's WebSocket RPC endpoint.
-	#[arg(long, default_value = "ws://127.0.0.1:9944")]
-	node: String,
+	/// Where the chain is: a node, or an embedded light client (`--chain`).
+	#[command(flatten)]
+	chain: playnet_chain_access::ChainArgs,
 	#[command(flatten)]
 	key: KeyArgs,
 	/// Bond up to this many PGT before working (nothing is added if as much is bonded).
@@ -85,7 +85,12 @@ async fn work_until_done(
 	loop {
 		let started = std::time::Instant::now();
 		let outcome = async {
-			let chain = RpcRenderChain::connect(&args.node, keypair.clone(), args.follow).await?;
+			let chain = RpcRenderChain::connect(
+				&args.chain.endpoint().await?,
+				keypair.clone(),
+				args.follow,
+			)
+			.await?;
 			let state = StateDir::for_worker(&base, &chain.genesis_hash(), &chain.account())?;
 			let mut worker = Worker::new(chain, renderer.clone(), state, config.clone(), |event| {
 				println!("{event}")

@@ -8,7 +8,7 @@
 use playnet_primitives::{ChunkCoord, Hash32, RenderSpec, TileProof};
 
 /// A raw 32-byte account id (sr25519 public key).
-pub type AccountBytes = [u8; 32];
+pub use playnet_chain_access::AccountBytes;
 
 /// A task's number on chain (`pallet_render::TaskIndex`).
 pub type TaskIndex = u64;
@@ -16,62 +16,9 @@ pub type TaskIndex = u64;
 /// Balances in plancks (12 decimals: `1_000_000_000_000` = 1 PGT).
 pub type Balance = u128;
 
-/// Why the chain could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum ChainError {
-	/// The node could not be reached.
-	#[error("cannot connect to {url}: {reason}")]
-	Connect {
-		/// The node's URL.
-		url: String,
-		/// Why not.
-		reason: String,
-	},
-	/// A request failed on the way (connection lost, node busy, timeout): worth retrying.
-	#[error("{what}: {reason}")]
-	Rpc {
-		/// What was asked.
-		what: &'static str,
-		/// Why it failed.
-		reason: String,
-	},
-	/// The node answered something this worker cannot read: a runtime it does not know.
-	#[error("cannot decode {what}: {reason}")]
-	Decode {
-		/// What was read.
-		what: &'static str,
-		/// Why it cannot be decoded.
-		reason: String,
-	},
-	/// The node refused the transaction before it reached a block (bad nonce, cannot pay
-	/// the fee, invalid for the runtime).
-	#[error("the node refused {call}: {reason}")]
-	Refused {
-		/// The call, `Pallet::call`.
-		call: String,
-		/// The node's reason.
-		reason: String,
-	},
-	/// The transaction was included but its call failed.
-	#[error("{call} failed on chain: {error}")]
-	Dispatch {
-		/// The call, `Pallet::call`.
-		call: String,
-		/// The dispatch error, e.g. `Render::CommitTooLate`.
-		error: String,
-	},
-	/// The key could not be read.
-	#[error("bad key: {0}")]
-	Key(String),
-}
-
-impl ChainError {
-	/// Whether trying again later may succeed: lost connections and timeouts, not refusals,
-	/// failed calls, or a runtime this worker cannot read.
-	pub fn is_transient(&self) -> bool {
-		matches!(self, ChainError::Rpc { .. } | ChainError::Connect { .. })
-	}
-}
+/// Why the chain could not be read or written (`playnet-chain-access`'s, shared with the game
+/// client); [`ChainError::is_transient`] tells what a retry may fix.
+pub use playnet_chain_access::ChainError;
 
 /// A block the worker follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

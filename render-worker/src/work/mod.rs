@@ -136,7 +136,7 @@ impl<C: RenderChain> Worker<C> {
 		}
 		let balance = self.chain.free_balance().await?;
 		(self.report)(WorkEvent::Started {
-			account: subxt::utils::AccountId32(self.account).to_string(),
+			account: playnet_chain_access::subxt::utils::AccountId32(self.account).to_string(),
 			renderer: self.renderer.describe(),
 			state_dir: self.state.path().display().to_string(),
 			block: first.number,

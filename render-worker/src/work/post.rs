@@ -49,7 +49,7 @@ pub fn turn_camera(task: &mut GeneratedTask, variant: u64) {
 
 /// An account as polkadot.js shows it (SS58, generic prefix 42 as the chain spec says).
 pub fn ss58(account: &AccountBytes) -> String {
-	subxt::utils::AccountId32(*account).to_string()
+	playnet_chain_access::subxt::utils::AccountId32(*account).to_string()
 }
 
 /// A task posted and not yet ended.

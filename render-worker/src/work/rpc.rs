@@ -1,31 +1,35 @@
-//! [`RenderChain`] over a node's JSON-RPC with subxt's dynamic API: no generated code and no
-//! committed metadata. Runtime APIs are called raw and decoded with the pallets' SCALE
-//! layouts (mirrored in [`super::chain`]); calls, storage, constants and events go by name
-//! through the runtime's metadata.
+//! [`RenderChain`] over a [`Connection`] (a node's JSON-RPC or the embedded light client),
+//! with subxt's dynamic API: no generated code and no committed metadata. Runtime APIs are
+//! called raw and decoded with the pallets' SCALE layouts (mirrored in [`super::chain`]);
+//! calls, storage, constants and events go by name through the runtime's metadata. The
+//! connection, keys, nonces, transactions and errors are `playnet-chain-access`'s, shared with
+//! the game client.
 
 use super::chain::{
 	AccountBytes, Balance, ChainBlock, ChainError, FrameEvidence, RenderChain, RenderEvent,
 	TaskIndex, TaskView, Verification, WorkCall,
 };
 use codec::{Decode, Encode};
-use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
-use std::time::Duration;
-use subxt::{
-	client::{Blocks, OnlineClientAtBlock},
-	config::DefaultExtrinsicParamsBuilder,
-	dynamic,
-	error::{BackendError, ExtrinsicError, RpcError, TransactionEventsError},
-	ext::{
-		scale_decode::{self, DecodeAsType},
-		scale_encode::{self, EncodeAsType},
-		scale_value::{Value, ValueDef},
+use playnet_chain_access::{
+	accounts,
+	shapes::{decode_all, Hash},
+	subxt::{
+		self,
+		client::{Blocks, OnlineClientAtBlock},
+		dynamic,
+		ext::{
+			scale_decode::{self, DecodeAsType},
+			scale_value::{Value, ValueDef},
+		},
+		extrinsics::ExtrinsicEvents,
+		transactions::Payload,
+		utils::AccountId32,
+		SubstrateConfig,
 	},
-	extrinsics::ExtrinsicEvents,
-	rpcs::{rpc_params, RpcClient},
-	transactions::{Payload, TransactionStatus},
-	utils::AccountId32,
-	OnlineClient, SubstrateConfig,
+	Connection, Endpoint, Signer,
 };
+use playnet_primitives::{ChunkCoord, Hash32, RenderSpec};
+use std::{sync::Arc, time::Duration};
 use subxt_signer::sr25519::Keypair;
 
 /// Which blocks the worker follows.
@@ -39,25 +43,6 @@ pub enum Follow {
 
 /// How long a submitted transaction may take to reach a followed block.
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// `Hash32` as the metadata names it: a 32-byte newtype.
-#[derive(Clone, Copy, Debug, EncodeAsType, DecodeAsType)]
-#[encode_as_type(crate_path = "scale_encode")]
-#[decode_as_type(crate_path = "scale_decode")]
-struct Hash([u8; 32]);
-
-/// `System::Account`, as far as the worker reads it.
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountInfo {
-	data: AccountData,
-}
-
-#[derive(Debug, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct AccountData {
-	free: u128,
-}
 
 /// `Render::Evidence`'s value.
 #[derive(Debug, DecodeAsType)]
@@ -156,31 +141,17 @@ struct RefundedFields {
 }
 
 fn rpc_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
-	move |e| ChainError::Rpc { what, reason: e.to_string() }
+	ChainError::rpc(what)
 }
 
 fn decode_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
-	move |e| ChainError::Decode { what, reason: e.to_string() }
+	ChainError::decode(what)
 }
 
-/// Decodes all of `bytes` as `T`.
-fn decode_all<T: Decode>(what: &'static str, bytes: &[u8]) -> Result<T, ChainError> {
-	let mut input = bytes;
-	let value = T::decode(&mut input).map_err(decode_error(what))?;
-	if !input.is_empty() {
-		return Err(ChainError::Decode {
-			what,
-			reason: format!("{} bytes left over", input.len()),
-		});
-	}
-	Ok(value)
-}
-
-/// A Playnet node's JSON-RPC, with the worker's key for signing.
+/// The render pallet over a [`Connection`], with the worker's key for signing.
 pub struct RpcRenderChain {
-	rpc: RpcClient,
-	api: OnlineClient<SubstrateConfig>,
-	signer: Keypair,
+	connection: Arc<Connection>,
+	signer: Signer,
 	account: AccountId32,
 	follow: Follow,
 	/// The block subscription; in a mutex only to make the chain `Sync` (it is used through
@@ -193,42 +164,37 @@ pub struct RpcRenderChain {
 }
 
 impl RpcRenderChain {
-	/// Connects to the node at `url` (`ws://` or `wss://`), to sign with `signer` and follow
-	/// `follow` blocks.
-	pub async fn connect(url: &str, signer: Keypair, follow: Follow) -> Result<Self, ChainError> {
-		let connect_error = |e: &dyn std::fmt::Display| ChainError::Connect {
-			url: url.to_owned(),
-			reason: e.to_string(),
-		};
-		// ws:// is the usual way to a local or LAN node; the URL is the operator's choice.
-		let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| connect_error(&e))?;
-		let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone())
-			.await
-			.map_err(|e| connect_error(&e))?;
-		let account = signer.public_key().to_account_id();
-		Ok(RpcRenderChain {
-			rpc,
-			api,
-			signer,
+	/// Connects to `endpoint`, to sign with `key` and follow `follow` blocks.
+	pub async fn connect(
+		endpoint: &Endpoint,
+		key: Keypair,
+		follow: Follow,
+	) -> Result<Self, ChainError> {
+		let connection = Arc::new(Connection::connect(endpoint).await?);
+		Ok(Self::new(connection, key, follow))
+	}
+
+	/// The render pallet over `connection`, signing with `key`.
+	pub fn new(connection: Arc<Connection>, key: Keypair, follow: Follow) -> Self {
+		let account = key.public_key().to_account_id();
+		RpcRenderChain {
+			connection,
+			signer: Signer::new(key),
 			account,
 			follow,
 			blocks: Default::default(),
 			first_block: 0,
 			at: None,
-		})
+		}
 	}
 
-	/// The key named by a secret URI: `//Eve`, a mnemonic with an optional derivation path,
-	/// or a `0x` hex seed.
-	pub fn key_from_uri(uri: &str) -> Result<Keypair, ChainError> {
-		let uri: subxt_signer::SecretUri =
-			uri.trim().parse().map_err(|e| ChainError::Key(format!("{e}")))?;
-		Keypair::from_uri(&uri).map_err(|e| ChainError::Key(format!("{e}")))
+	/// The connection, for callers that need more than [`RenderChain`].
+	pub fn connection(&self) -> &Connection {
+		&self.connection
 	}
 
-	/// The subxt client, for callers that need more than [`RenderChain`].
-	pub fn api(&self) -> &OnlineClient<SubstrateConfig> {
-		&self.api
+	fn api(&self) -> &playnet_chain_access::Api {
+		self.connection.api()
 	}
 
 	fn at(&self) -> Result<&OnlineClientAtBlock<SubstrateConfig>, ChainError> {
@@ -254,16 +220,6 @@ impl RpcRenderChain {
 		decode_all(what, &bytes)
 	}
 
-	async fn next_nonce(&self) -> Result<u64, ChainError> {
-		// Counts the pool's transactions too, unlike the nonce in the account's storage.
-		let nonce: u64 = self
-			.rpc
-			.request("system_accountNextIndex", rpc_params![self.account.to_string()])
-			.await
-			.map_err(rpc_error("reading the account's next nonce"))?;
-		Ok(nonce)
-	}
-
 	async fn submit_payload<P: Payload>(
 		&self,
 		name: &'static str,
@@ -273,86 +229,19 @@ impl RpcRenderChain {
 	}
 
 	/// Submits `payload` and waits until it is in a block; its number and the
-	/// transaction's events.
+	/// transaction's events. A best block is enough even when following finalized ones: the
+	/// worker does not resend a transaction until the followed chain has passed its block, and
+	/// one a reorg dropped is then sent again.
 	async fn submit_payload_with_events<P: Payload>(
 		&self,
 		name: &'static str,
 		payload: P,
 	) -> Result<(u64, ExtrinsicEvents<SubstrateConfig>), ChainError> {
-		let nonce = self.next_nonce().await?;
-		let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
-		let mut transactions = self.api.tx().await.map_err(rpc_error("preparing a transaction"))?;
-		let signed = transactions
-			.create_signed(&payload, &self.signer, params)
-			.await
-			.map_err(|e| ChainError::Refused { call: name.into(), reason: e.to_string() })?;
-		let mut progress = signed.submit_and_watch().await.map_err(|e| submit_error(name, e))?;
-		let watch = async {
-			while let Some(status) = progress.next().await {
-				let in_block = match status {
-					// A best block is enough even when following finalized ones: the worker
-					// does not resend a transaction until the followed chain has passed its
-					// block, and one a reorg dropped is then sent again.
-					Ok(TransactionStatus::InBestBlock(in_block))
-					| Ok(TransactionStatus::InFinalizedBlock(in_block)) => in_block,
-					Ok(TransactionStatus::Error { message })
-					| Ok(TransactionStatus::Invalid { message })
-					| Ok(TransactionStatus::Dropped { message }) => {
-						return Err(ChainError::Refused { call: name.into(), reason: message })
-					}
-					Ok(_) => continue,
-					Err(e) => return Err(rpc_error("watching a transaction")(e)),
-				};
-				let number = in_block
-					.at()
-					.await
-					.map_err(rpc_error("opening a transaction's block"))?
-					.block_number();
-				return match in_block.wait_for_success().await {
-					Ok(events) => Ok((number, events)),
-					Err(TransactionEventsError::ExtrinsicFailed(error)) => {
-						Err(ChainError::Dispatch {
-							call: name.into(),
-							error: dispatch_text(&error),
-						})
-					}
-					Err(e) => Err(rpc_error("reading a transaction's events")(e)),
-				};
-			}
-			Err(ChainError::Rpc {
-				what: "watching a transaction",
-				reason: "the node stopped reporting on it".into(),
-			})
-		};
-		match tokio::time::timeout(INCLUSION_TIMEOUT, watch).await {
-			Ok(result) => result,
-			Err(_) => Err(ChainError::Rpc {
-				what: "watching a transaction",
-				reason: format!("{name} was not in a block within {INCLUSION_TIMEOUT:?}"),
-			}),
-		}
-	}
-}
-
-/// `Render::CommitTooLate` and the like, from a failed call's error.
-fn dispatch_text(error: &subxt::error::DispatchError) -> String {
-	match error {
-		subxt::error::DispatchError::Module(module) => module.details_string(),
-		other => other.to_string(),
-	}
-}
-
-/// A refusal by the pool (an RPC error answer) is final; anything else may pass on retry.
-fn submit_error(name: &'static str, error: ExtrinsicError) -> ChainError {
-	match error {
-		ExtrinsicError::ErrorSubmittingTransaction(BackendError::Rpc(RpcError::ClientError(
-			subxt::rpcs::Error::User(user),
-		))) => {
-			let data =
-				user.data.as_ref().map(|data| format!(" ({})", data.get())).unwrap_or_default();
-			ChainError::Refused { call: name.into(), reason: format!("{}{data}", user.message) }
-		}
-		other => rpc_error("submitting a transaction")(other),
+		let inclusion = self
+			.signer
+			.submit_and_wait(&self.connection, name, &payload, INCLUSION_TIMEOUT)
+			.await?;
+		Ok((inclusion.block_number, inclusion.events))
 	}
 }
 
@@ -453,19 +342,20 @@ impl RenderChain for RpcRenderChain {
 	}
 
 	fn genesis_hash(&self) -> [u8; 32] {
-		self.api.genesis_hash().0
+		self.connection.genesis_hash()
 	}
 
 	async fn next_block(&mut self) -> Result<ChainBlock, ChainError> {
 		let subscription = self.blocks.get_mut().unwrap_or_else(|p| p.into_inner());
 		if subscription.is_none() {
 			let blocks = match self.follow {
-				Follow::Finalized => self.api.stream_blocks().await,
-				Follow::Best => self.api.stream_best_blocks().await,
+				Follow::Finalized => self.connection.api().stream_blocks().await,
+				Follow::Best => self.connection.api().stream_best_blocks().await,
 			};
 			*subscription = Some(blocks.map_err(rpc_error("subscribing to blocks"))?);
 			let finalized = self
-				.api
+				.connection
+				.api()
 				.at_current_block()
 				.await
 				.map_err(rpc_error("reading the finalized block"))?;
@@ -569,16 +459,7 @@ impl RenderChain for RpcRenderChain {
 	}
 
 	async fn free_balance(&self) -> Result<Balance, ChainError> {
-		let address = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
-		let info = self
-			.at()?
-			.storage()
-			.fetch(address, (self.account,))
-			.await
-			.map_err(rpc_error("the account's balance"))?
-			.decode()
-			.map_err(decode_error("the account's balance"))?;
-		Ok(info.data.free)
+		Ok(accounts::balances_at(self.at()?, &self.account.0).await?.free)
 	}
 
 	async fn bonded(&self) -> Result<Balance, ChainError> {
@@ -676,7 +557,7 @@ impl RpcRenderChain {
 			call_data.extend_from_slice(args);
 			call_data
 		};
-		self.api
+		self.api()
 			.tx()
 			.await
 			.map_err(rpc_error("preparing a transaction"))?

@@ -1,7 +1,8 @@
 //! What the chain said about one task, gathered from finalized blocks until the task ends.
 
-use super::{Api, Parts, StoredHash};
+use super::{Api, StoredHash};
 use anyhow::{bail, Result};
+use codec::Decode;
 use std::collections::{BTreeMap, BTreeSet};
 use subxt::{
 	ext::scale_decode::{self, DecodeAsType},
@@ -106,24 +107,8 @@ pub struct Slashed {
 	pub burned: u128,
 }
 
-/// `pallet_stake::Outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub enum Outcome {
-	Agreed,
-	Missed,
-	Lost,
-	Fraud,
-}
-
-#[derive(DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-struct OutcomeRecorded {
-	who: AccountId32,
-	outcome: Outcome,
-	#[allow(dead_code)]
-	reputation: Parts,
-}
+/// `pallet_stake::Outcome`: the protocol's own type, read from the event's SCALE bytes.
+pub use playnet_primitives::Outcome;
 
 /// The `task` field every render pallet event about a task has.
 #[derive(DecodeAsType)]
@@ -311,8 +296,9 @@ pub async fn follow_task(api: &Api, task: u64) -> Result<TaskEvents> {
 					seen.slashes.insert(f.who.clone(), f);
 				}
 				("Stake", "OutcomeRecorded") => {
-					let f = event.decode_fields_unchecked_as::<OutcomeRecorded>()?;
-					seen.outcomes.entry(f.who).or_default().push(f.outcome);
+					// `OutcomeRecorded { who, outcome, reputation }`: the first two fields.
+					let (who, outcome) = <([u8; 32], Outcome)>::decode(&mut event.field_bytes())?;
+					seen.outcomes.entry(AccountId32(who)).or_default().push(outcome);
 				}
 				_ => {}
 			}

@@ -122,15 +122,8 @@ impl WorkerRegistry<AccountId, Balance> for StakedWorkers {
 	}
 
 	fn record_outcome(who: &AccountId, outcome: Outcome) {
-		Stake::record_outcome(
-			who,
-			match outcome {
-				Outcome::Agreed => pallet_stake::Outcome::Agreed,
-				Outcome::Missed => pallet_stake::Outcome::Missed,
-				Outcome::Lost => pallet_stake::Outcome::Lost,
-				Outcome::Fraud => pallet_stake::Outcome::Fraud,
-			},
-		)
+		// One `Outcome` for both pallets (`playnet-primitives`).
+		Stake::record_outcome(who, outcome)
 	}
 
 	fn slash(who: &AccountId, share: Perbill, reporter: Option<&AccountId>) -> Balance {

@@ -2,8 +2,8 @@
 //! light-client type.
 
 use super::{ChunkVersion, SubmissionId};
-use crate::p2p::AccountBytes;
-use playnet_primitives::{ChunkCoord, ContentHash};
+use crate::AccountBytes;
+use playnet_primitives::{BounceReason, ChunkCoord, ContentHash};
 
 /// What the chain records about an edited chunk.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -27,40 +27,6 @@ pub struct ChainChunk {
 	pub content_hash: ContentHash,
 	/// The canonical encoding.
 	pub bytes: Vec<u8>,
-}
-
-/// Why a queued submission was not applied (`pallet_world::BounceReason`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum BounceReason {
-	/// Another account edited a common block in the same chain block, earlier.
-	EarlierEditWon,
-	/// Another account edited a common block in the same chain block at the same timestamp.
-	Tie,
-	/// A block changed after the base version before the end of the block.
-	Conflict,
-	/// The chunk changed too often since the base version to tell.
-	BaseVersionTooOld,
-	/// The submitter lost the right to edit the region in the same block.
-	NotAllowed,
-	/// The chain could not process the chunk.
-	Unprocessable,
-	/// A reason this client does not know (a newer runtime).
-	Other,
-}
-
-impl BounceReason {
-	/// The reason named as in the runtime's metadata.
-	pub fn from_name(name: &str) -> Self {
-		match name {
-			"EarlierEditWon" => BounceReason::EarlierEditWon,
-			"Tie" => BounceReason::Tie,
-			"Conflict" => BounceReason::Conflict,
-			"BaseVersionTooOld" => BounceReason::BaseVersionTooOld,
-			"NotAllowed" => BounceReason::NotAllowed,
-			"Unprocessable" => BounceReason::Unprocessable,
-			_ => BounceReason::Other,
-		}
-	}
 }
 
 /// A `pallet-world` event the game acts on.
