@@ -115,6 +115,22 @@ async fn the_chain_refuses_a_fee_below_its_minimum_and_a_poster_without_funds() 
 	Ok(())
 }
 
+#[tokio::test]
+async fn a_task_posted_through_the_light_client_lands_on_chain() -> Result<()> {
+	let node = NodeBuilder::dev("render-post-light").spawn().await?;
+	let url = node.ws_url();
+	let output =
+		post(&["--node", &url, "--chain", "dev", "--suri", "//Dave", "--fee", "10", "--no-wait"])
+			.await?;
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "post over the light client failed: {stderr}");
+	let task = node
+		.request("state_call", vec!["RenderApi_task".into(), "0x0000000000000000".into()])
+		.await?;
+	assert_ne!(task.as_str(), Some("0x00"), "task 0 is on chain: {stderr}");
+	Ok(())
+}
+
 /// A TCP proxy on loopback in front of a node's RPC port, whose connections can all be cut at
 /// once (as a lost network would), while new ones are let through.
 struct Proxy {

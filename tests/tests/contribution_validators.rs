@@ -1,9 +1,11 @@
 //! Proof of contribution on the four-validator network of the committed local spec: accounts
 //! that run a validator node, bond and register its session keys become validators at the
 //! session after next, ranked by stake x reputation, and the chain goes on producing and
-//! finalizing blocks with the new set of six.
+//! finalizing blocks with the new set of six. A light client started from the committed spec
+//! reads what the nodes say and follows finality across the change of set.
 
 use anyhow::{bail, ensure, Context, Result};
+use playnet_chain_access::{accounts, ChainSpec, Connection, Endpoint};
 use playnet_tests::chain::{self, PGT};
 use playnet_tests::node_key::{local_validator_node_key, peer_id};
 use playnet_tests::{local_chain_spec, within, Node, NodeBuilder};
@@ -109,6 +111,20 @@ async fn bonded_contributors_with_session_keys_become_validators_ranked_by_stake
 	genesis_set.sort();
 	assert_eq!(finalized_validators(&alice).await?, genesis_set);
 
+	// A light client of the committed spec, with Alice's node as its peer (the spec's
+	// bootnodes are on the fixed ports, the test's nodes on free ones), reads what the node's
+	// RPC says.
+	let spec = ChainSpec::local()?.with_only_bootnodes([bootnode.clone()])?;
+	let light = Connection::connect(&Endpoint::LightClient(spec)).await?;
+	let alice_account = account_of(&dev::alice()).0;
+	let verified = accounts::balances(&light, &alice_account).await?;
+	let trusted = Connection::connect(&Endpoint::Node(alice.ws_url())).await?;
+	ensure!(
+		verified == accounts::balances(&trusted, &alice_account).await?,
+		"the light client read {verified:?} for Alice"
+	);
+	ensure!(verified.reserved >= GENESIS_BOND, "Alice's genesis bond is held: {verified:?}");
+
 	// Ferdie and Eve run validator nodes of their own: a GRANDPA voter votes with one key, so
 	// every validator needs its own node, or more than a third of the set is silent and
 	// finality stops.
@@ -163,6 +179,25 @@ async fn bonded_contributors_with_session_keys_become_validators_ranked_by_stake
 			.await
 			.with_context(|| format!("{} stopped finalizing under the new set", node.name()))?;
 	}
+	// The light client follows finality across the change of set (smoldot had trouble with
+	// GRANDPA authority-set changes: smoldot-archive#2148).
+	let target = alice.finalized_number().await?;
+	let started = Instant::now();
+	loop {
+		let seen = light.api().at_current_block().await?.block_number();
+		if seen >= target {
+			eprintln!(
+				"light client: finalized #{seen} under the new set {} ms after the nodes",
+				started.elapsed().as_millis()
+			);
+			break;
+		}
+		if started.elapsed() > BLOCK_TIMEOUT {
+			bail!("the light client is stuck at finalized #{seen}, the nodes are at #{target}");
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+
 	let api = alice.client().await?;
 	let at = api.at_block(alice.finalized_number().await?).await?;
 	let ferdie_account = chain::account(&at, &account_of(&ferdie)).await?;
