@@ -204,7 +204,10 @@ async fn one_worker_renders_an_optimistic_task_answers_its_spot_check_and_is_pai
 	let state_dir = scratch.path().join("state");
 	unbond(&api, ALICE_GENESIS_BOND, &dev::alice()).await.context("Alice could not unbond")?;
 
-	let mut eve = RenderProcess::work("Eve", &url, &state_dir, scratch.path(), 0, 1)?;
+	// Eve works through the embedded light client: bond, commit, reveal and the answer to the
+	// spot check all go through smoldot, every read proof-checked.
+	let mut eve =
+		RenderProcess::work_over_light_client("Eve", &url, &state_dir, scratch.path(), 1)?;
 	eve.wait_for("working as", STEP_TIMEOUT).await?;
 	let follow = follow(&api, 0);
 	// 128x64 (two tiles) x 10 frames: 20 work units, the floor 1 PGT.

@@ -67,6 +67,36 @@ impl RenderProcess {
 		Self::spawn(name, logs, run, &args)
 	}
 
+	/// [`RenderProcess::work`] through an embedded light client (`--chain dev`) instead of
+	/// the node's RPC: the node only serves the chain spec and is the light client's peer.
+	pub fn work_over_light_client(
+		name: &str,
+		node: &str,
+		state_dir: &Path,
+		logs: &Path,
+		tasks: u64,
+	) -> Result<Self> {
+		let suri = format!("//{name}");
+		let tasks = tasks.to_string();
+		let state_dir = state_dir.to_str().context("a UTF-8 state directory")?;
+		let args = [
+			"work",
+			"--node",
+			node,
+			"--chain",
+			"dev",
+			"--suri",
+			&suri,
+			"--bond",
+			"1000",
+			"--tasks",
+			&tasks,
+			"--state-dir",
+			state_dir,
+		];
+		Self::spawn(name, logs, 0, &args)
+	}
+
 	/// `playnet-render serve` on `127.0.0.1:<port>`, generating unsupplied chunks of the dev
 	/// world; returns once it listens.
 	pub async fn serve(port: u16, world_seed: u64, logs: &Path) -> Result<Self> {
