@@ -48,23 +48,7 @@ impl RenderProcess {
 		run: u32,
 		tasks: u64,
 	) -> Result<Self> {
-		let suri = format!("//{name}");
-		let tasks = tasks.to_string();
-		let state_dir = state_dir.to_str().context("a UTF-8 state directory")?;
-		let args = [
-			"work",
-			"--node",
-			node,
-			"--suri",
-			&suri,
-			"--bond",
-			"1000",
-			"--tasks",
-			&tasks,
-			"--state-dir",
-			state_dir,
-		];
-		Self::spawn(name, logs, run, &args)
+		Self::work_with(name, &["--node", node], state_dir, logs, run, tasks)
 	}
 
 	/// [`RenderProcess::work`] through an embedded light client (`--chain dev`) instead of
@@ -76,25 +60,23 @@ impl RenderProcess {
 		logs: &Path,
 		tasks: u64,
 	) -> Result<Self> {
+		Self::work_with(name, &["--node", node, "--chain", "dev"], state_dir, logs, 0, tasks)
+	}
+
+	fn work_with(
+		name: &str,
+		chain: &[&str],
+		state_dir: &Path,
+		logs: &Path,
+		run: u32,
+		tasks: u64,
+	) -> Result<Self> {
 		let suri = format!("//{name}");
 		let tasks = tasks.to_string();
 		let state_dir = state_dir.to_str().context("a UTF-8 state directory")?;
-		let args = [
-			"work",
-			"--node",
-			node,
-			"--chain",
-			"dev",
-			"--suri",
-			&suri,
-			"--bond",
-			"1000",
-			"--tasks",
-			&tasks,
-			"--state-dir",
-			state_dir,
-		];
-		Self::spawn(name, logs, 0, &args)
+		let rest = ["--suri", &suri, "--bond", "1000", "--tasks", &tasks, "--state-dir", state_dir];
+		let args = [&["work"][..], chain, &rest].concat();
+		Self::spawn(name, logs, run, &args)
 	}
 
 	/// `playnet-render serve` on `127.0.0.1:<port>`, generating unsupplied chunks of the dev
