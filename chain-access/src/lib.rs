@@ -12,7 +12,7 @@
 //!   and a readiness report ([`Connection::ready`]: "synced, finalized #N").
 //! - [`Signer`] signs with a key named by a secret URI ([`key_from_uri`]), picks nonces so that
 //!   transactions in quick succession do not collide, submits, and reports how each one ended
-//!   ([`Inclusion`], or a [`ChainError`] that says why not).
+//!   ([`Pending`], then [`Inclusion`], or a [`ChainError`] that says why not).
 //! - [`world`] is what the game needs from `pallet-world`: chunk records and bytes, edits,
 //!   region claims and the finalized world events, behind the [`world::WorldChain`] trait.
 //! - [`accounts`] reads balances.
@@ -36,7 +36,7 @@ pub use connection::{Backend, Connection, Readiness};
 pub use endpoint::{ChainArgs, ChainSpec, Endpoint, LOCAL_CHAIN_SPEC};
 pub use error::ChainError;
 pub use keys::{key_from_uri, read_key_file, AccountBytes};
-pub use signer::{dispatch_text, Inclusion, Signer};
+pub use signer::{dispatch_text, Inclusion, Pending, Signer};
 
 /// subxt's client for Playnet (Substrate's default configuration).
 pub type Api = subxt::OnlineClient<subxt::SubstrateConfig>;
