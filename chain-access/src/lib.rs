@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod chunk_bytes;
 mod connection;
 mod endpoint;
 mod error;

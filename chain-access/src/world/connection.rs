@@ -6,11 +6,12 @@ use super::{
 	RegionAction, Submission, WorldChain, WorldEvent, WorldEventStream,
 };
 use crate::{
+	chunk_bytes::verify_chunk_bytes,
 	shapes::{Coord, Edit, Hash, Region},
 	AccountBytes, ChainError, Connection, Signer,
 };
 use futures::StreamExt;
-use playnet_primitives::{world::encoding::decode_chunk, BlockEdit, ChunkCoord, ContentHash};
+use playnet_primitives::{BlockEdit, ChunkCoord};
 use std::{sync::Arc, time::Duration};
 use subxt::{
 	dynamic,
@@ -97,10 +98,6 @@ struct UpdatedFields {
 	content_hash: Hash,
 }
 
-fn display_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
-	ChainError::rpc(what)
-}
-
 /// The world over a [`Connection`], with the player's key for signing.
 pub struct WorldConnection {
 	connection: Arc<Connection>,
@@ -179,10 +176,10 @@ fn decode_world_event(event: &subxt::events::Event<'_, SubstrateConfig>) -> Opti
 async fn world_block(
 	block: Result<subxt::client::Block<SubstrateConfig>, subxt::error::BlocksError>,
 ) -> Result<FinalizedWorldBlock, ChainError> {
-	let block = block.map_err(display_error("following finalized blocks"))?;
+	let block = block.map_err(ChainError::rpc("following finalized blocks"))?;
 	let number = block.number();
-	let at = block.at().await.map_err(display_error("opening a finalized block"))?;
-	let events = at.events().fetch().await.map_err(display_error("fetching a block's events"))?;
+	let at = block.at().await.map_err(ChainError::rpc("opening a finalized block"))?;
+	let events = at.events().fetch().await.map_err(ChainError::rpc("fetching a block's events"))?;
 	let events =
 		events.iter().filter_map(|event| event.ok()).filter_map(|e| decode_world_event(&e));
 	Ok(FinalizedWorldBlock { number, events: events.collect() })
@@ -225,34 +222,35 @@ impl WorldChain for WorldConnection {
 	}
 
 	async fn world_seed(&self) -> Result<u64, ChainError> {
-		let at = self.api().at_current_block().await.map_err(display_error("world seed"))?;
+		let at = self.api().at_current_block().await.map_err(ChainError::rpc("world seed"))?;
 		let payload = dynamic::runtime_api_call::<_, u64>(RUNTIME_API, "world_seed", ());
-		at.runtime_apis().call(payload).await.map_err(display_error("world seed"))
+		at.runtime_apis().call(payload).await.map_err(ChainError::rpc("world seed"))
 	}
 
 	async fn chunk_record(&self, coord: ChunkCoord) -> Result<Option<ChunkRecord>, ChainError> {
-		let at = self.api().at_current_block().await.map_err(display_error("chunk record"))?;
+		let at = self.api().at_current_block().await.map_err(ChainError::rpc("chunk record"))?;
 		let payload = dynamic::runtime_api_call::<_, Option<RecordFields>>(
 			RUNTIME_API,
 			"chunk_record",
 			(Coord::from(coord),),
 		);
 		let record =
-			at.runtime_apis().call(payload).await.map_err(display_error("chunk record"))?;
+			at.runtime_apis().call(payload).await.map_err(ChainError::rpc("chunk record"))?;
 		Ok(record.map(ChunkRecord::from))
 	}
 
 	async fn chunk(&self, coord: ChunkCoord) -> Result<ChainChunk, ChainError> {
-		let at = self.api().at_current_block().await.map_err(display_error("chunk"))?;
+		let at = self.api().at_current_block().await.map_err(ChainError::rpc("chunk"))?;
 		let payload =
 			dynamic::runtime_api_call::<_, ViewFields>(RUNTIME_API, "chunk", (Coord::from(coord),));
-		let view = at.runtime_apis().call(payload).await.map_err(display_error("chunk"))?;
+		let view = at.runtime_apis().call(payload).await.map_err(ChainError::rpc("chunk"))?;
 		let chunk = ChainChunk {
 			version: view.version,
 			content_hash: view.content_hash.into(),
 			bytes: view.bytes,
 		};
-		verify_chunk(coord, &chunk)?;
+		verify_chunk_bytes(&chunk.content_hash, &chunk.bytes)
+			.map_err(|e| ChainError::Inconsistent(format!("chunk {coord:?}: {e}")))?;
 		Ok(chunk)
 	}
 
@@ -302,28 +300,14 @@ impl WorldChain for WorldConnection {
 	}
 
 	async fn finalized_events(&self) -> Result<WorldEventStream, ChainError> {
-		let blocks = self.api().stream_blocks().await.map_err(display_error("finalized blocks"))?;
+		let blocks =
+			self.api().stream_blocks().await.map_err(ChainError::rpc("finalized blocks"))?;
 		Ok(blocks.then(world_block).boxed())
 	}
 }
 
 /// The name region calls go by in errors.
 const REGION_CALL: &str = "a World region call";
-
-/// Checks that a chunk's bytes hash to its recorded hash and are a canonical encoding.
-fn verify_chunk(coord: ChunkCoord, chunk: &ChainChunk) -> Result<(), ChainError> {
-	let actual = ContentHash::of(&chunk.bytes);
-	if actual != chunk.content_hash {
-		return Err(ChainError::Inconsistent(format!(
-			"chunk {coord:?}: the bytes hash to {actual}, not to the recorded {}",
-			chunk.content_hash
-		)));
-	}
-	decode_chunk(&chunk.bytes).map_err(|e| {
-		ChainError::Inconsistent(format!("chunk {coord:?}: not a canonical encoding: {e}"))
-	})?;
-	Ok(())
-}
 
 /// The reason named `name` in the runtime's metadata. A reason this client does not know (a
 /// newer runtime's) is reported as [`BounceReason::Unprocessable`]: the edits did not apply

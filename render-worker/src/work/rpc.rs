@@ -140,14 +140,6 @@ struct RefundedFields {
 	reason: Value,
 }
 
-fn rpc_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
-	ChainError::rpc(what)
-}
-
-fn decode_error<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ChainError {
-	ChainError::decode(what)
-}
-
 /// The render pallet over a [`Connection`], with the worker's key for signing.
 pub struct RpcRenderChain {
 	connection: Arc<Connection>,
@@ -216,7 +208,7 @@ impl RpcRenderChain {
 			.runtime_apis()
 			.call_raw(function, Some(args))
 			.await
-			.map_err(rpc_error(what))?;
+			.map_err(ChainError::rpc(what))?;
 		decode_all(what, &bytes)
 	}
 
@@ -255,7 +247,7 @@ fn decode_render_event(
 	if event.pallet_name() != "Render" {
 		return Ok(None);
 	}
-	let fail = decode_error("a Render event");
+	let fail = ChainError::decode("a Render event");
 	let decoded = match event.event_name() {
 		"WorkersAssigned" => {
 			let f = event.decode_fields_unchecked_as::<WorkersAssignedFields>().map_err(fail)?;
@@ -352,13 +344,13 @@ impl RenderChain for RpcRenderChain {
 				Follow::Finalized => self.connection.api().stream_blocks().await,
 				Follow::Best => self.connection.api().stream_best_blocks().await,
 			};
-			*subscription = Some(blocks.map_err(rpc_error("subscribing to blocks"))?);
+			*subscription = Some(blocks.map_err(ChainError::rpc("subscribing to blocks"))?);
 			let finalized = self
 				.connection
 				.api()
 				.at_current_block()
 				.await
-				.map_err(rpc_error("reading the finalized block"))?;
+				.map_err(ChainError::rpc("reading the finalized block"))?;
 			self.first_block = finalized.block_number();
 		}
 		let block = loop {
@@ -375,7 +367,7 @@ impl RenderChain for RpcRenderChain {
 			Some(Ok(block)) => block,
 			Some(Err(e)) => {
 				*subscription = None;
-				return Err(rpc_error("following blocks")(e));
+				return Err(ChainError::rpc("following blocks")(e));
 			}
 			None => {
 				*subscription = None;
@@ -385,17 +377,18 @@ impl RenderChain for RpcRenderChain {
 				});
 			}
 		};
-		let at = block.at().await.map_err(rpc_error("opening a block"))?;
+		let at = block.at().await.map_err(ChainError::rpc("opening a block"))?;
 		let followed = ChainBlock { number: block.number(), hash: block.hash().0 };
 		self.at = Some(at);
 		Ok(followed)
 	}
 
 	async fn render_events(&self) -> Result<Vec<RenderEvent>, ChainError> {
-		let events = self.at()?.events().fetch().await.map_err(rpc_error("fetching events"))?;
+		let events =
+			self.at()?.events().fetch().await.map_err(ChainError::rpc("fetching events"))?;
 		let mut decoded = Vec::new();
 		for event in events.iter() {
-			let event = event.map_err(decode_error("an event"))?;
+			let event = event.map_err(ChainError::decode("an event"))?;
 			decoded.extend(decode_render_event(&event)?);
 		}
 		Ok(decoded)
@@ -425,11 +418,11 @@ impl RenderChain for RpcRenderChain {
 			.storage()
 			.try_fetch(address, (task, frame))
 			.await
-			.map_err(rpc_error("a frame's evidence"))?
+			.map_err(ChainError::rpc("a frame's evidence"))?
 		else {
 			return Ok(None);
 		};
-		let fields = value.decode().map_err(decode_error("a frame's evidence"))?;
+		let fields = value.decode().map_err(ChainError::decode("a frame's evidence"))?;
 		let hashes = |list: Vec<Hash>| list.into_iter().map(|hash| Hash32(hash.0)).collect();
 		Ok(Some(FrameEvidence {
 			tile_hashes: hashes(fields.tile_hashes),
@@ -439,7 +432,10 @@ impl RenderChain for RpcRenderChain {
 
 	async fn max_challenges(&self) -> Result<u32, ChainError> {
 		let address = dynamic::constant::<u32>("Render", "MaxChallengesPerTask");
-		self.at()?.constants().entry(address).map_err(decode_error("Render::MaxChallengesPerTask"))
+		self.at()?
+			.constants()
+			.entry(address)
+			.map_err(ChainError::decode("Render::MaxChallengesPerTask"))
 	}
 
 	async fn world_seed(&self) -> Result<u64, ChainError> {
@@ -470,7 +466,7 @@ impl RenderChain for RpcRenderChain {
 
 	async fn min_bond(&self) -> Result<Balance, ChainError> {
 		let address = dynamic::constant::<u128>("Stake", "MinBond");
-		self.at()?.constants().entry(address).map_err(decode_error("Stake::MinBond"))
+		self.at()?.constants().entry(address).map_err(ChainError::decode("Stake::MinBond"))
 	}
 
 	async fn submit(&mut self, call: WorkCall) -> Result<u64, ChainError> {
@@ -560,7 +556,7 @@ impl RpcRenderChain {
 		self.api()
 			.tx()
 			.await
-			.map_err(rpc_error("preparing a transaction"))?
+			.map_err(ChainError::rpc("preparing a transaction"))?
 			.from_call_data_bytes(&call_data)
 			.map_err(|e| ChainError::Refused {
 				call: format!("Render::{call}"),
@@ -580,10 +576,10 @@ impl RpcRenderChain {
 		let constants = at.constants();
 		let min_fee = constants
 			.entry(dynamic::constant::<u128>("Render", "MinFee"))
-			.map_err(decode_error("Render::MinFee"))?;
+			.map_err(ChainError::decode("Render::MinFee"))?;
 		let per_unit = constants
 			.entry(dynamic::constant::<u128>("Render", "MinFeePerUnit"))
-			.map_err(decode_error("Render::MinFeePerUnit"))?;
+			.map_err(ChainError::decode("Render::MinFeePerUnit"))?;
 		let floor = per_unit.saturating_mul(u128::from(work_units));
 		let floor = match verification {
 			Verification::Majority => floor,
@@ -591,7 +587,7 @@ impl RpcRenderChain {
 				// Perbill, rounded up as the pallet does.
 				let share = constants
 					.entry(dynamic::constant::<PerbillFields>("Render", "OptimisticFeeShare"))
-					.map_err(decode_error("Render::OptimisticFeeShare"))?;
+					.map_err(ChainError::decode("Render::OptimisticFeeShare"))?;
 				let share = u128::from(share.0);
 				floor.saturating_mul(share).div_ceil(1_000_000_000)
 			}
@@ -606,17 +602,17 @@ impl RpcRenderChain {
 		let constants = at.constants();
 		let max_fee = constants
 			.entry(dynamic::constant::<u128>("Render", "MaxOptimisticFee"))
-			.map_err(decode_error("Render::MaxOptimisticFee"))?;
+			.map_err(ChainError::decode("Render::MaxOptimisticFee"))?;
 		let min_frames = constants
 			.entry(dynamic::constant::<u32>("Render", "MinOptimisticFrames"))
-			.map_err(decode_error("Render::MinOptimisticFrames"))?;
+			.map_err(ChainError::decode("Render::MinOptimisticFrames"))?;
 		Ok((max_fee, min_frames))
 	}
 
 	/// `Render::MaxSceneChunks`: the most chunks a task's scene may have.
 	pub fn max_scene_chunks(&self) -> Result<u32, ChainError> {
 		let address = dynamic::constant::<u32>("Render", "MaxSceneChunks");
-		self.at()?.constants().entry(address).map_err(decode_error("Render::MaxSceneChunks"))
+		self.at()?.constants().entry(address).map_err(ChainError::decode("Render::MaxSceneChunks"))
 	}
 
 	/// The content hash of the chunk at `coord` if it was edited since genesis
@@ -631,8 +627,12 @@ impl RpcRenderChain {
 				("z", Value::i128(i128::from(coord.z))),
 			]),),
 		);
-		let record =
-			self.at()?.runtime_apis().call(payload).await.map_err(rpc_error("a chunk record"))?;
+		let record = self
+			.at()?
+			.runtime_apis()
+			.call(payload)
+			.await
+			.map_err(ChainError::rpc("a chunk record"))?;
 		Ok(record.map(|record| Hash32(record.content_hash.0)))
 	}
 
@@ -651,11 +651,11 @@ impl RpcRenderChain {
 		let payload = self.render_call("post_task_verified", &args).await?;
 		let (block, events) = self.submit_payload_with_events(CALL, payload).await?;
 		for event in events.iter() {
-			let event = event.map_err(decode_error("an event"))?;
+			let event = event.map_err(ChainError::decode("an event"))?;
 			if event.pallet_name() == "Render" && event.event_name() == "TaskPosted" {
 				let fields = event
 					.decode_fields_unchecked_as::<TaskPostedFields>()
-					.map_err(decode_error("Render::TaskPosted"))?;
+					.map_err(ChainError::decode("Render::TaskPosted"))?;
 				return Ok(PostedTask { task: fields.task, block });
 			}
 		}
