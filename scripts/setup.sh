@@ -11,6 +11,8 @@ packages=(
 	libssl-dev                   # str0m (WebRTC in litep2p) links OpenSSL
 	curl ca-certificates         # start.sh talks JSON-RPC with curl
 	mesa-vulkan-drivers libvulkan1  # lavapipe: the render worker's Vulkan on machines without a GPU
+	# The game window (winit and softbuffer load these at run time) and its test's X server.
+	libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 xvfb
 )
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

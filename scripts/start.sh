@@ -261,10 +261,12 @@ cat <<INFO
   fee floor; at least 10 frames, at most 25 PGT):
     $(realpath "$render") post --node ws://127.0.0.1:$rpc_port --suri //Ferdie --fee 2 --optimistic --frames 10
 
-  Play: a headless player on this chain and its world network (type help for the commands:
-  goto, set, get, say, view --out view.png, ...), through an embedded light client that checks
-  every read with a proof (leave out --chain dev to trust the node instead):
-    $(realpath "$target/release/playnet-client") --node ws://127.0.0.1:$rpc_port --chain dev --suri //Eve --cache-dir $base_path/client-eve
+  Play: open the game's window on this chain and its world network, through an embedded light
+  client that checks every read with a proof (leave out --chain dev to trust the node instead;
+  click in the window, then W A S D, mouse, Space, left/right click, 1-9, T to chat):
+    $(realpath "$target/release/playnet-client") --node ws://127.0.0.1:$rpc_port --chain dev --suri //Eve --cache-dir $base_path/client-eve play
+  Without a display, the same command without "play" is a line mode (type help: goto, set,
+  get, say, view --out view.png, ...).
 
   Press Ctrl-C to stop everything (the node last).
 

@@ -9,7 +9,7 @@
 //!   [`chain::WorldConnection`] over a node's JSON-RPC or the embedded light client;
 //! - [`session`]: a game session tying them together around one player, over the chunks it
 //!   holds ([`world_state`]); [`command`]: the commands of the CLI's line mode; [`view`]: the
-//!   player's view with the deterministic renderer.
+//!   player's view with the deterministic renderer; [`play`]: the game in a window.
 //!
 //! Every chunk's bytes, from a peer, the node or the disk, are checked against the
 //! [`ContentHash`](playnet_primitives::ContentHash) the chain recorded ([`chunk_bytes`])
@@ -23,6 +23,7 @@ pub mod chunk_bytes;
 pub mod command;
 pub mod identity;
 pub mod p2p;
+pub mod play;
 pub mod seeding;
 pub mod session;
 pub mod view;

@@ -1,11 +1,11 @@
-//! `playnet-client`: a headless Playnet player.
+//! `playnet-client`: a Playnet player.
 //!
 //! Reaches the chain through a node's JSON-RPC or an embedded light client (`--chain`), joins
-//! the world network, and runs commands: one given on
-//! the command line (`playnet-client set 1 70 2 stone`), or, without one, a line mode that
-//! reads commands from stdin, one per line, and answers each with one line (`ok ...` or
-//! `error ...`). What happens meanwhile (peers' edits, chat, the chain's decisions) is printed
-//! as `event ...` lines.
+//! the world network, and then either opens the game's window (`playnet-client play`, see
+//! [`playnet_client::play`]) or runs commands: one given on the command line
+//! (`playnet-client set 1 70 2 stone`), or, without one, a line mode that reads commands from
+//! stdin, one per line, and answers each with one line (`ok ...` or `error ...`). What happens
+//! meanwhile (peers' edits, chat, the chain's decisions) is printed as `event ...` lines.
 
 use anyhow::Context;
 use clap::Parser;
@@ -17,13 +17,15 @@ use playnet_client::{
 	command::{self, Command},
 	identity,
 	p2p::{ChunkSource, NetworkConfig},
+	play::PlayOptions,
 	seeding::CappedSource,
 	session::{GameSession, SessionConfig, SessionEvent},
 };
+use playnet_renderer::Backend;
 use std::{path::PathBuf, sync::Arc, time::Duration};
 use tokio::io::AsyncBufReadExt;
 
-/// A headless Playnet player.
+/// A Playnet player: `play` opens the game's window.
 ///
 /// Without a command, reads commands from stdin, one per line: goto x y z [yaw pitch],
 /// set x y z block [base=N], get x y z, say text, peers, view [--out view.png] [--size WxH],
@@ -61,36 +63,112 @@ struct Cli {
 	/// After stdin ends, keep running (seeding, printing events) until Ctrl-C.
 	#[arg(long)]
 	stay: bool,
-	/// A command to run instead of the line mode, e.g. `set 1 70 2 stone`.
+	/// A command to run instead of the line mode, e.g. `set 1 70 2 stone`, or `play [OPTIONS]`
+	/// for the window (`play --help` lists its options).
 	#[arg(trailing_var_arg = true, allow_hyphen_values = true)]
 	command: Vec<String>,
 }
 
-#[tokio::main]
-async fn main() {
+/// `playnet-client play`: the game's window.
+#[derive(Parser, Debug)]
+#[command(name = "play")]
+struct PlayArgs {
+	/// The window's size in pixels, WIDTHxHEIGHT.
+	#[arg(long, default_value = "1280x720", value_parser = parse_size)]
+	size: (u32, u32),
+	/// Window pixels per rendered pixel (default: 1 on a hardware GPU, 2 on the CPU path or a
+	/// software adapter such as lavapipe).
+	#[arg(long)]
+	render_scale: Option<u32>,
+	/// Which path renders the world: the GPU when there is an adapter (auto), or one of them.
+	#[arg(long, value_enum, default_value = "auto")]
+	backend: Backend,
+	/// Threads of the CPU path (default: every core).
+	#[arg(long)]
+	threads: Option<usize>,
+	/// Where F2 writes screenshots and their render specs.
+	#[arg(long, default_value = "playnet-screenshots")]
+	screenshots: PathBuf,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+	let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x720")?;
+	let parse = |v: &str| v.parse::<u32>().ok().filter(|v| (16..=8192).contains(v));
+	match (parse(w), parse(h)) {
+		(Some(w), Some(h)) => Ok((w, h)),
+		_ => Err(format!("{text:?}: each side must be 16 to 8192 pixels")),
+	}
+}
+
+fn main() {
 	tracing_subscriber::fmt()
 		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env()
-				.unwrap_or_else(|_| "warn,libp2p_kad=error,libp2p_gossipsub=error".into()),
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+				"warn,libp2p_kad=error,libp2p_gossipsub=error,winit=error".into()
+			}),
 		)
 		.with_writer(std::io::stderr)
 		.init();
-	if let Err(error) = run(Cli::parse()).await {
+	let cli = Cli::parse();
+	// `play`'s options are checked before anything connects.
+	let play = match cli.command.first().map(String::as_str) {
+		Some("play") => Some(PlayArgs::parse_from(&cli.command)),
+		_ => None,
+	};
+	let result =
+		tokio::runtime::Runtime::new().context("starting the async runtime").and_then(|runtime| {
+			match play {
+				// The window runs on this thread (some platforms insist); the session on the runtime.
+				Some(play) => run_window(&runtime, &cli, play),
+				None => runtime.block_on(run(cli)),
+			}
+		});
+	if let Err(error) = result {
 		eprintln!("playnet-client: {error:#}");
 		std::process::exit(1);
 	}
 }
 
-async fn start(cli: &Cli) -> anyhow::Result<GameSession> {
+fn run_window(runtime: &tokio::runtime::Runtime, cli: &Cli, play: PlayArgs) -> anyhow::Result<()> {
+	let started = runtime.block_on(start(cli))?;
+	let session = Arc::new(started.session);
+	print_ready(&session);
+	runtime.spawn(print_events(session.subscribe()));
+	let options = PlayOptions {
+		size: play.size,
+		scale: play.render_scale,
+		backend: play.backend,
+		threads: play.threads,
+		screenshots: play.screenshots,
+		verified: started.connection.backend() == playnet_chain_access::Backend::LightClient,
+	};
+	playnet_client::play::run(
+		runtime.handle().clone(),
+		session,
+		started.connection,
+		started.account,
+		options,
+	)
+}
+
+/// A session, and the chain connection under it.
+struct Started {
+	session: GameSession,
+	connection: Arc<Connection>,
+	account: playnet_chain_access::AccountBytes,
+}
+
+async fn start(cli: &Cli) -> anyhow::Result<Started> {
 	let key = match (&cli.suri, &cli.key_file) {
 		(Some(uri), _) => key_from_uri(uri)?,
 		(None, Some(path)) => read_key_file(path)?,
 		(None, None) => anyhow::bail!("no player key: pass --suri //Alice or --key-file <file>"),
 	};
+	let account = key.public_key().0;
 	let endpoint = cli.chain.endpoint().await?;
-	let connection = Connection::connect(&endpoint).await?;
+	let connection = Arc::new(Connection::connect(&endpoint).await?);
 	eprintln!("playnet-client: {}", connection.readiness());
-	let chain = WorldConnection::new(Arc::new(connection), key);
+	let chain = WorldConnection::new(connection.clone(), key);
 	let cache = Arc::new(
 		ChunkCache::open(&cli.cache_dir, cli.cache_mib.saturating_mul(1 << 20))
 			.context("opening the chunk cache")?,
@@ -110,11 +188,10 @@ async fn start(cli: &Cli) -> anyhow::Result<GameSession> {
 	let session = GameSession::start(Arc::new(chain), network, cache, source, config)
 		.await
 		.context("starting the session")?;
-	Ok(session)
+	Ok(Started { session, connection, account })
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-	let session = start(&cli).await?;
+fn print_ready(session: &GameSession) {
 	let addrs: Vec<String> =
 		session.network().listen_addrs().iter().map(|a| a.to_string()).collect();
 	println!(
@@ -123,6 +200,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 		session.seed(),
 		addrs.join(",")
 	);
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+	let session = start(&cli).await?.session;
+	print_ready(&session);
 	tokio::spawn(print_events(session.subscribe()));
 
 	if !cli.command.is_empty() {

@@ -4,24 +4,8 @@ use playnet_primitives::{
 	proof::merkle::MerkleError, ChunkCoord, Hash32, SceneError, SpecError, VerifyError,
 };
 
-/// Why rendering failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-	/// No GPU adapter, not even a software one, is available.
-	#[error("no GPU adapter found ({0}); install a Vulkan driver (mesa-vulkan-drivers gives lavapipe) or use --backend cpu")]
-	NoAdapter(String),
-	/// The GPU failed.
-	#[error("GPU error: {0}")]
-	Gpu(String),
-	/// The CPU thread pool could not be built.
-	#[error("cannot start {threads} render threads: {reason}")]
-	Threads {
-		/// Threads asked for.
-		threads: usize,
-		/// Why not.
-		reason: String,
-	},
-}
+/// Why rendering failed: the renderer's own error.
+pub use playnet_renderer::RenderError;
 
 /// Why a job's input cannot be rendered.
 #[derive(Debug, thiserror::Error)]

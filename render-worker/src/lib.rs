@@ -7,17 +7,15 @@
 //! node's offchain worker (see `serve`), and works for a chain on its own account: takes
 //! assigned tasks, commits and reveals their roots over a node's RPC (see `work`).
 
-pub mod backend;
-pub mod cpu;
 pub mod error;
 pub mod frames;
-pub mod gpu;
 pub mod job;
 pub mod serve;
 pub mod task;
 pub mod verify;
 pub mod work;
 
-pub use backend::{Backend, Renderer};
 pub use error::{CheckError, JobError, RenderError, WorkError};
 pub use job::JobRequest;
+/// The renderer's paths, from `playnet-renderer`.
+pub use playnet_renderer::{backend, cpu, gpu, Backend, Renderer};

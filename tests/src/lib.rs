@@ -22,6 +22,7 @@ mod node;
 mod node_binary;
 pub mod node_key;
 mod ports;
+pub mod xvfb;
 
 pub use node::{Node, NodeBuilder};
 pub use node_binary::{node_binary, NODE_BINARY_ENV};

@@ -5,35 +5,8 @@ use super::chain::{Balance, TaskIndex};
 use playnet_primitives::Hash32;
 use std::fmt;
 
-/// Plancks per PGT (12 decimals).
-pub const PLANCKS_PER_PGT: Balance = 1_000_000_000_000;
-
-/// `amount` in PGT, without trailing zeros: `1000 PGT`, `3.0001 PGT`.
-pub fn format_pgt(amount: Balance) -> String {
-	let whole = amount / PLANCKS_PER_PGT;
-	let fraction = amount % PLANCKS_PER_PGT;
-	if fraction == 0 {
-		return format!("{whole} PGT");
-	}
-	let digits = format!("{fraction:012}");
-	format!("{whole}.{} PGT", digits.trim_end_matches('0'))
-}
-
-/// `text` (`1000`, `0.5`) in plancks; `None` for anything else or past 12 decimals.
-pub fn parse_pgt(text: &str) -> Option<Balance> {
-	let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
-	if whole.is_empty() && fraction.is_empty() || fraction.len() > 12 {
-		return None;
-	}
-	let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-	if !digits(whole) || !digits(fraction) {
-		return None;
-	}
-	let whole: Balance = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-	let fraction: Balance =
-		if fraction.is_empty() { 0 } else { format!("{fraction:0<12}").parse().ok()? };
-	whole.checked_mul(PLANCKS_PER_PGT)?.checked_add(fraction)
-}
+/// PGT amounts as the operator reads and writes them (shared with the game client).
+pub use playnet_chain_access::accounts::{format_pgt, parse_pgt, PLANCKS_PER_PGT};
 
 /// How a task ended for this worker.
 #[derive(Clone, Debug, PartialEq, Eq)]

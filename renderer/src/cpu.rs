@@ -1,6 +1,6 @@
 //! The CPU path: the reference kernel from `playnet-primitives`, rows spread over a rayon pool.
 
-use crate::error::RenderError;
+use crate::RenderError;
 use playnet_primitives::{render::frame::render_rows, FrameCamera, Scene};
 use rayon::prelude::*;
 

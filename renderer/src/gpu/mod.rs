@@ -4,7 +4,7 @@ mod shader;
 
 pub use shader::shader_source;
 
-use crate::error::RenderError;
+use crate::RenderError;
 use playnet_primitives::{FrameCamera, Scene};
 use std::sync::{mpsc, Arc};
 use wgpu::util::DeviceExt;

@@ -2,8 +2,8 @@
 
 use crate::{
 	cpu::{thread_pool, CpuRenderer},
-	error::RenderError,
 	gpu::{GpuRenderer, GpuScene},
+	RenderError,
 };
 use playnet_primitives::{
 	proof::tile::{frame_tile_hash, tile_count},
@@ -55,6 +55,12 @@ impl Renderer {
 	/// Whether this is the GPU path.
 	pub fn is_gpu(&self) -> bool {
 		matches!(self.engine, Engine::Gpu(..))
+	}
+
+	/// Whether this is the GPU path on an adapter that is itself software on the CPU
+	/// (lavapipe, llvmpipe, SwiftShader): as slow as the CPU path, or slower.
+	pub fn is_software_gpu(&self) -> bool {
+		matches!(&self.engine, Engine::Gpu(gpu, _) if gpu.adapter().device_type == "Cpu")
 	}
 
 	/// A one-line description: the adapter or the thread count.
