@@ -1,7 +1,7 @@
 //! The embedded light client against a real `playnet-node --dev`: it starts from the spec the
 //! node serves, reads what the node's RPC says (balances, chunk records) through proofs, and
 //! its transactions land on chain; a light client of another chain believes nothing the node
-//! says.
+//! says, and one whose peer alters a storage value in its proofs does not take the value.
 
 use anyhow::{ensure, Context, Result};
 use playnet_chain_access::{
@@ -10,7 +10,7 @@ use playnet_chain_access::{
 	Backend, ChainArgs, ChainSpec, Connection, Endpoint,
 };
 use playnet_primitives::{world::blocks::STONE, BlockEdit, ChunkCoord};
-use playnet_tests::{within, NodeBuilder};
+use playnet_tests::{peer_proxy::PeerProxy, within, NodeBuilder};
 use std::{
 	sync::Arc,
 	time::{Duration, Instant},
@@ -99,6 +99,61 @@ async fn a_light_client_believes_nothing_from_a_node_of_another_chain() -> Resul
 				ensure!(error.to_string().contains("not synced"), "unexpected error: {error}")
 			}
 		}
+		Ok(())
+	})
+	.await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_light_client_does_not_believe_a_peer_that_alters_a_storage_value() -> Result<()> {
+	within(TEST_TIMEOUT, "the lying-peer test", async {
+		let node = NodeBuilder::dev("light-lying-peer").spawn().await?;
+		node.wait_for_finalized(1, TEST_TIMEOUT).await?;
+		let alice = key_from_uri("//Alice")?.public_key().0;
+		let trusted = Connection::connect(&Endpoint::Node(node.ws_url())).await?;
+		// The light client's only peer is a relay to the node that can alter what it relays.
+		let served = ChainSpec::from_node(&node.ws_url()).await?;
+		let node_address = served.bootnodes().first().cloned().context("the node's address")?;
+		let proxy = PeerProxy::start(&node_address, trusted.genesis_hash()).await?;
+		let spec = served.with_only_bootnodes([proxy.address().to_string()])?;
+		let light = Connection::connect(&Endpoint::LightClient(spec)).await?;
+
+		// Relayed honestly, a read is what the node says.
+		let honest = accounts::balances(&light, &alice).await?;
+		let said = accounts::balances(&trusted, &alice).await?;
+		ensure!(
+			honest == said,
+			"through the relay the light client read {honest:?}, the node says {said:?}"
+		);
+
+		// Now every proof carries a different free balance for Alice. A read at a newer
+		// finalized block (nothing cached) must fail or never finish: never a balance.
+		proxy.set_tampering(true);
+		let finalized = node.finalized_number().await?;
+		node.wait_for_finalized(finalized + 2, TEST_TIMEOUT).await?;
+		let read =
+			tokio::time::timeout(Duration::from_secs(20), accounts::balances(&light, &alice));
+		match read.await {
+			Ok(Ok(balances)) => anyhow::bail!(
+				"the light client returned {balances:?} from altered proofs ({} altered)",
+				proxy.tampered()
+			),
+			Ok(Err(error)) => println!("the altered read failed: {error}"),
+			Err(_) => println!("the altered read gave no answer in 20 s"),
+		}
+		ensure!(
+			proxy.tampered() > 0,
+			"no proof was altered: the read did not go through the relay"
+		);
+
+		// Honest again, the relay's answers are read again: what failed was the altered proof.
+		proxy.set_tampering(false);
+		let again = within(Duration::from_secs(60), "a read through the honest relay", async {
+			Ok(accounts::balances(&light, &alice).await?)
+		})
+		.await?;
+		let said = accounts::balances(&trusted, &alice).await?;
+		ensure!(again == said, "read {again:?} after the lies, the node says {said:?}");
 		Ok(())
 	})
 	.await

@@ -21,6 +21,7 @@ pub mod chain;
 mod node;
 mod node_binary;
 pub mod node_key;
+pub mod peer_proxy;
 mod ports;
 pub mod xvfb;
 

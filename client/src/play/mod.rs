@@ -667,45 +667,29 @@ impl App {
 	fn markers(&self, peers: &[PeerInfo]) -> Vec<hud::Marker> {
 		let (Some(window), Some(view)) = (&self.window, &self.view) else { return Vec::new() };
 		let size = window.inner_size();
-		let (w, h) = (size.width as f64, size.height as f64);
 		let eye = self.player.eye();
-		let forward = self.player.forward();
-		let (sy, cy) = self.player.yaw.sin_cos();
-		let (sp, cp) = self.player.pitch.sin_cos();
-		let right = [cy, 0.0, -sy];
-		let up = [-sp * sy, cp, -sp * cy];
-		let dot = |a: [f64; 3], b: [f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-		let tan = playnet_primitives::render::camera::TAN_HALF_FOV as f64 / 65536.0;
 		peers
 			.iter()
 			.filter_map(|peer| {
 				let at = peer.position?;
-				// A move carries the eye's block; the feet are a block and a half lower.
-				let feet = [at[0] as f64 + 0.5, at[1] as f64 - 0.6, at[2] as f64 + 0.5];
-				let d = [feet[0] - eye[0], feet[1] - eye[1], feet[2] - eye[2]];
-				let depth = dot(d, forward);
-				if depth < 0.5 {
-					return None;
-				}
-				let distance = dot(d, d).sqrt();
-				let head = [feet[0], feet[1] + 1.7, feet[2]];
+				// A move carries the block of the player's eye; the feet are below the eye.
+				let feet =
+					[at[0] as f64 + 0.5, at[1] as f64 + 0.5 - player::EYE, at[2] as f64 + 0.5];
+				let (x, y, scale) = self.player.project(feet, size.width, size.height)?;
+				// Hidden behind a block: the line from the eye to the other's head is blocked.
+				let head = [feet[0], feet[1] + player::HEIGHT, feet[2]];
 				let to_head = [head[0] - eye[0], head[1] - eye[1], head[2] - eye[2]];
-				let length = dot(to_head, to_head).sqrt();
+				let length = to_head.iter().map(|v| v * v).sum::<f64>().sqrt();
 				let dir = to_head.map(|v| v / length);
 				if player::aim(view.as_ref(), eye, dir, length - 0.5).is_some() {
 					return None;
 				}
-				let x = w / 2.0 + dot(d, right) / depth / tan * h / 2.0;
-				let y = h / 2.0 - dot(d, up) / depth / tan * h / 2.0;
-				let height = 1.8 / depth / tan * h / 2.0;
 				let name = peer.peer.to_base58();
-				let short = &name[name.len().saturating_sub(6)..];
-				let _ = distance;
 				Some(hud::Marker {
 					x: x as i32,
 					y: y as i32,
-					height: height as i32,
-					name: short.to_string(),
+					height: (player::HEIGHT * scale) as i32,
+					name: name[name.len().saturating_sub(6)..].to_string(),
 				})
 			})
 			.collect()

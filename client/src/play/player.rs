@@ -5,7 +5,7 @@
 //! the eye rounded to Q16.16, so a frame is a pure function of the world and that camera.
 
 use playnet_primitives::{
-	render::spec::MAX_PITCH,
+	render::{camera::TAN_HALF_FOV, spec::MAX_PITCH},
 	world::blocks::{AIR, WATER},
 	BlockId, CameraKeyframe,
 };
@@ -126,6 +126,31 @@ impl Player {
 			yaw: if yaw > 32768 { yaw - 65536 } else { yaw },
 			pitch: ((self.pitch / TURN).round() as i32).clamp(-MAX_PITCH, MAX_PITCH),
 		}
+	}
+
+	/// Where world point `point` appears in a `width` x `height` view from the eye, as the
+	/// kernel's camera projects it: the pixel (x right, y down) and pixels per block at that
+	/// depth; `None` behind or right at the eye.
+	pub fn project(&self, point: [f64; 3], width: u32, height: u32) -> Option<(f64, f64, f64)> {
+		let eye = self.eye();
+		let d = [point[0] - eye[0], point[1] - eye[1], point[2] - eye[2]];
+		let dot = |a: [f64; 3], b: [f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+		let (sy, cy) = self.yaw.sin_cos();
+		let (sp, cp) = self.pitch.sin_cos();
+		let right = [cy, 0.0, -sy];
+		let up = [-sp * sy, cp, -sp * cy];
+		let depth = dot(d, self.forward());
+		if depth < 0.25 {
+			return None;
+		}
+		let tan = TAN_HALF_FOV as f64 / 65536.0;
+		// Half the height spans `tan` at depth 1, as in the kernel's rays.
+		let scale = height as f64 / 2.0 / tan / depth;
+		Some((
+			width as f64 / 2.0 + dot(d, right) * scale,
+			height as f64 / 2.0 - dot(d, up) * scale,
+			scale,
+		))
 	}
 
 	/// Advances the body by `dt` seconds under `controls`, colliding with `world`'s blocks.
@@ -471,6 +496,32 @@ mod tests {
 		// Looking level there is nothing within reach.
 		let level = Player::new([0.5, 1.0, 0.5], 0.0, 0.0);
 		assert_eq!(aim(&floor, level.eye(), level.forward(), REACH), None);
+	}
+
+	#[test]
+	fn other_players_are_projected_where_the_kernel_draws_their_place() {
+		// Looking along +z from (0.5, 1, 0.5).
+		let player = Player::new([0.5, 1.0, 0.5], 0.0, 0.0);
+		let eye = player.eye();
+		// Straight ahead: the middle of the view; nearer is larger.
+		let (x, y, far) = player.project([eye[0], eye[1], eye[2] + 10.0], 640, 360).unwrap();
+		assert!((x - 320.0).abs() < 1e-9 && (y - 180.0).abs() < 1e-9);
+		let (_, _, near) = player.project([eye[0], eye[1], eye[2] + 5.0], 640, 360).unwrap();
+		assert!((near - 2.0 * far).abs() < 1e-9);
+		// To the right (+x) and below: right of and under the middle.
+		let (x, y, _) =
+			player.project([eye[0] + 1.0, eye[1] - 1.0, eye[2] + 10.0], 640, 360).unwrap();
+		assert!(x > 320.0 && y > 180.0);
+		// At the top edge of the view: tan(half the field of view) up at depth 1.
+		let tan = TAN_HALF_FOV as f64 / 65536.0;
+		let (_, y, _) = player.project([eye[0], eye[1] + tan, eye[2] + 1.0], 640, 360).unwrap();
+		assert!(y.abs() < 1e-9);
+		// Behind: nowhere.
+		assert_eq!(player.project([eye[0], eye[1], eye[2] - 3.0], 640, 360), None);
+		// Turned a quarter turn right, +x is straight ahead.
+		let turned = Player::new([0.5, 1.0, 0.5], std::f64::consts::FRAC_PI_2, 0.0);
+		let (x, _, _) = turned.project([eye[0] + 4.0, eye[1], eye[2]], 640, 360).unwrap();
+		assert!((x - 320.0).abs() < 1e-6);
 	}
 
 	#[test]
