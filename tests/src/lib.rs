@@ -11,7 +11,11 @@
 //! - wait for best and finalized block heights with a bounded timeout and an error that quotes
 //!   the node's log;
 //! - read Playnet's state and events through subxt's dynamic API ([`chain`]): no generated code
-//!   and no committed metadata, so the tests follow the runtime as it changes.
+//!   and no committed metadata, so the tests follow the runtime as it changes;
+//! - drive a window on a virtual X display ([`xvfb`]): key, button and pointer input through
+//!   XTEST, and screenshots read back from the server;
+//! - stand a lying peer between a light client and a node ([`peer_proxy`]): it relays the
+//!   light client's protocols and, on demand, alters storage values in the node's proofs.
 //!
 //! Set `PLAYNET_KEEP_LOGS=1` to keep every node's working directory (its log and throwaway
 //! database) after the test (the path is printed); the log tail is printed anyway when a test
