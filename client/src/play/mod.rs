@@ -341,7 +341,12 @@ impl ApplicationHandler<Wake> for App {
 		let dt = now.duration_since(self.last_tick).as_secs_f64();
 		self.last_tick = now;
 		while let Ok(notice) = self.notice_rx.try_recv() {
-			self.chat.push_back((now, notice));
+			// A notice repeated (the same failure again) refreshes its line instead of filling
+			// the chat.
+			match self.chat.back_mut() {
+				Some((at, last)) if *last == notice => *at = now,
+				_ => self.chat.push_back((now, notice)),
+			}
 		}
 		while self.chat.len() > CHAT_LINES
 			|| self.chat.front().is_some_and(|(at, _)| now.duration_since(*at) > CHAT_TIME)
@@ -493,7 +498,11 @@ impl App {
 			yaw_degrees: self.player.yaw.to_degrees().round() as i32,
 			pitch_degrees: self.player.pitch.to_degrees().round().clamp(-89.0, 89.0) as i32,
 		};
-		if self.sent_pose == Some(pose) || self.moving.swap(true, Ordering::SeqCst) {
+		// Outside the world (flown past its edge or top) there is no region to tell.
+		if !locate(pose.position).0.in_world()
+			|| self.sent_pose == Some(pose)
+			|| self.moving.swap(true, Ordering::SeqCst)
+		{
 			return;
 		}
 		self.last_move = now;
