@@ -3,7 +3,7 @@
 # pallets/<name>/src/weights.rs (the runtime uses those files). Run it after changing a
 # pallet's calls or its benchmarks, on a quiet machine, and commit the result.
 #
-#   ./scripts/benchmark-weights.sh                  # world, stake and render
+#   ./scripts/benchmark-weights.sh                  # world, stake, render and sessions
 #   ./scripts/benchmark-weights.sh pallet_render    # one pallet
 #
 # The node is built with `--features runtime-benchmarks` in its own target directory, so the
@@ -20,7 +20,7 @@ bench_target=${PLAYNET_BENCH_TARGET_DIR:-$target/../bench-target}
 steps=${STEPS:-50}
 repeat=${REPEAT:-20}
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_world pallet_stake pallet_render)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_world pallet_stake pallet_render pallet_sessions)
 
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 

@@ -15,6 +15,8 @@
 //!   ([`Pending`], then [`Inclusion`], or a [`ChainError`] that says why not).
 //! - [`world`] is what the game needs from `pallet-world`: chunk records and bytes, edits,
 //!   region claims and the finalized world events, behind the [`world::WorldChain`] trait.
+//! - [`sessions`] is what cloud gaming needs from `pallet-sessions`: offers, sessions, receipts
+//!   and the signatures of receipts and frames.
 //! - [`accounts`] reads balances.
 //!
 //! Everything is read through the runtime's metadata (subxt's dynamic API): no generated code
@@ -29,6 +31,7 @@ mod connection;
 mod endpoint;
 mod error;
 mod keys;
+pub mod sessions;
 pub mod shapes;
 mod signer;
 pub mod world;
@@ -37,7 +40,7 @@ pub use connection::{Backend, Connection, Readiness};
 pub use endpoint::{ChainArgs, ChainSpec, Endpoint, LOCAL_CHAIN_SPEC};
 pub use error::ChainError;
 pub use keys::{key_from_uri, read_key_file, AccountBytes};
-pub use signer::{dispatch_text, Inclusion, Pending, Signer};
+pub use signer::{dispatch_text, scale_call, Inclusion, Pending, Signer};
 
 /// subxt's client for Playnet (Substrate's default configuration).
 pub type Api = subxt::OnlineClient<subxt::SubstrateConfig>;

@@ -195,3 +195,36 @@ fn submit_error(call: &str, error: ExtrinsicError) -> ChainError {
 		other => ChainError::rpc("submitting a transaction")(other),
 	}
 }
+
+/// `Pallet::<call>` with its SCALE-encoded `args`, framed by the call's indices from the
+/// metadata of the current block: for arguments with no dynamic encoding (the primitives'
+/// types: specs, proofs, receipts).
+pub async fn scale_call(
+	connection: &Connection,
+	pallet: &str,
+	call: &str,
+	args: &[u8],
+) -> Result<impl Payload + use<>, ChainError> {
+	let at = connection
+		.api()
+		.at_current_block()
+		.await
+		.map_err(ChainError::rpc("reading the current block"))?;
+	let call_data = {
+		let metadata = at.metadata_ref();
+		let unknown = |reason: String| ChainError::Decode { what: "the metadata", reason };
+		let pallet_meta = metadata
+			.pallet_by_name(pallet)
+			.ok_or_else(|| unknown(format!("no {pallet} pallet")))?;
+		let variant = pallet_meta
+			.call_variant_by_name(call)
+			.ok_or_else(|| unknown(format!("no {pallet}::{call} call")))?;
+		let mut call_data = vec![pallet_meta.call_index(), variant.index];
+		call_data.extend_from_slice(args);
+		call_data
+	};
+	at.transactions().from_call_data_bytes(&call_data).map_err(|e| ChainError::Refused {
+		call: format!("{pallet}::{call}"),
+		reason: e.to_string(),
+	})
+}

@@ -9,7 +9,9 @@
 //!   [`chain::WorldConnection`] over a node's JSON-RPC or the embedded light client;
 //! - [`session`]: a game session tying them together around one player, over the chunks it
 //!   holds ([`world_state`]); [`command`]: the commands of the CLI's line mode; [`view`]: the
-//!   player's view with the deterministic renderer; [`play`]: the game in a window.
+//!   player's view with the deterministic renderer; [`play`]: the game in a window;
+//! - [`remote`]: remote play, frames rendered by a contributor's host: the stream's messages,
+//!   the lossless frame codec, the player's frame checks and its receipts.
 //!
 //! Every chunk's bytes, from a peer, the node or the disk, are checked against the
 //! [`ContentHash`](playnet_primitives::ContentHash) the chain recorded ([`chunk_bytes`])
@@ -24,6 +26,7 @@ pub mod command;
 pub mod identity;
 pub mod p2p;
 pub mod play;
+pub mod remote;
 pub mod seeding;
 pub mod session;
 pub mod view;

@@ -16,6 +16,8 @@ use crate::{
 };
 use alloc::vec::Vec;
 
+pub mod worst_case;
+
 /// A render task over a box of generated chunks.
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -1,8 +1,8 @@
 //! Playnet's deterministic core.
 //!
 //! Everything two parties must compute identically lives here: the chunk model and its
-//! canonical encoding, the seeded world generator, render specs, the integer render kernel
-//! and the tile proofs. The crate is `no_std` (with `alloc`) and uses no floating point, so
+//! canonical encoding, the seeded world generator, render specs, the integer render kernel,
+//! the tile proofs and what cloud-gaming sessions sign. The crate is `no_std` (with `alloc`) and uses no floating point, so
 //! the runtime, the offchain worker, the render worker and the client all get the same bytes.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -14,6 +14,7 @@ pub mod demo;
 pub mod hash;
 pub mod proof;
 pub mod render;
+pub mod session;
 pub mod world;
 
 pub use hash::{ContentHash, Hash32};

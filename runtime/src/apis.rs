@@ -2,8 +2,9 @@
 
 use crate::{
 	configs::EpochDuration, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
-	InherentDataExt, Nonce, Render, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Stake,
-	System, TransactionPayment, World, BABE_GENESIS_EPOCH_CONFIG, VERSION,
+	InherentDataExt, Nonce, Render, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	Sessions, Signature, Stake, System, TransactionPayment, World, BABE_GENESIS_EPOCH_CONFIG,
+	VERSION,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -298,6 +299,37 @@ impl_runtime_apis! {
 
 		fn rewards_earned(who: AccountId) -> Balance {
 			Render::rewards_earned(&who)
+		}
+	}
+
+	impl pallet_sessions_runtime_api::SessionsApi<Block, AccountId, Balance, BlockNumber, Signature>
+		for Runtime
+	{
+		fn find_offers(
+			query: pallet_sessions::OfferQuery<Balance>,
+		) -> Vec<pallet_sessions::OfferView<AccountId, Balance>> {
+			Sessions::find_offers(query)
+		}
+
+		fn offer(contributor: AccountId) -> Option<pallet_sessions::Offer<Balance, BlockNumber>> {
+			Sessions::offer(&contributor)
+		}
+
+		fn session(
+			session: pallet_sessions::SessionId,
+		) -> Option<pallet_sessions::Session<AccountId, Balance, BlockNumber, Signature>> {
+			Sessions::session(session)
+		}
+
+		fn csu_record(
+			session: pallet_sessions::SessionId,
+			contributor: AccountId,
+		) -> Option<pallet_sessions::CsuRecord<AccountId, Balance, BlockNumber, Signature>> {
+			Sessions::csu_record(session, &contributor)
+		}
+
+		fn genesis_hash() -> Vec<u8> {
+			Sessions::genesis_hash()
 		}
 	}
 

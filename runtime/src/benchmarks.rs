@@ -11,6 +11,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_world, World]
 	[pallet_stake, Stake]
 	[pallet_render, Render]
+	[pallet_sessions, Sessions]
 );
 
 /// `frame_system`'s benchmarks need nothing beyond the runtime's system config.

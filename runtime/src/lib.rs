@@ -256,4 +256,8 @@ mod runtime {
 
 	#[runtime::pallet_index(14)]
 	pub type RenderOcw = pallet_render_ocw;
+
+	// Cloud-gaming sessions (CPU Sharing Units); `Session` above is the validator session.
+	#[runtime::pallet_index(15)]
+	pub type Sessions = pallet_sessions;
 }

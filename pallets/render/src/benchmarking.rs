@@ -9,21 +9,17 @@ use crate::{pallet::*, types::*, BalanceOf, TaskOf};
 use alloc::vec::Vec;
 use codec::Encode;
 use playnet_primitives::{
+	demo::worst_case::{costliest_tile_spec, one_tile_spec, see_through_chunk},
 	proof::{
 		merkle::merkle_proof,
 		tile::{render_tile, tile_count, tile_rect, TILE_SIZE},
 	},
 	render::{
 		kernel::MAX_STEPS,
-		spec::{MAX_ASPECT, MAX_HEIGHT, MAX_SCENE_SPAN, MAX_WIDTH},
+		spec::{MAX_ASPECT, MAX_HEIGHT, MAX_WIDTH},
 	},
-	world::{
-		blocks::{AIR, WATER},
-		chunk::{CHUNK_SIZE, WORLD_MAX_CHUNK_Y, WORLD_MIN_CHUNK_Y},
-		encoding::encode_chunk,
-	},
-	CameraKeyframe, Chunk, ChunkCoord, ContentHash, FrameCamera, Hash32, RenderSpec, Scene,
-	SceneChunk, TaskResult, KERNEL_VERSION,
+	world::encoding::encode_chunk,
+	CameraKeyframe, ContentHash, FrameCamera, Hash32, RenderSpec, Scene, TaskResult,
 };
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -37,84 +33,6 @@ use polkadot_sdk::{
 	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
 	sp_runtime::traits::Saturating,
 };
-
-/// Water and air in every other block: rays pass through all of it, and the run-length
-/// encoding is as long as it gets.
-fn see_through_chunk() -> Chunk {
-	let blocks = (0..4096u32).map(|i| if i % 2 == 0 { AIR } else { WATER }).collect();
-	Chunk::from_blocks(blocks).unwrap_or_default()
-}
-
-/// `count` distinct chunk coordinates, ascending. From two on, the first two are opposite
-/// corners of the widest scene there is: [`MAX_SCENE_SPAN`] chunks along x and z and the
-/// world's whole height, so no ray of [`costliest_spec`] leaves it before the step cap.
-fn widest_scene(count: u32) -> Vec<ChunkCoord> {
-	let span = MAX_SCENE_SPAN as i32;
-	let mut coords = alloc::vec![ChunkCoord::new(0, WORLD_MIN_CHUNK_Y, 0)];
-	if count > 1 {
-		coords.push(ChunkCoord::new(span - 1, WORLD_MAX_CHUNK_Y - 1, span - 1));
-	}
-	// The rest in 4x4-chunk layers from the middle, around and below the camera of
-	// [`costliest_spec`], where its rays start and head: a lookup in a stored chunk costs more
-	// than one in an empty slot of the box.
-	let centre = [span / 2 - 2, (WORLD_MIN_CHUNK_Y + WORLD_MAX_CHUNK_Y) / 2 - 3, span / 2 - 2];
-	for i in 0..count.saturating_sub(2) as i32 {
-		coords.push(ChunkCoord::new(centre[0] + i % 4, centre[1] + i / 4 % 4, centre[2] + i / 16));
-	}
-	coords.sort();
-	coords
-}
-
-/// A one-frame spec over `coords` whose every chunk has the encoding `content`.
-fn spec_over(coords: &[ChunkCoord], content: &[u8], camera: CameraKeyframe) -> RenderSpec {
-	let hash = ContentHash::of(content);
-	RenderSpec {
-		kernel_version: KERNEL_VERSION,
-		width: 64,
-		height: 64,
-		frame_count: 1,
-		scene: coords
-			.iter()
-			.map(|coord| SceneChunk { coord: *coord, content_hash: hash })
-			.collect(),
-		camera_path: alloc::vec![camera],
-	}
-}
-
-/// A one-tile spec over `count` chunks with `content`, and the chunks' encodings.
-fn spec_with_chunks(count: u32, content: &[u8]) -> (RenderSpec, Vec<Vec<u8>>) {
-	let coords = widest_scene(count.max(1));
-	let camera = CameraKeyframe { frame: 0, position: [0, 0, 0], yaw: 0, pitch: 0 };
-	let spec = spec_over(&coords, content, camera);
-	(spec, coords.iter().map(|_| content.to_vec()).collect())
-}
-
-/// The spec whose tile 0 costs the most to re-render, over `count` (at least two) chunks of
-/// `content`, and the chunks' encodings.
-///
-/// The cost of a tile is its ray steps. A ray stops at [`MAX_STEPS`], at `MAX_DIST`, when it
-/// leaves the scene's box or when it hits an opaque block. Water and air stop nothing, the
-/// widest scene holds every ray, and a 4:1 frame (the widest aspect) looking down and across
-/// gives rays long enough to reach the cap: a search over frame shapes, tiles, yaws and
-/// pitches found this camera, whose tile 0 takes 1,179,639 of the 1,179,648 steps the cap
-/// allows (`4096 * MAX_STEPS`). The benchmark checks that it still does.
-fn costliest_spec(count: u32, content: &[u8]) -> (RenderSpec, Vec<Vec<u8>>) {
-	let coords = widest_scene(count.max(2));
-	let middle = |low: i32, high: i32| ((low + high) * CHUNK_SIZE as i32 / 2) << 16;
-	let camera = CameraKeyframe {
-		frame: 0,
-		position: [
-			middle(0, MAX_SCENE_SPAN as i32),
-			middle(WORLD_MIN_CHUNK_Y, WORLD_MAX_CHUNK_Y),
-			middle(0, MAX_SCENE_SPAN as i32),
-		],
-		yaw: 7168,
-		pitch: -15_000,
-	};
-	let mut spec = spec_over(&coords, content, camera);
-	spec.width = 4 * spec.height;
-	(spec, coords.iter().map(|_| content.to_vec()).collect())
-}
 
 /// An account with `amount` free.
 fn funded<T: Config>(name: &'static str, index: u32, amount: u32) -> T::AccountId {
@@ -217,7 +135,7 @@ fn commit_and_reveal<T: Config>(index: TaskIndex, roots: &[Hash32], reveals: usi
 }
 
 fn small_spec<T: Config>() -> RenderSpec {
-	spec_with_chunks(1, &encode_chunk(&see_through_chunk())).0
+	one_tile_spec(1, &encode_chunk(&see_through_chunk())).0
 }
 
 /// A `width` x `height` spec of `frames` frames over the largest scene a task may name
@@ -230,7 +148,7 @@ fn largest_scene_spec<T: Config>(
 	keyframes: u32,
 ) -> RenderSpec {
 	let (mut spec, _) =
-		spec_with_chunks(T::MaxSceneChunks::get(), &encode_chunk(&see_through_chunk()));
+		one_tile_spec(T::MaxSceneChunks::get(), &encode_chunk(&see_through_chunk()));
 	spec.width = width;
 	spec.height = height;
 	spec.frame_count = frames.max(1);
@@ -287,7 +205,7 @@ mod benchmarks {
 		c: Linear<3, { T::MaxCandidates::get() }>,
 	) {
 		register_workers::<T>(c.max(T::WorkersPerTask::get()));
-		let (spec, _) = spec_with_chunks(s, &encode_chunk(&see_through_chunk()));
+		let (spec, _) = one_tile_spec(s, &encode_chunk(&see_through_chunk()));
 		let (poster, fee) = poster_of::<T>(&spec, Verification::Majority);
 
 		#[extrinsic_call]
@@ -343,7 +261,7 @@ mod benchmarks {
 	fn report_fraud(s: Linear<2, { T::MaxSceneChunks::get() }>) {
 		register_workers::<T>(T::MaxCandidates::get());
 		let content = encode_chunk(&see_through_chunk());
-		let (spec, chunks) = costliest_spec(s, &content);
+		let (spec, chunks) = costliest_tile_spec(s, &content);
 		let scene = Scene::from_encoded(&spec, &chunks).expect("the chunks match the spec");
 		let camera = FrameCamera::at_frame(&spec.camera_path, 0, spec.width, spec.height);
 		let rect = tile_rect(spec.width, spec.height, 0).expect("a tile");

@@ -24,18 +24,22 @@
 //!
 //! Every account has a [`ReputationRecord`] in [`Records`]: tasks agreed with the majority,
 //! tasks missed, tasks lost (disagreed with the majority) and proven frauds, which the render
-//! pallet reports through [`Pallet::record_outcome`]. The score ([`Pallet::reputation`],
-//! a `Permill`) is a deterministic integer function of the record:
+//! pallet reports, and cloud-gaming sessions served, abandoned and disputed, which the
+//! sessions pallet reports, all through [`Pallet::record_outcome`]. The score
+//! ([`Pallet::reputation`], a `Permill`) is a deterministic integer function of the record:
 //!
 //! ```text
-//! base  = 1_000_000 * (agreed + 1) / (agreed + missed + 2 * lost + 2)   (rounded down)
-//! score = base >> (4 * frauds)
+//! good  = agreed + served
+//! base  = 1_000_000 * (good + 1) / (good + missed + abandoned + 2 * lost + 2)  (rounded down)
+//! score = base >> (4 * (frauds + disputed))
 //! ```
 //!
-//! A new account starts at 50% ([`NEUTRAL_REPUTATION`]); agreement pulls the score up, a miss
-//! pulls it down and a loss twice as hard; each proven fraud divides it by 16 (one fraud
-//! leaves at most 6.25%, five leave 0). Records outlive ledgers: leaving and bonding again
-//! does not wash a record clean.
+//! A new account starts at 50% ([`NEUTRAL_REPUTATION`]); agreement and sessions served pull
+//! the score up, a miss or an abandoned session pulls it down and a loss twice as hard; each
+//! proven fraud or disputed session divides it by 16 (one leaves at most 6.25%, five leave 0).
+//! The sessions pallet reports a session only when it paid the contributor at least its
+//! reputable minimum, so that farming or griefing a record costs PGT. Records outlive
+//! ledgers: leaving and bonding again does not wash a record clean.
 //!
 //! ## Slashing
 //!
@@ -76,7 +80,7 @@
 //!
 //! ## For other pallets and clients
 //!
-//! The runtime wraps these in adapters for the render pallet: [`Pallet::bonded`],
+//! The runtime wraps these in adapters for the render and sessions pallets: [`Pallet::bonded`],
 //! [`Pallet::is_contributor`], [`Pallet::reputation`], [`Pallet::record_outcome`],
 //! [`Pallet::slash`] and [`Pallet::contributors_weighted`]. The `pallet-stake-runtime-api`
 //! crate declares `StakeApi`, implemented with [`Pallet::ledger_view`],
@@ -209,9 +213,9 @@ pub mod pallet {
 	pub type Ledgers<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, StakeLedgerOf<T>>;
 
-	/// The task records. Key: the account. Value: its counts of agreed, missed and lost tasks
-	/// and proven frauds; empty (neutral reputation) for accounts never reported. Kept when
-	/// the account's ledger goes.
+	/// The task and session records. Key: the account. Value: its counts of agreed, missed
+	/// and lost tasks, proven frauds, and sessions served, abandoned and disputed; empty
+	/// (neutral reputation) for accounts never reported. Kept when the account's ledger goes.
 	#[pallet::storage]
 	pub type Records<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, ReputationRecord, ValueQuery>;
@@ -292,7 +296,7 @@ pub mod pallet {
 			/// The amount burned.
 			burned: BalanceOf<T>,
 		},
-		/// A task outcome was added to an account's record.
+		/// A task or session outcome was added to an account's record.
 		OutcomeRecorded {
 			/// The account.
 			who: T::AccountId,

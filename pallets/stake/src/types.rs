@@ -103,11 +103,12 @@ pub struct LedgerView<Balance, BlockNumber> {
 	pub total: Balance,
 }
 
-/// How one task ended for one worker, as the render pallet reports it (shared with it in
-/// `playnet-primitives`).
+/// How one task or session ended for one contributor, as the render and sessions pallets
+/// report it (shared with them in `playnet-primitives`).
 pub use playnet_primitives::Outcome;
 
-/// An account's history of task outcomes, the input of its reputation. Counters saturate.
+/// An account's history of task and session outcomes, the input of its reputation. Counters
+/// saturate.
 #[derive(
 	Clone,
 	Copy,
@@ -130,6 +131,12 @@ pub struct ReputationRecord {
 	pub lost: u32,
 	/// Proven frauds.
 	pub frauds: u32,
+	/// Cloud-gaming sessions served and paid, undisputed.
+	pub served: u32,
+	/// Cloud-gaming sessions it was paid in, then stopped serving.
+	pub abandoned: u32,
+	/// Cloud-gaming sessions with a frame proven wrong.
+	pub disputed: u32,
 }
 
 impl ReputationRecord {
@@ -140,6 +147,9 @@ impl ReputationRecord {
 			Outcome::Missed => &mut self.missed,
 			Outcome::Lost => &mut self.lost,
 			Outcome::Fraud => &mut self.frauds,
+			Outcome::Served => &mut self.served,
+			Outcome::Abandoned => &mut self.abandoned,
+			Outcome::Disputed => &mut self.disputed,
 		};
 		*counter = counter.saturating_add(1);
 	}
@@ -147,25 +157,28 @@ impl ReputationRecord {
 	/// The reputation score, in millionths, integer arithmetic only:
 	///
 	/// ```text
-	/// base  = 1_000_000 * (agreed + 1) / (agreed + missed + 2 * lost + 2)   (rounded down)
-	/// score = base >> (4 * frauds)                                          (0 from 5 frauds)
+	/// good  = agreed + served
+	/// base  = 1_000_000 * (good + 1) / (good + missed + abandoned + 2 * lost + 2)  (rounded down)
+	/// score = base >> (4 * (frauds + disputed))                          (0 from 5 of them)
 	/// ```
 	///
-	/// An empty record scores [`NEUTRAL_REPUTATION`] (50%). Agreeing with the majority moves
-	/// the score towards 100%; a missed task counts against it once and a lost one twice (a
-	/// wrong answer costs the network more than no answer); every proven fraud divides it by
+	/// An empty record scores [`NEUTRAL_REPUTATION`] (50%). A result that agreed with the
+	/// majority and a session served and paid move the score towards 100%; a missed task and an
+	/// abandoned session count against it once, a lost task twice (a wrong answer costs the
+	/// network more than no answer); every proven fraud and every disputed session divides it by
 	/// 16. The `+ 1` and `+ 2` (Laplace smoothing) keep one early outcome from deciding
 	/// everything.
 	pub fn score(&self) -> Permill {
-		let agreed = u64::from(self.agreed);
-		let numerator = agreed.saturating_add(1);
-		let denominator = agreed
+		let good = u64::from(self.agreed).saturating_add(u64::from(self.served));
+		let numerator = good.saturating_add(1);
+		let denominator = good
 			.saturating_add(u64::from(self.missed))
+			.saturating_add(u64::from(self.abandoned))
 			.saturating_add(u64::from(self.lost).saturating_mul(2))
 			.saturating_add(2);
 		// numerator <= denominator, so base <= 1_000_000; every term fits in u64.
 		let base = numerator.saturating_mul(1_000_000) / denominator;
-		let shift = self.frauds.saturating_mul(FRAUD_SHIFT);
+		let shift = self.frauds.saturating_add(self.disputed).saturating_mul(FRAUD_SHIFT);
 		let parts = base.checked_shr(shift).unwrap_or(0);
 		Permill::from_parts(u32::try_from(parts).unwrap_or(u32::MAX))
 	}

@@ -23,8 +23,8 @@ pub fn commitment_of<AccountId: Encode>(
 	Hash32::of(&(root, salt, worker).encode())
 }
 
-/// How one task ended for one worker: the render pallet reports it, the stake pallet turns
-/// it into reputation and slashes.
+/// How one task or session ended for one contributor: the render and sessions pallets report
+/// it, the stake pallet turns it into reputation.
 #[derive(
 	Clone,
 	Copy,
@@ -48,6 +48,14 @@ pub enum Outcome {
 	/// It signed an accepted root that a fraud proof or a spot check showed wrong, or left a
 	/// challenge of it unanswered.
 	Fraud,
+	/// It served a cloud-gaming session and was paid at least the sessions pallet's reputable
+	/// minimum for it, undisputed.
+	Served,
+	/// It was paid at least that minimum in a session, then stopped serving, and the player
+	/// moved the session to its backup.
+	Abandoned,
+	/// A frame it streamed and signed was proven wrong by a one-tile re-render.
+	Disputed,
 }
 
 #[cfg(test)]

@@ -185,10 +185,6 @@ impl RpcRenderChain {
 		&self.connection
 	}
 
-	fn api(&self) -> &playnet_chain_access::Api {
-		self.connection.api()
-	}
-
 	fn at(&self) -> Result<&OnlineClientAtBlock<SubstrateConfig>, ChainError> {
 		self.at.as_ref().ok_or(ChainError::Rpc {
 			what: "reading the chain",
@@ -537,31 +533,13 @@ pub struct PostedTask {
 /// What `playnet-render post` needs beyond [`RenderChain`]: the render pallet's limits, the
 /// world's edited chunks, and `Render::post_task`. Reads are at the last followed block.
 impl RpcRenderChain {
-	/// `Render::<call>` with its SCALE-encoded `args`, framed by the call's indices from the
-	/// metadata: for arguments without a dynamic encoding here (specs, proofs).
-	async fn render_call(&self, call: &str, args: &[u8]) -> Result<impl Payload, ChainError> {
-		let call_data = {
-			let metadata = self.at()?.metadata_ref();
-			let unknown = |reason: String| ChainError::Decode { what: "the metadata", reason };
-			let pallet = metadata
-				.pallet_by_name("Render")
-				.ok_or_else(|| unknown("no Render pallet".into()))?;
-			let variant = pallet
-				.call_variant_by_name(call)
-				.ok_or_else(|| unknown(format!("no Render::{call} call")))?;
-			let mut call_data = vec![pallet.call_index(), variant.index];
-			call_data.extend_from_slice(args);
-			call_data
-		};
-		self.api()
-			.tx()
-			.await
-			.map_err(ChainError::rpc("preparing a transaction"))?
-			.from_call_data_bytes(&call_data)
-			.map_err(|e| ChainError::Refused {
-				call: format!("Render::{call}"),
-				reason: e.to_string(),
-			})
+	/// `Render::<call>` with its SCALE-encoded `args` ([`playnet_chain_access::scale_call`]).
+	async fn render_call(
+		&self,
+		call: &str,
+		args: &[u8],
+	) -> Result<impl Payload + use<>, ChainError> {
+		playnet_chain_access::scale_call(&self.connection, "Render", call, args).await
 	}
 
 	/// The least fee a task of `work_units` verified by `verification` may carry:

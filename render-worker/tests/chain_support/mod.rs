@@ -307,6 +307,9 @@ pub struct ReputationRecord {
 	pub missed: u32,
 	pub lost: u32,
 	pub frauds: u32,
+	pub served: u32,
+	pub abandoned: u32,
+	pub disputed: u32,
 }
 
 /// `pallet_stake::ReputationView`: the record and the score (millionths) from it.

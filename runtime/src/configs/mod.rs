@@ -3,6 +3,7 @@
 mod fees;
 mod offchain;
 mod render;
+mod sessions;
 mod stake;
 mod world;
 

@@ -1,11 +1,11 @@
-//! Reputation: the record of task outcomes and the score it gives.
+//! Reputation: the record of task and session outcomes and the score it gives.
 
 use super::mock::*;
 use crate::{pallet::*, Event as StakeEvent, Outcome, ReputationRecord, NEUTRAL_REPUTATION};
 use polkadot_sdk::sp_runtime::Permill;
 
 fn record(agreed: u32, missed: u32, lost: u32, frauds: u32) -> ReputationRecord {
-	ReputationRecord { agreed, missed, lost, frauds }
+	ReputationRecord { agreed, missed, lost, frauds, ..Default::default() }
 }
 
 fn report(who: AccountId, outcome: Outcome, times: u32) {
@@ -109,5 +109,26 @@ fn leaving_does_not_wash_the_record_clean() {
 		bond(ALICE, 500);
 		assert_eq!(Records::<Test>::get(ALICE).frauds, 1);
 		assert!(Stake::reputation(&ALICE) < NEUTRAL_REPUTATION);
+	});
+}
+
+#[test]
+fn sessions_count_like_tasks_served_like_agreed_abandoned_like_missed_disputed_like_fraud() {
+	let served = ReputationRecord { served: 1, ..Default::default() };
+	assert_eq!(served.score(), record(1, 0, 0, 0).score());
+	let abandoned = ReputationRecord { abandoned: 1, ..Default::default() };
+	assert_eq!(abandoned.score(), record(0, 1, 0, 0).score());
+	let disputed = ReputationRecord { agreed: 98, disputed: 1, ..Default::default() };
+	assert_eq!(disputed.score(), record(98, 0, 0, 1).score());
+	let mixed = ReputationRecord { agreed: 4, served: 4, abandoned: 1, ..Default::default() };
+	assert_eq!(mixed.score(), record(8, 1, 0, 0).score());
+	test(|| {
+		Stake::record_outcome(&ALICE, Outcome::Served);
+		Stake::record_outcome(&ALICE, Outcome::Abandoned);
+		Stake::record_outcome(&ALICE, Outcome::Disputed);
+		assert_eq!(
+			Records::<Test>::get(ALICE),
+			ReputationRecord { served: 1, abandoned: 1, disputed: 1, ..Default::default() }
+		);
 	});
 }

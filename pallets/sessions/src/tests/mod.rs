@@ -1,0 +1,10 @@
+mod accept;
+mod cheaters;
+mod deadlines;
+mod dispute;
+pub(crate) mod mock;
+mod offers;
+mod open;
+mod receipts;
+mod settle;
+mod switch;
