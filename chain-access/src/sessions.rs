@@ -269,6 +269,8 @@ pub struct PartSummary {
 	pub accepted: bool,
 	/// Play its settled receipt covers, in milliseconds (0 without one).
 	pub served_ms: u64,
+	/// Frames its settled receipt covers (0 without one).
+	pub frames: u32,
 	/// Whether a frame of it was proven wrong.
 	pub disputed: bool,
 }
@@ -315,6 +317,7 @@ struct PartFields {
 #[decode_as_type(crate_path = "scale_decode")]
 struct ReceiptFields {
 	served_ms: u64,
+	frames: u32,
 }
 
 /// `SessionsApi::session` at the current block; `None` once it ended.
@@ -344,7 +347,8 @@ pub async fn session(
 				contributor: part.contributor.0,
 				rate: part.rate,
 				accepted: part.accepted_at.is_some(),
-				served_ms: part.receipt.map_or(0, |(receipt, _)| receipt.served_ms),
+				served_ms: part.receipt.as_ref().map_or(0, |(receipt, _)| receipt.served_ms),
+				frames: part.receipt.as_ref().map_or(0, |(receipt, _)| receipt.frames),
 				disputed: part.disputed,
 			})
 			.collect(),
@@ -373,4 +377,134 @@ pub fn opened_session(
 		what: "Sessions::open_session's events",
 		reason: "no SessionOpened event".into(),
 	})
+}
+
+/// What a finalized block says of sessions, for a host deciding what to accept and for a
+/// player waiting for its contributor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionNotice {
+	/// A session opened and waits for `contributor` to accept.
+	Opened {
+		/// The session.
+		session: SessionId,
+		/// The player.
+		player: AccountBytes,
+		/// The contributor asked to accept.
+		contributor: AccountBytes,
+		/// The backup.
+		backup: Option<AccountBytes>,
+	},
+	/// A contributor accepted.
+	Accepted {
+		/// The session.
+		session: SessionId,
+		/// The contributor.
+		contributor: AccountBytes,
+	},
+	/// The player moved the session to its backup, which must accept.
+	Switched {
+		/// The session.
+		session: SessionId,
+		/// The backup.
+		to: AccountBytes,
+	},
+	/// The session ended: receipts are settled until its deadline.
+	Closing {
+		/// The session.
+		session: SessionId,
+	},
+}
+
+/// The session notices of one finalized block.
+#[derive(Clone, Debug)]
+pub struct SessionBlock {
+	/// The block's number.
+	pub number: u64,
+	/// Its notices, in event order.
+	pub notices: Vec<SessionNotice>,
+}
+
+/// Finalized blocks' session notices, from the next finalized block on.
+pub async fn follow_sessions(
+	connection: &Connection,
+) -> Result<futures::stream::BoxStream<'static, Result<SessionBlock, ChainError>>, ChainError> {
+	use futures::StreamExt;
+	let blocks =
+		connection.api().stream_blocks().await.map_err(ChainError::rpc("finalized blocks"))?;
+	Ok(blocks.then(session_block).boxed())
+}
+
+async fn session_block(
+	block: Result<subxt::client::Block<subxt::SubstrateConfig>, subxt::error::BlocksError>,
+) -> Result<SessionBlock, ChainError> {
+	#[derive(Debug, DecodeAsType)]
+	#[decode_as_type(crate_path = "scale_decode")]
+	struct Opened {
+		session: u64,
+		player: AccountId32,
+		contributor: AccountId32,
+		backup: Option<AccountId32>,
+	}
+	#[derive(Debug, DecodeAsType)]
+	#[decode_as_type(crate_path = "scale_decode")]
+	struct Accepted {
+		session: u64,
+		contributor: AccountId32,
+	}
+	#[derive(Debug, DecodeAsType)]
+	#[decode_as_type(crate_path = "scale_decode")]
+	struct Switched {
+		session: u64,
+		to: AccountId32,
+	}
+	#[derive(Debug, DecodeAsType)]
+	#[decode_as_type(crate_path = "scale_decode")]
+	struct Closing {
+		session: u64,
+	}
+	let block = block.map_err(ChainError::rpc("following finalized blocks"))?;
+	let number = block.number();
+	let at = block.at().await.map_err(ChainError::rpc("opening a finalized block"))?;
+	let events = at.events().fetch().await.map_err(ChainError::rpc("fetching a block's events"))?;
+	let mut notices = Vec::new();
+	for event in events.iter() {
+		let event = event.map_err(ChainError::decode("a block's events"))?;
+		if event.pallet_name() != PALLET {
+			continue;
+		}
+		let notice = match event.event_name() {
+			"SessionOpened" => {
+				let e = event
+					.decode_fields_unchecked_as::<Opened>()
+					.map_err(ChainError::decode("Sessions::SessionOpened"))?;
+				SessionNotice::Opened {
+					session: e.session,
+					player: e.player.0,
+					contributor: e.contributor.0,
+					backup: e.backup.map(|b| b.0),
+				}
+			}
+			"SessionAccepted" => {
+				let e = event
+					.decode_fields_unchecked_as::<Accepted>()
+					.map_err(ChainError::decode("Sessions::SessionAccepted"))?;
+				SessionNotice::Accepted { session: e.session, contributor: e.contributor.0 }
+			}
+			"SessionSwitched" => {
+				let e = event
+					.decode_fields_unchecked_as::<Switched>()
+					.map_err(ChainError::decode("Sessions::SessionSwitched"))?;
+				SessionNotice::Switched { session: e.session, to: e.to.0 }
+			}
+			"SessionClosing" => {
+				let e = event
+					.decode_fields_unchecked_as::<Closing>()
+					.map_err(ChainError::decode("Sessions::SessionClosing"))?;
+				SessionNotice::Closing { session: e.session }
+			}
+			_ => continue,
+		};
+		notices.push(notice);
+	}
+	Ok(SessionBlock { number: number.into(), notices })
 }

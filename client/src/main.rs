@@ -89,6 +89,87 @@ struct PlayArgs {
 	/// Where F2 writes screenshots and their render specs.
 	#[arg(long, default_value = "playnet-screenshots")]
 	screenshots: PathBuf,
+	/// Play on a contributor's machine (cloud gaming): open a session with the best offer
+	/// (and the next as backup), stream the view at --size, pay per minute by receipts.
+	/// Headless for now: frames go to --frames-dir.
+	#[arg(long, requires = "frames_dir")]
+	remote: bool,
+	/// Remote play: frames per second.
+	#[arg(long, default_value_t = 30)]
+	fps: u32,
+	/// Remote play: the longest the session may run, in minutes (its escrow).
+	#[arg(long, default_value_t = 10)]
+	minutes: u32,
+	/// Remote play: the latency bound from input to frame, in milliseconds.
+	#[arg(long, default_value_t = 150)]
+	max_latency_ms: u32,
+	/// Remote play: the highest price per minute, in PGT.
+	#[arg(long, default_value = "1")]
+	max_price: String,
+	/// Remote play: the contributor to ask (SS58 or 0x hex; default: the best offer).
+	#[arg(long)]
+	contributor: Option<String>,
+	/// Remote play: the backup (default: the next best offer).
+	#[arg(long)]
+	backup: Option<String>,
+	/// Remote play: how long to play, in seconds.
+	#[arg(long, default_value_t = 60)]
+	seconds: u64,
+	/// Remote play: where to write one frame a second.
+	#[arg(long)]
+	frames_dir: Option<PathBuf>,
+	/// Remote play: the share of one core the spot checks may take.
+	#[arg(long, default_value_t = 0.05)]
+	spot_check_share: f64,
+}
+
+/// An account from SS58 or 0x hex.
+fn parse_account(text: &str) -> anyhow::Result<playnet_chain_access::AccountBytes> {
+	use std::str::FromStr;
+	if let Some(hex_text) = text.strip_prefix("0x") {
+		let bytes = hex::decode(hex_text).context("not hex")?;
+		return bytes.try_into().map_err(|_| anyhow::anyhow!("{text}: not 32 bytes"));
+	}
+	Ok(playnet_chain_access::subxt::utils::AccountId32::from_str(text)
+		.map_err(|e| anyhow::anyhow!("{text}: {e}"))?
+		.0)
+}
+
+/// `play --remote`: a cloud-gaming session, headless.
+async fn run_remote(cli: &Cli, play: PlayArgs) -> anyhow::Result<()> {
+	let options = playnet_client::remote::playing::RemoteOptions {
+		width: play.size.0,
+		height: play.size.1,
+		fps: play.fps,
+		max_minutes: play.minutes,
+		max_latency_ms: play.max_latency_ms,
+		max_price_per_minute: playnet_chain_access::accounts::parse_pgt(&play.max_price)
+			.with_context(|| format!("--max-price {:?} is not an amount of PGT", play.max_price))?,
+		contributor: play.contributor.as_deref().map(parse_account).transpose()?,
+		backup: play.backup.as_deref().map(parse_account).transpose()?,
+		spot_check_share: play.spot_check_share,
+		play_for: Duration::from_secs(play.seconds),
+		frames_dir: play.frames_dir.clone(),
+	};
+	let started = start(cli).await?;
+	print_ready(&started.session);
+	let signer = playnet_chain_access::Signer::new(player_key(cli)?);
+	playnet_client::remote::playing::play_remote(
+		&started.session,
+		&started.connection,
+		&signer,
+		options,
+	)
+	.await?;
+	Ok(())
+}
+
+fn player_key(cli: &Cli) -> anyhow::Result<subxt_signer::sr25519::Keypair> {
+	Ok(match (&cli.suri, &cli.key_file) {
+		(Some(uri), _) => key_from_uri(uri)?,
+		(None, Some(path)) => read_key_file(path)?,
+		(None, None) => anyhow::bail!("no player key: pass --suri //Alice or --key-file <file>"),
+	})
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -119,6 +200,7 @@ fn main() {
 		tokio::runtime::Runtime::new().context("starting the async runtime").and_then(|runtime| {
 			match play {
 				// The window runs on this thread (some platforms insist); the session on the runtime.
+				Some(play) if play.remote => runtime.block_on(run_remote(&cli, play)),
 				Some(play) => run_window(&runtime, &cli, play),
 				None => runtime.block_on(run(cli)),
 			}
@@ -159,11 +241,7 @@ struct Started {
 }
 
 async fn start(cli: &Cli) -> anyhow::Result<Started> {
-	let key = match (&cli.suri, &cli.key_file) {
-		(Some(uri), _) => key_from_uri(uri)?,
-		(None, Some(path)) => read_key_file(path)?,
-		(None, None) => anyhow::bail!("no player key: pass --suri //Alice or --key-file <file>"),
-	};
+	let key = player_key(cli)?;
 	let account = key.public_key().0;
 	let endpoint = cli.chain.endpoint().await?;
 	let connection = Arc::new(Connection::connect(&endpoint).await?);

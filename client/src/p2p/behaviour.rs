@@ -24,8 +24,8 @@ pub const IDENTIFY_VERSION: &str = "playnet/1";
 /// as without a per-peer limit (p2p_bench), at most 256 responses of 8 KiB buffered.
 pub const CHUNK_STREAMS_PER_CONNECTION: usize = 256;
 
-/// Blocked peers (dropped for misbehaving), Kademlia, identify, ping, gossip per region and
-/// the chunk exchange.
+/// Blocked peers (dropped for misbehaving), Kademlia, identify, ping, gossip per region, the
+/// chunk exchange, and raw streams for remote play (`crate::remote`).
 #[derive(NetworkBehaviour)]
 pub(crate) struct WorldBehaviour {
 	pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
@@ -34,6 +34,7 @@ pub(crate) struct WorldBehaviour {
 	pub ping: ping::Behaviour,
 	pub gossipsub: gossipsub::Behaviour,
 	pub chunks: request_response::Behaviour<ChunkCodec>,
+	pub remote: libp2p_stream::Behaviour,
 }
 
 impl WorldBehaviour {
@@ -94,6 +95,7 @@ impl WorldBehaviour {
 			ping: ping::Behaviour::default(),
 			gossipsub,
 			chunks,
+			remote: libp2p_stream::Behaviour::new(),
 		})
 	}
 }

@@ -45,7 +45,7 @@ use crate::region::RegionCoord;
 use libp2p::{
 	gossipsub::{IdentTopic, TopicHash},
 	identity::Keypair,
-	Multiaddr, PeerId,
+	kad, Multiaddr, PeerId,
 };
 use playnet_primitives::ContentHash;
 use std::{sync::Arc, time::Duration};
@@ -179,6 +179,9 @@ pub enum NetworkError {
 	/// A bootstrap address does not end in `/p2p/<peer id>`.
 	#[error("bootstrap address {0} does not end in /p2p/<peer id>")]
 	BootstrapWithoutPeerId(Multiaddr),
+	/// The DHT refused to store a provider record.
+	#[error("announcing a provider record: {0}")]
+	Provide(String),
 	/// The network task has stopped.
 	#[error("the network has stopped")]
 	Stopped,
@@ -259,6 +262,8 @@ pub(crate) enum Command {
 	Fetch(ContentHash, oneshot::Sender<Result<Vec<u8>, FetchError>>),
 	ConnectedPeers(oneshot::Sender<Vec<PeerId>>),
 	SetPosition([i32; 3]),
+	Provide(kad::RecordKey, oneshot::Sender<Result<(), String>>),
+	FindProviders(kad::RecordKey, oneshot::Sender<Vec<PeerId>>),
 	/// A region's mesh peers and every connected peer's gossip score, to test proximity.
 	#[cfg(test)]
 	GossipView(RegionCoord, oneshot::Sender<GossipView>),
@@ -289,6 +294,7 @@ pub struct Network {
 	peer_id: PeerId,
 	listen_addrs: Vec<Multiaddr>,
 	commands: mpsc::Sender<Command>,
+	streams: libp2p_stream::Control,
 }
 
 impl Network {
@@ -366,5 +372,28 @@ impl Network {
 	/// The peers connected now.
 	pub async fn connected_peers(&self) -> Result<Vec<PeerId>, NetworkError> {
 		self.ask(Command::ConnectedPeers).await.ok_or(NetworkError::Stopped)
+	}
+
+	/// Raw streams to and from peers (remote play opens and accepts its own protocol here).
+	pub fn streams(&self) -> libp2p_stream::Control {
+		self.streams.clone()
+	}
+
+	/// Announces in the world's DHT that this peer provides `key` (e.g. a contributor's remote
+	/// play, [`crate::remote::host_key`]); kept announced while the peer runs.
+	pub async fn provide(&self, key: &[u8]) -> Result<(), NetworkError> {
+		let key = kad::RecordKey::new(&key);
+		match self.ask(|reply| Command::Provide(key, reply)).await {
+			Some(Ok(())) => Ok(()),
+			Some(Err(reason)) => Err(NetworkError::Provide(reason)),
+			None => Err(NetworkError::Stopped),
+		}
+	}
+
+	/// The peers the world's DHT knows to provide `key`: the first ones found, or none when
+	/// the query ends without any.
+	pub async fn find_providers(&self, key: &[u8]) -> Result<Vec<PeerId>, NetworkError> {
+		let key = kad::RecordKey::new(&key);
+		self.ask(|reply| Command::FindProviders(key, reply)).await.ok_or(NetworkError::Stopped)
 	}
 }

@@ -14,8 +14,8 @@ use libp2p::{
 	identify, identity::Keypair, kad, multiaddr::Protocol, noise, swarm::SwarmEvent, tcp, yamux,
 	Multiaddr, PeerId, Swarm,
 };
-use std::{sync::Arc, time::Duration};
-use tokio::sync::mpsc;
+use std::{collections::HashMap, sync::Arc, time::Duration};
+use tokio::sync::{mpsc, oneshot};
 
 /// Commands waiting for the task; handles wait when it is full.
 const COMMAND_QUEUE: usize = 256;
@@ -32,6 +32,8 @@ pub(crate) struct Service {
 	pub offences: OffenceLedger,
 	pub fetches: Fetches,
 	pub positions: Positions,
+	/// Provider lookups in flight: who waits, and the providers found so far.
+	provider_queries: HashMap<kad::QueryId, oneshot::Sender<Vec<PeerId>>>,
 	events: mpsc::Sender<NetworkEvent>,
 	dropped_events: u64,
 }
@@ -61,6 +63,7 @@ pub(crate) async fn start(
 		.with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(300)))
 		.build();
 	let peer_id = *swarm.local_peer_id();
+	let streams = swarm.behaviour().remote.new_control();
 
 	let mut listeners = Vec::new();
 	for addr in &config.listen {
@@ -75,6 +78,7 @@ pub(crate) async fn start(
 		offences: OffenceLedger::new(config.max_strikes),
 		fetches: Fetches::default(),
 		positions: Positions::default(),
+		provider_queries: HashMap::new(),
 		config,
 		source,
 		events,
@@ -125,7 +129,7 @@ pub(crate) async fn start(
 
 	let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
 	tokio::spawn(service.run(command_receiver));
-	Ok((Network { peer_id, listen_addrs, commands }, event_receiver))
+	Ok((Network { peer_id, listen_addrs, commands, streams }, event_receiver))
 }
 
 impl Service {
@@ -172,6 +176,15 @@ impl Service {
 				let _ = reply.send(self.publish(region, &message));
 			}
 			Command::Fetch(hash, reply) => self.start_fetch(hash, reply),
+			Command::Provide(key, reply) => {
+				let kademlia = &mut self.swarm.behaviour_mut().kademlia;
+				let _ =
+					reply.send(kademlia.start_providing(key).map(drop).map_err(|e| e.to_string()));
+			}
+			Command::FindProviders(key, reply) => {
+				let id = self.swarm.behaviour_mut().kademlia.get_providers(key);
+				self.provider_queries.insert(id, reply);
+			}
 			Command::ConnectedPeers(reply) => {
 				let _ = reply.send(self.swarm.connected_peers().copied().collect());
 			}
@@ -220,6 +233,32 @@ impl Service {
 		self.emit(NetworkEvent::PeerPenalised { peer, offence, strikes, dropped });
 	}
 
+	/// A provider lookup progressed: the first providers found answer it (and end it); a
+	/// lookup that ends without any answers with none.
+	fn on_providers(&mut self, id: kad::QueryId, result: kad::GetProvidersResult, last: bool) {
+		let found = match result {
+			Ok(kad::GetProvidersOk::FoundProviders { providers, .. }) => {
+				providers.into_iter().collect::<Vec<_>>()
+			}
+			Ok(kad::GetProvidersOk::FinishedWithNoAdditionalRecord { .. }) => Vec::new(),
+			Err(error) => {
+				tracing::debug!("provider lookup: {error}");
+				Vec::new()
+			}
+		};
+		if found.is_empty() && !last {
+			return;
+		}
+		if let Some(reply) = self.provider_queries.remove(&id) {
+			let _ = reply.send(found);
+		}
+		if !last {
+			if let Some(mut query) = self.swarm.behaviour_mut().kademlia.query_mut(&id) {
+				query.finish();
+			}
+		}
+	}
+
 	pub fn on_swarm_event(&mut self, event: SwarmEvent<WorldBehaviourEvent>) {
 		match event {
 			SwarmEvent::NewListenAddr { address, .. } => {
@@ -266,6 +305,14 @@ impl Service {
 					}
 				}
 			}
+			SwarmEvent::Behaviour(WorldBehaviourEvent::Kademlia(
+				kad::Event::OutboundQueryProgressed {
+					id,
+					result: kad::QueryResult::GetProviders(result),
+					step,
+					..
+				},
+			)) => self.on_providers(id, result, step.last),
 			SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
 				tracing::debug!(?peer_id, "outgoing connection failed: {error}");
 			}

@@ -12,7 +12,7 @@
 
 use codec::{Decode, Encode};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use playnet_chain_access::sessions::SessionId;
+use playnet_chain_access::sessions::{SessionId, SessionPackage};
 use playnet_primitives::{
 	render::spec::RenderSpec, CameraKeyframe, Hash32, SceneChunk, KERNEL_VERSION,
 };
@@ -42,11 +42,13 @@ pub struct Pose {
 /// What the player sends.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum ToHost {
-	/// Opens the stream: the session, and the player's signature of
-	/// [`hello_payload`] (so that only the session's player is served).
+	/// Opens the stream: the session, its package (the chain holds only its hash), and the
+	/// player's signature of [`hello_payload`] (so that only the session's player is served).
 	Hello {
 		/// The session.
 		session: SessionId,
+		/// The session's package.
+		package: SessionPackage,
 		/// The player's sr25519 signature of [`hello_payload`].
 		signature: [u8; 64],
 	},
@@ -96,6 +98,11 @@ pub enum ToPlayer {
 		/// Its pixels; empty when the host no longer has the frame.
 		pixels: Vec<u32>,
 	},
+	/// The host will not serve this stream, and why (the stream ends).
+	Refused {
+		/// Why, in words.
+		reason: String,
+	},
 }
 
 /// One streamed frame.
@@ -140,11 +147,13 @@ pub fn view_spec(chunks: &[SceneChunk], pose: Pose, width: u32, height: u32) -> 
 	}
 }
 
-/// The bytes a player signs to open a stream: a domain, the genesis hash and the session.
-pub fn hello_payload(genesis: &[u8; 32], session: SessionId) -> Vec<u8> {
+/// The bytes a player signs to open a stream: a domain, the genesis hash, the session and the
+/// player's peer id (the host serves the hello only to the peer it names).
+pub fn hello_payload(genesis: &[u8; 32], session: SessionId, peer: &libp2p::PeerId) -> Vec<u8> {
 	let mut payload = b"playnet/remote-play/hello/1".to_vec();
 	payload.extend_from_slice(genesis);
 	payload.extend_from_slice(&session.to_le_bytes());
+	payload.extend_from_slice(&peer.to_bytes());
 	payload
 }
 

@@ -1,5 +1,6 @@
 //! The command line: arguments, and one module per group of subcommands.
 
+mod host;
 mod measure;
 mod post;
 mod render;
@@ -150,6 +151,9 @@ enum Command {
 	/// Work for a chain with your own key: bond, take assigned tasks, render, commit and
 	/// reveal, and print what it earns.
 	Work(work::WorkArgs),
+	/// Cloud gaming: offer this machine, accept the sessions the chain assigns to the
+	/// account, and stream each player's view, paid per minute by the player's receipts.
+	Host(host::HostArgs),
 	/// Post a demo render task over the chain's world (once, or every N blocks) with a fee,
 	/// and follow it to its settlement.
 	Post(post::PostArgs),
@@ -288,6 +292,7 @@ pub fn run(cli: Cli) -> Result<()> {
 		}
 		Command::Work(args) => work::work(cli.backend, cli.threads, args),
 		Command::Post(args) => post::post(args),
+		Command::Host(args) => host::host(cli.backend, cli.threads, args),
 		Command::Spec { demo, out, with_chunks } => {
 			let task = GeneratedTask::demo(demo.seed, demo.width, demo.height, demo.frames);
 			let (spec, chunks) = task.build();

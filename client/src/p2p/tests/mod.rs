@@ -5,6 +5,7 @@ mod bad_input;
 mod fetch;
 mod gossip;
 mod proximity;
+mod remote_streams;
 mod worlds;
 
 use super::{ChunkSource, Command, Network, NetworkConfig, NetworkEvent};

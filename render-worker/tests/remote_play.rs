@@ -1,0 +1,192 @@
+//! Cloud gaming end to end on loopback: a dev node, two `playnet-render host` processes (//Dave,
+//! the cheaper, and //Ferdie, its backup) and one `playnet-client play --remote` player
+//! (//Eve). The session opens with Dave, frames flow and pass the player's checks, Dave's
+//! receipts are settled; Dave is killed (SIGKILL), the player moves the session to Ferdie and
+//! play goes on; the session ends and its dues are fixed exactly: escrow = due + refund, each
+//! contributor owed its rate times the play its settled receipt covers.
+
+use anyhow::{bail, ensure, Context, Result};
+use playnet_chain_access::{
+	accounts::parse_pgt,
+	key_from_uri,
+	sessions::{self, SessionPhase},
+	subxt::dynamic,
+	Connection, Endpoint, Signer,
+};
+use playnet_primitives::session::payment;
+use playnet_tests::{within, NodeBuilder};
+use std::{path::PathBuf, process::Stdio, time::Duration};
+use tokio::{
+	io::{AsyncBufReadExt, BufReader},
+	process::{Child, Command},
+	sync::mpsc,
+};
+
+const TEST_TIMEOUT: Duration = Duration::from_secs(600);
+const PGT: u128 = 1_000_000_000_000;
+const IN_BLOCK: Duration = Duration::from_secs(60);
+
+/// A program under test: its stdout lines as they come, its stderr in a file.
+struct Program {
+	name: &'static str,
+	child: Child,
+	lines: mpsc::UnboundedReceiver<String>,
+	seen: Vec<String>,
+	stderr: PathBuf,
+}
+
+impl Program {
+	fn spawn(name: &'static str, mut command: Command, dir: &std::path::Path) -> Result<Program> {
+		let stderr = dir.join(format!("{name}.stderr"));
+		let mut child = command
+			.stdout(Stdio::piped())
+			.stderr(std::fs::File::create(&stderr)?)
+			.kill_on_drop(true)
+			.spawn()
+			.with_context(|| format!("starting {name}"))?;
+		let mut stdout = BufReader::new(child.stdout.take().context("stdout")?).lines();
+		let (sender, lines) = mpsc::unbounded_channel();
+		tokio::spawn(async move {
+			while let Ok(Some(line)) = stdout.next_line().await {
+				if sender.send(line).is_err() {
+					break;
+				}
+			}
+		});
+		Ok(Program { name, child, lines, seen: Vec::new(), stderr })
+	}
+
+	/// Waits for the first line containing `wanted`.
+	async fn expect(&mut self, wanted: &str, timeout: Duration) -> Result<String> {
+		let found = tokio::time::timeout(timeout, async {
+			while let Some(line) = self.lines.recv().await {
+				self.seen.push(line.clone());
+				if line.contains(wanted) {
+					return Some(line);
+				}
+			}
+			None
+		})
+		.await;
+		match found {
+			Ok(Some(line)) => Ok(line),
+			_ => bail!(
+				"{} printed no {wanted:?} within {timeout:?}; stdout: {:#?}\nstderr: {}",
+				self.name,
+				self.seen,
+				std::fs::read_to_string(&self.stderr).unwrap_or_default()
+			),
+		}
+	}
+}
+
+/// A field `name=value` of an event line.
+fn field<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+	line.split_whitespace().find_map(|word| word.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The client binary, built beside the render worker's.
+fn client_binary() -> Result<PathBuf> {
+	let exe = PathBuf::from(env!("CARGO_BIN_EXE_playnet-render"));
+	let client = exe.with_file_name(format!("playnet-client{}", std::env::consts::EXE_SUFFIX));
+	ensure!(client.is_file(), "{} is missing: build it with ./scripts/build.sh", client.display());
+	Ok(client)
+}
+
+fn host(ws: &str, suri: &str, price: &str, dir: &std::path::Path, bootstrap: &[&str]) -> Command {
+	let mut command = Command::new(env!("CARGO_BIN_EXE_playnet-render"));
+	command
+		.args(["--backend", "cpu", "--threads", "1", "host", "--node", ws, "--suri", suri])
+		.args(["--price", price, "--max-size", "320x180", "--max-fps", "30"])
+		.args(["--listen", "/ip4/127.0.0.1/tcp/0", "--settle-every", "4"])
+		.arg("--cache-dir")
+		.arg(dir.join(suri.trim_start_matches('/')));
+	for peer in bootstrap {
+		command.args(["--bootstrap", peer]);
+	}
+	command
+}
+
+#[tokio::test]
+async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_exactly() -> Result<()>
+{
+	within(TEST_TIMEOUT, "the remote-play test", async {
+		let dir = tempfile::tempdir()?;
+		let node = NodeBuilder::dev("remote-play").spawn().await?;
+		let ws = node.ws_url();
+		let connection = Connection::connect(&Endpoint::Node(ws.clone())).await?;
+		for suri in ["//Dave", "//Ferdie"] {
+			let signer = Signer::new(key_from_uri(suri)?);
+			let bond = dynamic::tx("Stake", "bond", (100 * PGT,));
+			signer.submit_and_wait(&connection, "Stake::bond", &bond, IN_BLOCK).await?;
+		}
+
+		let mut dave =
+			Program::spawn("dave", host(&ws, "//Dave", "0.5", dir.path(), &[]), dir.path())?;
+		let ready = dave.expect("ready peer=", IN_BLOCK).await?;
+		let dave_addr =
+			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		let mut ferdie = Program::spawn(
+			"ferdie",
+			host(&ws, "//Ferdie", "1", dir.path(), &[&dave_addr]),
+			dir.path(),
+		)?;
+		let ready = ferdie.expect("ready peer=", IN_BLOCK).await?;
+		let ferdie_addr =
+			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		// The offers are read at the finalized block.
+		node.wait_for_finalized(node.best_number().await?, IN_BLOCK).await?;
+
+		let frames = dir.path().join("frames");
+		let mut player = Command::new(client_binary()?);
+		player
+			.args(["--node", &ws, "--suri", "//Eve", "--listen", "/ip4/127.0.0.1/tcp/0"])
+			.args(["--bootstrap", &dave_addr, "--bootstrap", &ferdie_addr])
+			.arg("--cache-dir")
+			.arg(dir.path().join("eve"))
+			.args(["play", "--remote", "--size", "160x96", "--fps", "10", "--minutes", "2"])
+			.args(["--max-latency-ms", "2000", "--max-price", "1", "--seconds", "16"])
+			.arg("--frames-dir")
+			.arg(&frames);
+		let mut player = Program::spawn("player", player, dir.path())?;
+		let opened = player.expect("event remote opened", Duration::from_secs(120)).await?;
+		let session: u64 = field(&opened, "session").context("session")?.parse()?;
+		let dave_hex = hex::encode(key_from_uri("//Dave")?.public_key().0);
+		ensure!(field(&opened, "contributor") == Some(dave_hex.as_str()), "{opened}");
+		player.expect("event remote streaming", Duration::from_secs(120)).await?;
+		dave.expect(&format!("event host settled session={session}"), Duration::from_secs(120))
+			.await?;
+
+		// Dave dies mid-stream; Ferdie takes over.
+		dave.child.start_kill()?;
+		player.expect("event remote switched", Duration::from_secs(60)).await?;
+		ferdie.expect(&format!("event host accepted session={session}"), IN_BLOCK).await?;
+		player.expect("event remote streaming", Duration::from_secs(120)).await?;
+		let stats = player.expect("event remote stats", Duration::from_secs(120)).await?;
+		let ended = player.expect("event remote ended", Duration::from_secs(120)).await?;
+		ferdie.expect(&format!("event host ended session={session}"), IN_BLOCK).await?;
+		ensure!(field(&ended, "session") == Some(session.to_string().as_str()), "{ended}");
+		let shown = std::fs::read_dir(&frames)?.count();
+		ensure!(shown >= 5, "only {shown} frames written: {stats}");
+
+		// The dues, once fixed: each part its rate times what its receipt covers.
+		let summary = loop {
+			let summary = sessions::session(&connection, session).await?.context("the session")?;
+			if summary.phase == SessionPhase::Settled {
+				break summary;
+			}
+			tokio::time::sleep(Duration::from_secs(3)).await;
+		};
+		ensure!(summary.parts.len() == 2, "{summary:?}");
+		let (first, second) = (&summary.parts[0], &summary.parts[1]);
+		ensure!(
+			first.served_ms > 0 && second.served_ms > 0,
+			"both were paid for play: {summary:?}"
+		);
+		ensure!(first.rate == parse_pgt("0.5").unwrap() && second.rate == PGT, "{summary:?}");
+		let due = payment(first.rate, first.served_ms) + payment(second.rate, second.served_ms);
+		ensure!(summary.escrow == due, "the escrow kept is exactly the dues: {summary:?} {due}");
+		Ok(())
+	})
+	.await
+}
