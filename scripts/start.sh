@@ -129,7 +129,12 @@ stop_one() { # name: its stop signal, and SIGKILL if it is still there 20 s late
 }
 
 stop() {
-	trap - INT TERM EXIT
+	trap - INT TERM HUP PIPE EXIT
+	# Ctrl-C behind a pipe (`./scripts/start.sh 2>&1 | tee start.log`) stops the reader too:
+	# from here on a message may find no reader, and must neither kill this script (SIGPIPE)
+	# nor end it (set -e) before everything it started is stopped.
+	trap '' PIPE
+	set +e
 	echo
 	local i
 	for (( i = ${#names[@]} - 1; i >= 0; i-- )); do stop_one "${names[$i]}"; done
@@ -138,6 +143,7 @@ trap stop EXIT
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap 'stop; exit 129' HUP
+trap 'stop; exit 141' PIPE
 
 # The node and the workers stop cleanly on SIGINT; `serve` keeps nothing and stops on SIGTERM.
 launch node INT "$base_path/node.log" \

@@ -20,6 +20,7 @@ use playnet_client::{
 	play::PlayOptions,
 	seeding::CappedSource,
 	session::{GameSession, SessionConfig, SessionEvent},
+	view::parse_size,
 };
 use playnet_renderer::Backend;
 use std::{path::PathBuf, sync::Arc, time::Duration};
@@ -170,15 +171,6 @@ fn player_key(cli: &Cli) -> anyhow::Result<subxt_signer::sr25519::Keypair> {
 		(None, Some(path)) => read_key_file(path)?,
 		(None, None) => anyhow::bail!("no player key: pass --suri //Alice or --key-file <file>"),
 	})
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
-	let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x720")?;
-	let parse = |v: &str| v.parse::<u32>().ok().filter(|v| (16..=8192).contains(v));
-	match (parse(w), parse(h)) {
-		(Some(w), Some(h)) => Ok((w, h)),
-		_ => Err(format!("{text:?}: each side must be 16 to 8192 pixels")),
-	}
 }
 
 fn main() {

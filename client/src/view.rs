@@ -15,6 +15,17 @@ use std::{fs::File, io::BufWriter, path::Path};
 /// Chunks rendered on each side of the player's, horizontally.
 pub const VIEW_RADIUS_XZ: i32 = 2;
 
+/// Parses a frame size given as `WIDTHxHEIGHT` (each side 16 to 8192 pixels), as the
+/// window's `--size` and a host's `--max-size` take it.
+pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
+	let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x720")?;
+	let parse = |v: &str| v.parse::<u32>().ok().filter(|v| (16..=8192).contains(v));
+	match (parse(w), parse(h)) {
+		(Some(w), Some(h)) => Ok((w, h)),
+		_ => Err(format!("{text:?}: each side must be 16 to 8192 pixels")),
+	}
+}
+
 /// The chunks around the player that the view shows, sorted as a render spec wants them.
 pub fn view_coords(position: [i32; 3]) -> Vec<ChunkCoord> {
 	let (center, _) = locate(position);
@@ -103,6 +114,15 @@ mod tests {
 		assert_eq!(coords.len(), 5 * 4 * 5);
 		assert!(coords.windows(2).all(|w| w[0] < w[1]));
 		assert!(coords.contains(&ChunkCoord::new(0, 4, 0)));
+	}
+
+	#[test]
+	fn a_size_is_two_sides_within_bounds() {
+		assert_eq!(parse_size("1280x720"), Ok((1280, 720)));
+		assert_eq!(parse_size("16x8192"), Ok((16, 8192)));
+		for bad in ["1280", "1280x", "x720", "15x720", "1280x8193", "-1x10", "axb", "1280x720x3"] {
+			assert!(parse_size(bad).is_err(), "{bad} was accepted");
+		}
 	}
 
 	#[test]

@@ -23,12 +23,12 @@ use playnet_client::{
 		host::FrameProducer,
 		host_key,
 		playing::{play_remote, RemoteOptions},
-		wire::{read_message, scene_id, view_spec, write_message, ToHost, ToPlayer, PROTOCOL},
+		wire::{read_message, scene_id, write_message, ToHost, ToPlayer, PROTOCOL},
 	},
 	session::{GameSession, SessionConfig},
 	view::view_coords,
 };
-use playnet_primitives::{proof::tile::tile_rect, FrameCamera, Hash32, KERNEL_VERSION};
+use playnet_primitives::{proof::tile::tile_rect, Hash32, KERNEL_VERSION};
 use playnet_renderer::{Backend, Renderer};
 use playnet_tests::{within, NodeBuilder};
 use std::{sync::Arc, time::Duration};
@@ -99,9 +99,8 @@ async fn painting_host(world: GameSession, signer: Signer, genesis: [u8; 32]) ->
 			write_message(&mut writer, &ToPlayer::Scene { id, chunks }).await?;
 			announced = Some(id);
 		}
-		let spec = view_spec(&view.scene_chunks, pose, width, height);
-		let camera = FrameCamera::at_frame(&spec.camera_path, 0, width, height);
-		let mut pixels = renderer.bind(&view.scene)?.render_frame(&camera)?;
+		let views = producer.views(&view.scene_chunks);
+		let mut pixels = renderer.bind(&view.scene)?.render_frame(&views.camera(pose))?;
 		if producer.next_seq() >= PAINT_FROM {
 			let rect = tile_rect(width, height, 1).context("tile 1")?;
 			for y in rect.y..rect.y + rect.height {
@@ -110,7 +109,7 @@ async fn painting_host(world: GameSession, signer: Signer, genesis: [u8; 32]) ->
 				}
 			}
 		}
-		let (frame, _) = producer.seal(&renderer, &pixels, id, &spec, seq, pose);
+		let (frame, _) = producer.seal(&renderer, &pixels, id, views.task_id(pose), seq, pose);
 		if write_message(&mut writer, &ToPlayer::Frame(frame)).await.is_err() {
 			break;
 		}

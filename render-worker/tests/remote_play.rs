@@ -4,6 +4,10 @@
 //! receipts are settled; Dave is killed (SIGKILL), the player moves the session to Ferdie and
 //! play goes on; the session ends and its dues are fixed exactly: escrow = due + refund, each
 //! contributor owed its rate times the play its settled receipt covers.
+//!
+//! The player reaches Dave through a loopback proxy that, for a second, delays Dave's bytes
+//! past the session's latency bound: play pauses (the late frames are shown, not paid), goes
+//! on with Dave after it, and Dave's settled receipt covers none of the gap.
 
 use anyhow::{bail, ensure, Context, Result};
 use playnet_chain_access::{
@@ -15,9 +19,15 @@ use playnet_chain_access::{
 };
 use playnet_primitives::session::payment;
 use playnet_tests::{within, NodeBuilder};
-use std::{path::PathBuf, process::Stdio, time::Duration};
+use std::{
+	path::PathBuf,
+	process::Stdio,
+	sync::Arc,
+	time::{Duration, Instant},
+};
 use tokio::{
-	io::{AsyncBufReadExt, BufReader},
+	io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+	net::{TcpListener, TcpStream},
 	process::{Child, Command},
 	sync::mpsc,
 };
@@ -25,6 +35,13 @@ use tokio::{
 const TEST_TIMEOUT: Duration = Duration::from_secs(600);
 const PGT: u128 = 1_000_000_000_000;
 const IN_BLOCK: Duration = Duration::from_secs(60);
+/// The session's latency bound, input to frame.
+const MAX_LATENCY: Duration = Duration::from_millis(500);
+/// How long the proxy holds Dave's bytes back, and for how long it does: every frame of that
+/// stretch comes past the bound, and the stream has no frame in time for about the sum (under
+/// the player's 3 s stall limit, so it pauses rather than leaves Dave).
+const HELD_BACK: Duration = Duration::from_millis(1_000);
+const HOLDING_FOR: Duration = Duration::from_millis(1_000);
 
 /// A program under test: its stdout lines as they come, its stderr in a file.
 struct Program {
@@ -78,6 +95,80 @@ impl Program {
 			),
 		}
 	}
+
+	/// The lines printed so far, those not waited for included.
+	fn printed(&mut self) -> &[String] {
+		while let Ok(line) = self.lines.try_recv() {
+			self.seen.push(line);
+		}
+		&self.seen
+	}
+}
+
+/// A loopback TCP proxy in front of a host: the player reaches the host through it, and the
+/// test can hold the host's bytes back for a while, as a congested network would.
+struct DelayingProxy {
+	port: u16,
+	delay: Arc<std::sync::Mutex<Option<Duration>>>,
+}
+
+impl DelayingProxy {
+	/// A proxy to `127.0.0.1:target`, passing bytes through until told to delay them.
+	async fn start(target: u16) -> Result<DelayingProxy> {
+		let listener = TcpListener::bind("127.0.0.1:0").await?;
+		let port = listener.local_addr()?.port();
+		let delay = Arc::new(std::sync::Mutex::new(None::<Duration>));
+		let delays = delay.clone();
+		tokio::spawn(async move {
+			while let Ok((player, _)) = listener.accept().await {
+				let Ok(host) = TcpStream::connect(("127.0.0.1", target)).await else { continue };
+				let (mut player_read, player_write) = player.into_split();
+				let (host_read, mut host_write) = host.into_split();
+				tokio::spawn(async move {
+					let _ = tokio::io::copy(&mut player_read, &mut host_write).await;
+				});
+				tokio::spawn(delayed_copy(host_read, player_write, delays.clone()));
+			}
+		});
+		Ok(DelayingProxy { port, delay })
+	}
+
+	/// From now on every byte from the host reaches the player `delay` late (`None`: on
+	/// time again; bytes already held keep their order).
+	fn set_delay(&self, delay: Option<Duration>) {
+		*self.delay.lock().unwrap() = delay;
+	}
+}
+
+/// Copies `from` to `to`, each read forwarded at its read time plus the delay set then.
+async fn delayed_copy(
+	mut from: tokio::net::tcp::OwnedReadHalf,
+	mut to: tokio::net::tcp::OwnedWriteHalf,
+	delay: Arc<std::sync::Mutex<Option<Duration>>>,
+) {
+	let (held, mut release) = mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+	tokio::spawn(async move {
+		while let Some((at, bytes)) = release.recv().await {
+			tokio::time::sleep_until(at).await;
+			if to.write_all(&bytes).await.is_err() {
+				break;
+			}
+		}
+		let _ = to.shutdown().await;
+	});
+	let mut buffer = vec![0u8; 64 * 1024];
+	loop {
+		match from.read(&mut buffer).await {
+			Ok(0) | Err(_) => break,
+			Ok(read) => {
+				let delay = delay.lock().unwrap().unwrap_or_default();
+				let at = tokio::time::Instant::now() + delay;
+				if held.send((at, buffer[..read].to_vec())).is_err() {
+					break;
+				}
+			}
+		}
+	}
 }
 
 /// A field `name=value` of an event line.
@@ -126,6 +217,11 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 		let ready = dave.expect("ready peer=", IN_BLOCK).await?;
 		let dave_addr =
 			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		// The player's way to Dave: /ip4/127.0.0.1/tcp/<port>/p2p/<peer> through the proxy.
+		let parts: Vec<&str> = dave_addr.split('/').collect();
+		ensure!(parts.len() == 7 && parts[1] == "ip4" && parts[3] == "tcp", "{dave_addr}");
+		let proxy = DelayingProxy::start(parts[4].parse()?).await?;
+		let dave_via_proxy = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", proxy.port, parts[6]);
 		let mut ferdie = Program::spawn(
 			"ferdie",
 			host(&ws, "//Ferdie", "1", dir.path(), &[&dave_addr]),
@@ -141,11 +237,12 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 		let mut player = Command::new(client_binary()?);
 		player
 			.args(["--node", &ws, "--suri", "//Eve", "--listen", "/ip4/127.0.0.1/tcp/0"])
-			.args(["--bootstrap", &dave_addr, "--bootstrap", &ferdie_addr])
+			.args(["--bootstrap", &dave_via_proxy, "--bootstrap", &ferdie_addr])
 			.arg("--cache-dir")
 			.arg(dir.path().join("eve"))
 			.args(["play", "--remote", "--size", "160x96", "--fps", "10", "--minutes", "2"])
-			.args(["--max-latency-ms", "2000", "--max-price", "1", "--seconds", "16"])
+			.args(["--max-latency-ms", &MAX_LATENCY.as_millis().to_string()])
+			.args(["--max-price", "1", "--seconds", "20"])
 			.arg("--frames-dir")
 			.arg(&frames);
 		let mut player = Program::spawn("player", player, dir.path())?;
@@ -154,15 +251,50 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 		let dave_hex = hex::encode(key_from_uri("//Dave")?.public_key().0);
 		ensure!(field(&opened, "contributor") == Some(dave_hex.as_str()), "{opened}");
 		player.expect("event remote streaming", Duration::from_secs(120)).await?;
-		dave.expect(&format!("event host settled session={session}"), Duration::from_secs(120))
-			.await?;
+		let streaming = Instant::now();
+		let settled = format!("event host settled session={session}");
+		dave.expect(&settled, Duration::from_secs(120)).await?;
+
+		// The network to Dave slows past the bound for a while, then recovers; Dave streams
+		// and settles on after the pause.
+		proxy.set_delay(Some(HELD_BACK));
+		tokio::time::sleep(HOLDING_FOR).await;
+		proxy.set_delay(None);
+		let resumed = Instant::now();
+		let after = loop {
+			let line = dave.expect(&settled, Duration::from_secs(60)).await?;
+			if resumed.elapsed() > HELD_BACK + Duration::from_secs(1) {
+				break line;
+			}
+		};
+		ensure!(
+			!player.printed().iter().any(|line| line.contains("event remote stream-ended")),
+			"the pause ended the stream: {:#?}",
+			player.printed()
+		);
 
 		// Dave dies mid-stream; Ferdie takes over.
 		dave.child.start_kill()?;
+		let dave_streamed = streaming.elapsed();
 		player.expect("event remote switched", Duration::from_secs(60)).await?;
+		let dave_stats = player
+			.printed()
+			.iter()
+			.find(|line| line.contains("event remote stats"))
+			.cloned()
+			.context("the stats of Dave's stream")?;
+		eprintln!("Dave's stream (with the delayed second): {dave_stats}");
+		let count = |name: &str| -> Result<u64> {
+			Ok(field(&dave_stats, name).context("a field")?.parse()?)
+		};
+		ensure!(
+			count("frames")? - count("paid")? >= 5,
+			"the frames of the delayed second came late and were not paid: {dave_stats}"
+		);
 		ferdie.expect(&format!("event host accepted session={session}"), IN_BLOCK).await?;
 		player.expect("event remote streaming", Duration::from_secs(120)).await?;
 		let stats = player.expect("event remote stats", Duration::from_secs(120)).await?;
+		eprintln!("Ferdie's stream: {stats}");
 		let ended = player.expect("event remote ended", Duration::from_secs(120)).await?;
 		ferdie.expect(&format!("event host ended session={session}"), IN_BLOCK).await?;
 		ensure!(field(&ended, "session") == Some(session.to_string().as_str()), "{ended}");
@@ -184,6 +316,18 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 			"both were paid for play: {summary:?}"
 		);
 		ensure!(first.rate == parse_pgt("0.5").unwrap() && second.rate == PGT, "{summary:?}");
+		// Dave was paid for his stream less the pause: no frame in time came for at least
+		// the time the proxy held bytes back, and a frame after a gap adds two intervals.
+		let settled_after: u64 = field(&after, "served_ms").context("served_ms")?.parse()?;
+		ensure!(
+			first.served_ms >= settled_after,
+			"the settlement after the pause stands: {summary:?} {after}"
+		);
+		ensure!(
+			Duration::from_millis(first.served_ms) + HOLDING_FOR <= dave_streamed,
+			"Dave was paid {} ms of a {dave_streamed:?} stream with a {HOLDING_FOR:?} pause",
+			first.served_ms
+		);
 		let due = payment(first.rate, first.served_ms) + payment(second.rate, second.served_ms);
 		ensure!(summary.escrow == due, "the escrow kept is exactly the dues: {summary:?} {due}");
 		Ok(())

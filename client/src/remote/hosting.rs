@@ -480,6 +480,7 @@ impl RenderThread {
 							return;
 						}
 					};
+					let views = producer.views(&view.scene_chunks);
 					let mut current = Some((job, reply));
 					while let Some((job, reply)) = current.take() {
 						if matches!(&job, Job::Frame { view: asked, .. } if asked.id != view.id) {
@@ -490,14 +491,7 @@ impl RenderThread {
 						let out = match job {
 							Job::Frame { scene_id, input_seq, pose, .. } => Rendered::Frame(
 								producer
-									.produce(
-										&renderer,
-										&bound,
-										scene_id,
-										&view.scene_chunks,
-										input_seq,
-										pose,
-									)
+									.produce(&renderer, &bound, &views, scene_id, input_seq, pose)
 									.map(|(frame, _)| frame)
 									.map_err(|e| e.to_string()),
 							),

@@ -20,10 +20,12 @@
 use super::{
 	host_key,
 	player::{quantile, Arrival, PlayerStream, SpotCheck, SpotCheckPolicy, StreamTerms},
-	wire::{hello_payload, read_message, write_message, Pose, ToHost, ToPlayer, PROTOCOL},
+	wire::{
+		hello_payload, read_message, scene_id, write_message, Pose, ToHost, ToPlayer, PROTOCOL,
+	},
 };
 use crate::{session::GameSession, view::write_png, world_state::hash_of};
-use futures::AsyncReadExt;
+use futures::{AsyncReadExt, StreamExt};
 use libp2p::StreamProtocol;
 use playnet_chain_access::{
 	sessions::{
@@ -328,8 +330,10 @@ async fn stream_from(
 	// Spot checks end as (frame, whether the tile came out wrong).
 	let (checked, mut spot_results) = mpsc::channel::<(u64, bool)>(64);
 	// One spot check at a time: a draw while one runs is let go (the CPU share stays bounded
-	// when tiles take longer than planned, and the first check loads the scene's chunks once).
+	// when tiles take longer than planned).
 	let checking = Arc::new(Semaphore::new(1));
+	// The player's bytes of each announced scene, loaded as soon as it is announced.
+	let loads = Arc::new(SceneLoads::new(world.clone()));
 
 	let mut inputs = tokio::time::interval(Duration::from_millis(1_000 / u64::from(package.fps)));
 	let mut receipts = tokio::time::interval(Duration::from_secs(1));
@@ -374,9 +378,10 @@ async fn stream_from(
 				None | Some(Err(_)) => break StreamEnd::Failed("the stream closed".into()),
 				Some(Ok(ToPlayer::Refused { reason })) => break StreamEnd::Failed(format!("refused: {reason}")),
 				Some(Ok(ToPlayer::Scene { id, chunks })) => {
-					if let Err(fault) = stream.scene(id, chunks) {
+					if let Err(fault) = stream.scene(id, chunks.clone()) {
 						break StreamEnd::Failed(fault.to_string());
 					}
+					loads.announced(id, chunks);
 				}
 				Some(Ok(ToPlayer::TilePixels { .. })) => {}
 				Some(Ok(ToPlayer::Frame(frame))) => match stream.frame(&frame, Instant::now()) {
@@ -388,7 +393,7 @@ async fn stream_from(
 						if let Some(check) = arrival.spot_check.clone() {
 							match checking.clone().try_acquire_owned() {
 								Ok(permit) => {
-									spawn_spot_check(world.clone(), check, checked.clone(), permit)
+									spawn_spot_check(loads.clone(), check, checked.clone(), permit)
 								}
 								Err(_) => stream.forget_check(check.seq),
 							}
@@ -432,7 +437,7 @@ fn scripted_pose(world: &GameSession, tick: u64, fps: u32) -> Pose {
 
 /// Runs a spot check off the async threads with the player's own bytes of the scene.
 fn spawn_spot_check(
-	world: GameSession,
+	loads: Arc<SceneLoads>,
 	check: SpotCheck,
 	results: mpsc::Sender<(u64, bool)>,
 	permit: OwnedSemaphorePermit,
@@ -440,7 +445,7 @@ fn spawn_spot_check(
 	tokio::spawn(async move {
 		let _running = permit;
 		let seq = check.seq;
-		let failed = match scene_bytes(&world, check.scene()).await {
+		let failed = match loads.bytes(check.scene()).await {
 			Some(chunks) => match tokio::task::spawn_blocking(move || check.run(&chunks)).await {
 				Ok(Ok(result)) => result.is_err(),
 				// The bytes did not make the scene, or the check panicked: undecided.
@@ -455,36 +460,101 @@ fn spawn_spot_check(
 	});
 }
 
-/// The canonical bytes of every chunk of `scene` from the player's own world: the chunk it
-/// holds (loading it first) when the hash matches (its confirmed version or its view with
-/// pending edits), else the cache, else peers by hash. `None` when a chunk is nowhere: the host rendered chunks
-/// this player's world never had.
-pub async fn scene_bytes(world: &GameSession, scene: &[SceneChunk]) -> Option<Vec<Vec<u8>>> {
-	let mut bytes = Vec::with_capacity(scene.len());
-	for chunk in scene {
-		// The player's own world first: loaded (from the chain's record) if it is not held.
-		if let Err(error) = world.ensure_chunk(chunk.coord).await {
-			tracing::debug!("loading {:?} for a spot check: {error}", chunk.coord);
-		}
-		let held = {
-			let state = world.inner().state();
-			state.world.chunk(&chunk.coord).and_then(|held| {
-				[held.view(), held.confirmed()]
-					.into_iter()
-					.find(|c| hash_of(c) == chunk.content_hash)
-					.map(encode_chunk)
-			})
-		};
-		let found = match held {
-			Some(found) => found,
-			None => match world.cache().get(&chunk.content_hash) {
-				Ok(Some(found)) => found,
-				_ => world.network().fetch_chunk(chunk.content_hash).await.ok()?,
-			},
-		};
-		bytes.push(found);
+/// How many announced scenes' bytes a player keeps: frames in flight and checks running may
+/// name the ones before the latest.
+const SCENES_LOADED: usize = 4;
+
+/// One scene's bytes: loaded once, shared by every check of the scene.
+type SceneLoad = Arc<tokio::sync::OnceCell<Arc<Vec<Vec<u8>>>>>;
+
+/// The player's own bytes of the scenes the host announced, loaded when a scene is
+/// announced rather than on the first check of one of its tiles (a check then waits for
+/// nothing but the render, so a wrong tile is caught within a few frames).
+struct SceneLoads {
+	world: GameSession,
+	/// The latest scenes, oldest first.
+	kept: std::sync::Mutex<std::collections::VecDeque<(Hash32, SceneLoad)>>,
+}
+
+impl SceneLoads {
+	fn new(world: GameSession) -> Self {
+		SceneLoads { world, kept: Default::default() }
 	}
-	Some(bytes)
+
+	/// The load of scene `id`, started or not; the oldest is let go past [`SCENES_LOADED`].
+	fn load(&self, id: Hash32) -> SceneLoad {
+		let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+		if let Some((_, load)) = kept.iter().find(|(kept, _)| *kept == id) {
+			return load.clone();
+		}
+		let load = SceneLoad::default();
+		kept.push_back((id, load.clone()));
+		while kept.len() > SCENES_LOADED {
+			kept.pop_front();
+		}
+		load
+	}
+
+	/// The host announced scene `id` (checked against `chunks` by the stream): its bytes
+	/// start loading now.
+	fn announced(self: &Arc<Self>, id: Hash32, chunks: Vec<SceneChunk>) {
+		let loads = self.clone();
+		tokio::spawn(async move { loads.bytes_of(id, &chunks).await });
+	}
+
+	/// The bytes of `scene`, in its order; `None` when some chunk is nowhere (a later call
+	/// tries again).
+	async fn bytes(&self, scene: &[SceneChunk]) -> Option<Arc<Vec<Vec<u8>>>> {
+		self.bytes_of(scene_id(scene), scene).await
+	}
+
+	async fn bytes_of(&self, id: Hash32, scene: &[SceneChunk]) -> Option<Arc<Vec<Vec<u8>>>> {
+		let load = self.load(id);
+		load.get_or_try_init(|| async {
+			scene_bytes(&self.world, scene).await.map(Arc::new).ok_or(())
+		})
+		.await
+		.ok()
+		.cloned()
+	}
+}
+
+/// The canonical bytes of every chunk of `scene` from the player's own world, in order (a
+/// few chunks at a time): `None` when a chunk is nowhere, that is when the host rendered
+/// chunks this player's world never had.
+pub async fn scene_bytes(world: &GameSession, scene: &[SceneChunk]) -> Option<Vec<Vec<u8>>> {
+	futures::stream::iter(scene.iter().cloned())
+		.map(|chunk| async move { chunk_bytes(world, &chunk).await })
+		.buffered(16)
+		.collect::<Vec<Option<Vec<u8>>>>()
+		.await
+		.into_iter()
+		.collect()
+}
+
+/// The canonical bytes of `chunk`: the chunk the player's world holds (loaded from the
+/// chain's record first when it is not held) when its hash matches (its confirmed version,
+/// or its view with pending edits), else the cache, else peers by hash.
+async fn chunk_bytes(world: &GameSession, chunk: &SceneChunk) -> Option<Vec<u8>> {
+	if let Err(error) = world.ensure_chunk(chunk.coord).await {
+		tracing::debug!("loading {:?} for a spot check: {error}", chunk.coord);
+	}
+	let held = {
+		let state = world.inner().state();
+		state.world.chunk(&chunk.coord).and_then(|held| {
+			[held.view(), held.confirmed()]
+				.into_iter()
+				.find(|c| hash_of(c) == chunk.content_hash)
+				.map(encode_chunk)
+		})
+	};
+	match held {
+		Some(found) => Some(found),
+		None => match world.cache().get(&chunk.content_hash) {
+			Ok(Some(found)) => Some(found),
+			_ => world.network().fetch_chunk(chunk.content_hash).await.ok(),
+		},
+	}
 }
 
 fn write_frame(dir: &std::path::Path, arrival: &Arrival, width: u32, height: u32) {

@@ -14,7 +14,7 @@ use codec::{Decode, Encode};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use playnet_chain_access::sessions::{SessionId, SessionPackage};
 use playnet_primitives::{
-	render::spec::RenderSpec, CameraKeyframe, Hash32, SceneChunk, KERNEL_VERSION,
+	render::spec::RenderSpec, CameraKeyframe, FrameCamera, Hash32, SceneChunk, KERNEL_VERSION,
 };
 use thiserror::Error;
 
@@ -144,6 +144,49 @@ pub fn view_spec(chunks: &[SceneChunk], pose: Pose, width: u32, height: u32) -> 
 			yaw: pose.yaw,
 			pitch: pose.pitch,
 		}],
+	}
+}
+
+/// The views of one scene at one size, with the scene encoded once: what a stream needs per
+/// frame (its camera and its task id) without building and hashing a whole spec each time.
+#[derive(Clone, Debug)]
+pub struct ViewSpecs {
+	width: u32,
+	height: u32,
+	/// The SCALE encoding of a view's spec up to its camera path, which comes last.
+	head: Vec<u8>,
+}
+
+impl ViewSpecs {
+	/// The views of `chunks` at `width` x `height`.
+	pub fn new(chunks: &[SceneChunk], width: u32, height: u32) -> Self {
+		let headless = RenderSpec {
+			kernel_version: KERNEL_VERSION,
+			width,
+			height,
+			frame_count: 1,
+			scene: chunks.to_vec(),
+			camera_path: Vec::new(),
+		};
+		let mut head = headless.encode();
+		// An empty camera path encodes as one byte (its length, compact 0) at the end.
+		head.pop();
+		ViewSpecs { width, height, head }
+	}
+
+	/// The camera path of the view from `pose`.
+	fn camera_path(pose: Pose) -> Vec<CameraKeyframe> {
+		vec![CameraKeyframe { frame: 0, position: pose.position, yaw: pose.yaw, pitch: pose.pitch }]
+	}
+
+	/// The camera of the view from `pose`.
+	pub fn camera(&self, pose: Pose) -> FrameCamera {
+		FrameCamera::at_frame(&Self::camera_path(pose), 0, self.width, self.height)
+	}
+
+	/// The task id of the view from `pose`: `view_spec(chunks, pose, ..).task_id()`.
+	pub fn task_id(&self, pose: Pose) -> Hash32 {
+		Hash32::of_parts(&[&self.head, &Self::camera_path(pose).encode()])
 	}
 }
 
@@ -281,5 +324,35 @@ mod tests {
 		assert_eq!(spec.validate(), Ok(()));
 		let moved = view_spec(&scene, Pose { yaw: 1, ..pose }, 128, 64);
 		assert_ne!(spec.task_id(), moved.task_id());
+	}
+
+	#[test]
+	fn view_specs_give_the_ids_and_cameras_of_whole_specs() {
+		let mut scene: Vec<SceneChunk> = (0..70)
+			.map(|i| SceneChunk {
+				coord: ChunkCoord::new(i % 5, 3 + i / 25, (i / 5) % 5),
+				content_hash: Hash32([i as u8; 32]),
+			})
+			.collect();
+		scene.sort_by_key(|c| c.coord);
+		for (width, height) in [(128, 64), (1280, 720)] {
+			let specs = ViewSpecs::new(&scene, width, height);
+			for pose in [
+				Pose { position: [8 << 16, 80 << 16, 8 << 16], yaw: 0, pitch: -1000 },
+				Pose { position: [-3, 1 << 20, 77], yaw: 40_000, pitch: 9_000 },
+			] {
+				let spec = view_spec(&scene, pose, width, height);
+				assert_eq!(specs.task_id(pose), spec.task_id());
+				assert_eq!(
+					specs.camera(pose),
+					FrameCamera::at_frame(&spec.camera_path, 0, width, height)
+				);
+			}
+		}
+		let still = Pose { position: [0; 3], yaw: 0, pitch: 0 };
+		assert_eq!(
+			ViewSpecs::new(&[], 16, 16).task_id(still),
+			view_spec(&[], still, 16, 16).task_id()
+		);
 	}
 }

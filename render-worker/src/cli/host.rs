@@ -19,6 +19,7 @@ use playnet_client::{
 	p2p::{ChunkSource, NetworkConfig},
 	remote::hosting::{Host, HostOptions},
 	session::{GameSession, SessionConfig},
+	view::parse_size,
 };
 use playnet_primitives::{Hash32, KERNEL_VERSION};
 use playnet_render::backend::{Backend, Renderer};
@@ -55,15 +56,6 @@ pub struct HostArgs {
 	/// Seconds between settlements of a stream's best receipt.
 	#[arg(long, default_value_t = 30)]
 	settle_every: u64,
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
-	let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x720")?;
-	let parse = |v: &str| v.parse::<u32>().ok().filter(|v| (16..=8192).contains(v));
-	match (parse(w), parse(h)) {
-		(Some(w), Some(h)) => Ok((w, h)),
-		_ => Err(format!("{text:?}: each side must be 16 to 8192 pixels")),
-	}
 }
 
 /// What a host commits to, and the hash of what it runs: the kernel version and the
