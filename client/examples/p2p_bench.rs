@@ -105,16 +105,23 @@ async fn gossip_latency(clients: usize, deltas: usize) {
 	}
 	drop(samples_tx);
 	let mut failed = 0;
+	// Deltas are signed as a player's are; the peers check each signature.
+	let key = subxt_signer::sr25519::dev::alice();
+	let world = NetworkConfig::default().world;
 	for n in 0..deltas as u64 {
 		let sender = &networks[n as usize % networks.len()];
-		let delta = WorldMessage::Edits(EditDelta {
-			account: [0; 32],
-			coord: ChunkCoord::new(1, 4, 1),
-			base_version: 0,
-			edits: vec![BlockEdit { x: (n % 16) as u8, y: 0, z: 0, block: 1 }],
-			// The sequence number, so receivers can find the send time.
-			timestamp_ms: n,
-		});
+		let delta = WorldMessage::Edits(
+			EditDelta {
+				account: [0; 32],
+				coord: ChunkCoord::new(1, 4, 1),
+				base_version: 0,
+				edits: vec![BlockEdit { x: (n % 16) as u8, y: 0, z: 0, block: 1 }],
+				// The sequence number, so receivers can find the send time.
+				timestamp_ms: n,
+				signature: [0; 64],
+			}
+			.signed(&key, &world),
+		);
 		sent.lock().unwrap().insert(n, Instant::now());
 		if sender.publish(region, delta).await.is_err() {
 			failed += 1;

@@ -6,7 +6,10 @@
 //! the chain's, and the overlays the chain decided are dropped. Nothing here is written to
 //! disk: only confirmed chunks reach the cache.
 
-use crate::chain::{ChunkVersion, SubmissionId};
+use crate::{
+	chain::{ChunkVersion, SubmissionId},
+	p2p::AccountBytes,
+};
 use playnet_primitives::{
 	world::{
 		chunk::CHUNK_SIZE,
@@ -29,6 +32,8 @@ const DECIDED_MEMORY: usize = 4096;
 pub struct Overlay {
 	/// The submission id the chain's events carry.
 	pub id: SubmissionId,
+	/// The account that made it (signed its delta).
+	pub author: AccountBytes,
 	/// Whether this client submitted it.
 	pub own: bool,
 	/// The version it was made on.
@@ -270,6 +275,7 @@ mod tests {
 
 	fn overlay(id: u8, edits: Vec<BlockEdit>) -> Overlay {
 		Overlay {
+			author: [9; 32],
 			id: ContentHash::of(&[id]),
 			own: false,
 			base_version: 0,

@@ -306,3 +306,37 @@ async fn the_oldest_finished_jobs_are_forgotten_past_the_limit() {
 	let (status, _) = call(&app, get(&format!("/jobs/{}", ids[1]))).await;
 	assert_eq!(status, StatusCode::OK);
 }
+
+/// The path a contributor's `serve --backend auto` takes: the GPU on whatever adapter the
+/// machine has (lavapipe in CI), else the CPU. A job of frames taller than one GPU dispatch
+/// (256 rows) with a partial last dispatch has the CPU reference's frame hashes and root.
+#[tokio::test]
+async fn a_tall_job_on_the_auto_path_has_the_cpu_references_hashes() {
+	let state =
+		ApiState::start(Backend::Auto, Some(2), ServeConfig::default()).expect("a renderer");
+	let app = router(state.clone());
+	let (spec, chunks) = GeneratedTask::demo(SEED, 200, 520, 2).build();
+	let mut request = JobRequest { spec, chunks, result_id: None };
+	let result_id = result_id_for(&request, b"a tall draw");
+	request.result_id = Some(result_id);
+	let body = serde_json::to_vec(&request.to_json()).unwrap();
+	let (status, created) = call(&app, post("application/json", body)).await;
+	assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+	let id = created["job_id"].as_str().unwrap().to_string();
+	let done = wait_done(&app, &id).await;
+	let (status, frames) = call(&app, get(&format!("/jobs/{id}/frames"))).await;
+	assert_eq!(status, StatusCode::OK);
+
+	let spec = &request.spec;
+	let scene = request.scene(None).unwrap();
+	let tiles = (0..spec.frame_count)
+		.map(|frame| {
+			let pixels =
+				playnet_primitives::render::frame::render_frame(&scene, spec, frame).pixels;
+			playnet_primitives::proof::tile::frame_tile_hashes(&pixels, spec.width, spec.height)
+		})
+		.collect();
+	let reference = playnet_primitives::TaskResult::new(result_id, tiles);
+	assert_eq!(hashes(&frames["frame_hashes"]), reference.frame_hashes);
+	assert_eq!(done["root"].as_str(), Some(reference.root.to_string().as_str()));
+}

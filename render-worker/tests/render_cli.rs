@@ -11,10 +11,20 @@ const FRAMES: u32 = 5;
 const SEED: u64 = 2026;
 
 fn render(out: &Path) -> std::process::Output {
+	render_on("cpu", WIDTH, HEIGHT, FRAMES, out)
+}
+
+fn render_on(
+	backend: &str,
+	width: u32,
+	height: u32,
+	frames: u32,
+	out: &Path,
+) -> std::process::Output {
 	Command::new(BIN)
-		.args(["--backend", "cpu", "--threads", "2", "render", "--demo"])
-		.args(["--width", &WIDTH.to_string(), "--height", &HEIGHT.to_string()])
-		.args(["--frames", &FRAMES.to_string(), "--seed", &SEED.to_string(), "--out"])
+		.args(["--backend", backend, "--threads", "2", "render", "--demo"])
+		.args(["--width", &width.to_string(), "--height", &height.to_string()])
+		.args(["--frames", &frames.to_string(), "--seed", &SEED.to_string(), "--out"])
 		.arg(out)
 		.output()
 		.expect("run playnet-render")
@@ -22,11 +32,15 @@ fn render(out: &Path) -> std::process::Output {
 
 /// A PNG's RGBA bytes.
 fn png_bytes(path: &Path) -> Vec<u8> {
+	png_bytes_of(path, WIDTH, HEIGHT)
+}
+
+fn png_bytes_of(path: &Path, width: u32, height: u32) -> Vec<u8> {
 	let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
 	let mut reader = decoder.read_info().unwrap();
 	let mut bytes = vec![0; reader.output_buffer_size().unwrap()];
 	let info = reader.next_frame(&mut bytes).unwrap();
-	assert_eq!((info.width, info.height), (WIDTH, HEIGHT), "{}", path.display());
+	assert_eq!((info.width, info.height), (width, height), "{}", path.display());
 	assert_eq!(info.color_type, png::ColorType::Rgba);
 	bytes.truncate(info.buffer_size());
 	bytes
@@ -69,4 +83,33 @@ fn a_frame_that_cannot_be_written_fails_the_command_and_names_the_file() {
 	// No result is claimed for a render whose frames are not all there.
 	assert!(!out.path().join("result.json").exists());
 	assert!(!String::from_utf8_lossy(&output.stdout).contains("result_root"));
+}
+
+/// The path a contributor's `render --backend auto` takes: the GPU on whatever adapter the
+/// machine has (lavapipe in CI), else the CPU. A frame taller than one GPU dispatch (256
+/// rows), with a partial last dispatch, comes out as the CPU reference's pixels.
+#[test]
+fn a_frame_taller_than_one_dispatch_on_the_auto_path_is_the_cpu_references() {
+	let (width, height, frames) = (240, 520, 2);
+	let out = tempfile::tempdir().unwrap();
+	let output = render_on("auto", width, height, frames, out.path());
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "{stderr}");
+	// Which path it took ("... with GPU: <adapter>" or "... with CPU reference, ...").
+	let path = stderr.lines().find(|line| line.starts_with("rendering ")).unwrap_or_default();
+	eprintln!("{path}");
+	let (spec, chunks) = GeneratedTask::demo(SEED, width, height, frames).build();
+	let scene = Scene::from_encoded(&spec, &chunks).unwrap();
+	for frame in 0..frames {
+		let expected: Vec<u8> = render_frame(&scene, &spec, frame)
+			.pixels
+			.iter()
+			.flat_map(|p| p.to_le_bytes())
+			.collect();
+		let path = out.path().join(format!("frame_{frame:05}.png"));
+		assert!(
+			png_bytes_of(&path, width, height) == expected,
+			"frame {frame} of the auto path differs from the CPU reference"
+		);
+	}
 }

@@ -217,6 +217,10 @@ impl WorldChain for WorldConnection {
 		self.signer.account()
 	}
 
+	fn sign(&self, payload: &[u8]) -> [u8; 64] {
+		self.signer.keypair().sign(payload).0
+	}
+
 	fn genesis_hash(&self) -> [u8; 32] {
 		self.connection.genesis_hash()
 	}

@@ -69,6 +69,11 @@ pub trait WorldChain: Send + Sync + 'static {
 	/// The account that signs this client's submissions.
 	fn account(&self) -> AccountBytes;
 
+	/// The account's sr25519 signature of `payload`: what the client says in the account's
+	/// name off chain (an edit delta on gossip) is signed with the same key as its
+	/// transactions.
+	fn sign(&self, payload: &[u8]) -> [u8; 64];
+
 	/// The chain's genesis hash (a game session's peers are those of the chain's world
 	/// network).
 	fn genesis_hash(&self) -> [u8; 32];

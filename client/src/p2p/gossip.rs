@@ -8,6 +8,7 @@ use libp2p::{
 	gossipsub::{self, MessageAcceptance},
 	PeerId,
 };
+use std::time::Instant;
 
 impl Service {
 	pub fn subscribe(&mut self, region: RegionCoord) -> Result<(), String> {
@@ -66,15 +67,23 @@ impl Service {
 	pub fn on_gossip(&mut self, event: gossipsub::Event) {
 		match event {
 			gossipsub::Event::Message { propagation_source, message_id, message } => {
+				// Strict validation: every delivered message is signed by its source.
+				let author = message.source.unwrap_or(propagation_source);
 				let checked = topic_region(&self.config.world, &message.topic)
 					.ok_or_else(|| format!("unknown topic {}", message.topic))
 					.and_then(|region| {
-						WorldMessage::from_gossip(&message.data, region)
+						WorldMessage::from_gossip(&message.data, region, &self.config.world)
 							.map(|decoded| (region, decoded))
 							.map_err(|e| e.to_string())
 					});
+				let admitted = checked
+					.as_ref()
+					.is_ok_and(|(_, decoded)| self.floods.admit(author, decoded, Instant::now()));
 				let acceptance = match &checked {
-					Ok(_) => MessageAcceptance::Accept,
+					Ok(_) if admitted => MessageAcceptance::Accept,
+					// Valid, but past its author's allowance: not forwarded, and no fault of
+					// a peer that forwarded it.
+					Ok(_) => MessageAcceptance::Ignore,
 					Err(_) => MessageAcceptance::Reject,
 				};
 				self.swarm.behaviour_mut().gossipsub.report_message_validation_result(
@@ -83,9 +92,7 @@ impl Service {
 					acceptance,
 				);
 				match checked {
-					Ok((region, decoded)) => {
-						// Strict validation: every delivered message is signed by its source.
-						let author = message.source.unwrap_or(propagation_source);
+					Ok((region, decoded)) if admitted => {
 						self.learn_from(author, &decoded);
 						self.emit(NetworkEvent::Gossip {
 							author,
@@ -93,6 +100,13 @@ impl Service {
 							region,
 							message: decoded,
 						})
+					}
+					Ok(_) => {
+						tracing::debug!(peer = %author, "gossip past its author's allowance");
+						// The author's own connection floods: a forwarder is not at fault.
+						if author == propagation_source {
+							self.penalise(author, Offence::Flooding);
+						}
 					}
 					Err(reason) => {
 						tracing::debug!(peer = %propagation_source, "gossip rejected: {reason}");

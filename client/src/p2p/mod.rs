@@ -10,8 +10,11 @@
 //!   chain's clients use its genesis hash), so clients of different chains never mix. The
 //!   chunk exchange is shared: a chunk is named by its content hash whatever the chain.
 //! - Gossip: one topic per world region ([`region_topic`]) carrying [`WorldMessage`]s. Every
-//!   message is checked ([`WorldMessage::from_gossip`]) before it is delivered or forwarded;
-//!   a bad one is rejected and costs its sender a strike.
+//!   message is checked ([`WorldMessage::from_gossip`]) before it is delivered or forwarded:
+//!   its form, the game's rules, and for an edit delta or a withdrawal the signature of the
+//!   account it speaks for; a bad one is rejected and costs its sender a strike. Each author
+//!   speaks within an allowance per kind of message ([`flood`]): past it, its messages go no
+//!   further and its own connections earn strikes.
 //! - Proximity: peers nearer the player ([`Network::set_position`], their `PlayerMove` gossip)
 //!   score higher, and each region's gossip mesh keeps and seeks the best-scored
 //!   ([`proximity`]), so live deltas come from nearby players first.
@@ -25,6 +28,7 @@
 mod behaviour;
 pub mod chunk_exchange;
 mod fetch;
+pub mod flood;
 mod gossip;
 pub mod messages;
 mod offences;
@@ -37,7 +41,7 @@ pub(crate) mod tests;
 pub use chunk_exchange::{ChunkRequest, ChunkResponse, RequestError};
 pub use messages::{
 	AccountBytes, ChatLine, ChunkAnnouncement, EditDelta, EditWithdrawal, MessageError, PlayerMove,
-	WorldMessage,
+	SignatureBytes, WorldMessage,
 };
 pub use offences::Offence;
 

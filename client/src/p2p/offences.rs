@@ -12,6 +12,8 @@ pub enum Offence {
 	BadRequest,
 	/// Chunk bytes that are not the chunk asked for, or a response that breaks the protocol.
 	BadChunk,
+	/// Gossip of its own past its allowance ([`super::flood`]).
+	Flooding,
 }
 
 impl Offence {
@@ -19,7 +21,7 @@ impl Offence {
 	/// arrive authenticated and checksummed), so they cost all strikes at once.
 	pub fn strikes(self, limit: u32) -> u32 {
 		match self {
-			Offence::MalformedGossip | Offence::BadRequest => 1,
+			Offence::MalformedGossip | Offence::BadRequest | Offence::Flooding => 1,
 			Offence::BadChunk => limit,
 		}
 	}

@@ -30,6 +30,7 @@ pub(crate) struct Service {
 	pub config: NetworkConfig,
 	pub source: Arc<dyn ChunkSource>,
 	pub offences: OffenceLedger,
+	pub floods: super::flood::FloodGuard,
 	pub fetches: Fetches,
 	pub positions: Positions,
 	/// Provider lookups in flight: who waits, and the providers found so far.
@@ -76,6 +77,7 @@ pub(crate) async fn start(
 	let mut service = Service {
 		swarm,
 		offences: OffenceLedger::new(config.max_strikes),
+		floods: Default::default(),
 		fetches: Fetches::default(),
 		positions: Positions::default(),
 		provider_queries: HashMap::new(),

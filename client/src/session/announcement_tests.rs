@@ -62,7 +62,11 @@ async fn chain_peer(source: MapSource) -> Peer {
 #[async_trait::async_trait]
 impl WorldChain for MemoryChain {
 	fn account(&self) -> crate::p2p::AccountBytes {
-		[1; 32]
+		subxt_signer::sr25519::dev::ferdie().public_key().0
+	}
+
+	fn sign(&self, payload: &[u8]) -> [u8; 64] {
+		subxt_signer::sr25519::dev::ferdie().sign(payload).0
 	}
 
 	fn genesis_hash(&self) -> [u8; 32] {
@@ -262,4 +266,69 @@ async fn a_lying_announcement_confirms_nothing_and_finality_brings_the_chains_by
 	assert_eq!(confirmed, (3, truth, ChunkOrigin::Node));
 	let (version, hash, view, _) = session.chunk_status(COORD).unwrap();
 	assert_eq!((version, hash, view), (3, truth, truth));
+}
+
+/// Whether the session shows the delta `id` over `COORD`.
+fn shows(session: &GameSession, id: &SubmissionId) -> bool {
+	let state = session.inner().state();
+	state.world.chunk(&COORD).is_some_and(|c| c.overlays().iter().any(|o| o.id == *id))
+}
+
+/// Sends a chat line through `peer` and waits for the session to take it: every message the
+/// peer sent before it has been handled.
+async fn sync(peer: &Peer, events: &mut broadcast::Receiver<SessionEvent>, text: &str) {
+	let line = WorldMessage::Chat(crate::p2p::ChatLine { text: text.into(), timestamp_ms: 1 });
+	peer.network.publish(REGION, line).await.unwrap();
+	expect_event(events, "the chat line", |e| {
+		matches!(e, SessionEvent::Chat { text: t, .. } if t == text).then_some(())
+	})
+	.await;
+}
+
+#[tokio::test]
+async fn a_players_delta_is_shown_and_only_its_author_can_withdraw_it() {
+	use crate::p2p::{EditDelta, EditWithdrawal};
+	use playnet_primitives::{world::blocks::BRICK, BlockEdit};
+	use subxt_signer::sr25519::{dev, Keypair};
+
+	let chain = MemoryChain::new();
+	chain.set(COORD, 2, &distinct_chunk(2).1);
+	let mut peer = chain_peer(MapSource::default()).await;
+	peer.network.subscribe(REGION).await.unwrap();
+	let (session, _dir) = start_session(&chain, &mut peer).await;
+	let mut events = session.subscribe();
+	session.ensure_chunk(COORD).await.unwrap();
+	let world = crate::p2p::world_of_genesis(&GENESIS);
+
+	let delta = EditDelta {
+		account: [0; 32],
+		coord: COORD,
+		base_version: 2,
+		edits: vec![BlockEdit { x: 1, y: 2, z: 3, block: BRICK }],
+		timestamp_ms: 5,
+		signature: [0; 64],
+	}
+	.signed(&dev::alice(), &world);
+	peer.network.publish(REGION, WorldMessage::Edits(delta)).await.unwrap();
+	let id = expect_event(&mut events, "the delta", |e| match e {
+		SessionEvent::DeltaApplied { id, coord, .. } if *coord == COORD => Some(*id),
+		_ => None,
+	})
+	.await;
+	assert!(shows(&session, &id));
+
+	let withdrawal = |key: &Keypair| {
+		let mut withdrawal =
+			EditWithdrawal { coord: COORD, id, author: key.public_key().0, signature: [0; 64] };
+		withdrawal.signature = key.sign(&withdrawal.signing_payload(&world)).0;
+		WorldMessage::Withdrawn(withdrawal)
+	};
+	// Bob withdraws Alice's delta in his own name: a valid message, but not his delta.
+	peer.network.publish(REGION, withdrawal(&dev::bob())).await.unwrap();
+	sync(&peer, &mut events, "after Bob's withdrawal").await;
+	assert!(shows(&session, &id), "Bob lifted Alice's delta");
+	// Alice withdraws it.
+	peer.network.publish(REGION, withdrawal(&dev::alice())).await.unwrap();
+	sync(&peer, &mut events, "after Alice's withdrawal").await;
+	assert!(!shows(&session, &id), "Alice's withdrawal did not lift her delta");
 }

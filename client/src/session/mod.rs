@@ -308,6 +308,11 @@ impl Inner {
 		// Nobody listening is fine.
 		let _ = self.events.send(event);
 	}
+
+	/// The session's world network: its chain's.
+	pub fn world(&self) -> String {
+		crate::p2p::world_of_genesis(&self.chain.genesis_hash())
+	}
 }
 
 /// The player's clock in milliseconds since the Unix epoch.
@@ -505,6 +510,7 @@ impl GameSession {
 				crate::chain::submission_id(&account, &coord, base_version, timestamp, &edits);
 			let overlay = Overlay {
 				id: submission,
+				author: account,
 				own: true,
 				base_version,
 				edits: edits.clone(),
@@ -517,13 +523,16 @@ impl GameSession {
 			(base_version, submission)
 		};
 		let region = RegionCoord::of(&coord);
-		let delta = WorldMessage::Edits(EditDelta {
+		let mut delta = EditDelta {
 			account,
 			coord,
 			base_version,
 			edits: edits.clone(),
 			timestamp_ms: timestamp,
-		});
+			signature: [0; 64],
+		};
+		delta.signature = self.inner.chain.sign(&delta.signing_payload(&self.inner.world()));
+		let delta = WorldMessage::Edits(delta);
 		let gossiped = self.inner.network.publish(region, delta).await.is_ok();
 		match self.inner.chain.submit_edits(coord, base_version, edits, timestamp).await {
 			Ok(sent) => {
@@ -654,7 +663,10 @@ async fn undo_own(inner: &Inner, coord: ChunkCoord, id: SubmissionId, gossiped: 
 		state.own_pending.remove(&id);
 	}
 	if gossiped {
-		let withdrawal = WorldMessage::Withdrawn(EditWithdrawal { coord, id });
+		let author = inner.chain.account();
+		let mut withdrawal = EditWithdrawal { coord, id, author, signature: [0; 64] };
+		withdrawal.signature = inner.chain.sign(&withdrawal.signing_payload(&inner.world()));
+		let withdrawal = WorldMessage::Withdrawn(withdrawal);
 		let _ = inner.network.publish(RegionCoord::of(&coord), withdrawal).await;
 	}
 }

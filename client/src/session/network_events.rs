@@ -53,14 +53,14 @@ fn on_message(inner: &Arc<Inner>, author: PeerId, message: WorldMessage) {
 		}
 		WorldMessage::Withdrawn(withdrawal) => {
 			let mut state = inner.state();
-			// Only the delta's own author may withdraw it: other peers cannot name its id
-			// without its account, but a withdrawal never lifts an own overlay.
-			let own = state
+			// Only the delta's own author may withdraw it (the network checked that the
+			// withdrawal is signed by the account it names), and never an own overlay.
+			let by_its_author = state
 				.world
 				.chunk(&withdrawal.coord)
 				.and_then(|c| c.overlays().iter().find(|o| o.id == withdrawal.id))
-				.is_some_and(|o| o.own);
-			if !own {
+				.is_some_and(|o| !o.own && o.author == withdrawal.author);
+			if by_its_author {
 				state.world.decide(&withdrawal.coord, &withdrawal.id);
 			}
 		}
@@ -81,6 +81,7 @@ fn lay_delta(inner: &Inner, author: PeerId, delta: &EditDelta) -> Result<(), Ove
 	);
 	let overlay = Overlay {
 		id,
+		author: delta.account,
 		own: false,
 		base_version: delta.base_version,
 		edits: delta.edits.clone(),

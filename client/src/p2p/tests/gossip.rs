@@ -19,13 +19,17 @@ async fn an_edit_delta_reaches_a_peer_in_the_region() {
 	})
 	.await;
 
-	let delta = WorldMessage::Edits(EditDelta {
-		account: [1; 32],
-		coord: ChunkCoord::new(2, 4, 5),
-		base_version: 7,
-		edits: vec![BlockEdit { x: 1, y: 2, z: 3, block: BRICK }],
-		timestamp_ms: 1_700_000_000_000,
-	});
+	let delta = WorldMessage::Edits(
+		EditDelta {
+			account: [1; 32],
+			coord: ChunkCoord::new(2, 4, 5),
+			base_version: 7,
+			edits: vec![BlockEdit { x: 1, y: 2, z: 3, block: BRICK }],
+			timestamp_ms: 1_700_000_000_000,
+			signature: [0; 64],
+		}
+		.signed(&subxt_signer::sr25519::dev::alice(), "local"),
+	);
 	a.network.publish(region, delta.clone()).await.unwrap();
 
 	let a_id = a.id();
@@ -84,6 +88,7 @@ async fn a_message_breaking_the_rules_is_not_published() {
 		base_version: 0,
 		edits: vec![BlockEdit { x: 0, y: 0, z: 0, block: BRICK }],
 		timestamp_ms: 0,
+		signature: [0; 64],
 	});
 	let result = a.network.publish(region, delta).await;
 	assert!(matches!(result, Err(crate::p2p::PublishError::Invalid(_))), "{result:?}");
