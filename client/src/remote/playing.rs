@@ -470,15 +470,21 @@ type SceneLoad = Arc<tokio::sync::OnceCell<Arc<Vec<Vec<u8>>>>>;
 /// The player's own bytes of the scenes the host announced, loaded when a scene is
 /// announced rather than on the first check of one of its tiles (a check then waits for
 /// nothing but the render, so a wrong tile is caught within a few frames).
+///
+/// One preload runs at a time: a host that announces scenes faster than they load (to keep
+/// the player busy reading chunks) gets no more than one load at once from it, beside the one
+/// spot check that may load its own scene.
 struct SceneLoads {
 	world: GameSession,
 	/// The latest scenes, oldest first.
 	kept: std::sync::Mutex<std::collections::VecDeque<(Hash32, SceneLoad)>>,
+	/// The one preload that may run.
+	preloading: Arc<Semaphore>,
 }
 
 impl SceneLoads {
 	fn new(world: GameSession) -> Self {
-		SceneLoads { world, kept: Default::default() }
+		SceneLoads { world, kept: Default::default(), preloading: Arc::new(Semaphore::new(1)) }
 	}
 
 	/// The load of scene `id`, started or not; the oldest is let go past [`SCENES_LOADED`].
@@ -496,10 +502,14 @@ impl SceneLoads {
 	}
 
 	/// The host announced scene `id` (checked against `chunks` by the stream): its bytes
-	/// start loading now.
+	/// start loading now, unless another scene's are loading.
 	fn announced(self: &Arc<Self>, id: Hash32, chunks: Vec<SceneChunk>) {
+		let Ok(permit) = self.preloading.clone().try_acquire_owned() else { return };
 		let loads = self.clone();
-		tokio::spawn(async move { loads.bytes_of(id, &chunks).await });
+		tokio::spawn(async move {
+			let _preloading = permit;
+			loads.bytes_of(id, &chunks).await
+		});
 	}
 
 	/// The bytes of `scene`, in its order; `None` when some chunk is nowhere (a later call
