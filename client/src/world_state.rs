@@ -115,6 +115,10 @@ pub enum OverlayError {
 	/// An edit is outside the chunk or places an unknown block.
 	#[error("invalid edit: {0}")]
 	Invalid(playnet_primitives::EditError),
+	/// The delta's timestamp is too old to show (its overlay would have expired) or too far
+	/// ahead of this player's clock.
+	#[error("stamped too long ago or too far ahead")]
+	Stale,
 }
 
 /// Every chunk the session holds.

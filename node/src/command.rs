@@ -127,6 +127,11 @@ pub fn run() -> sc_cli::Result<()> {
 					let shared_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_cache)
 				}
+				// The base weights of a block and of an extrinsic (`System::remark`), built by
+				// the SDK's default extrinsic builder from the chain spec's runtime.
+				BenchmarkCmd::Overhead(cmd) => {
+					cmd.run_with_default_builder_and_spec::<Block, ()>(Some(config.chain_spec))
+				}
 				BenchmarkCmd::Machine(cmd) => cmd.run(
 					&config,
 					polkadot_sdk::frame_benchmarking_cli::SUBSTRATE_REFERENCE_HARDWARE.clone(),

@@ -35,6 +35,7 @@ pub fn dev_session_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> SessionKeys {
 /// this sudo key.
 fn playnet_genesis(
 	validators: Vec<(AccountId, SessionKeys)>,
+	min_validators: u32,
 	endowed: Vec<AccountId>,
 	sudo: AccountId,
 ) -> Value {
@@ -53,7 +54,7 @@ fn playnet_genesis(
 				.map(|(account, keys)| (account.clone(), account, keys))
 				.collect::<Vec<_>>(),
 		},
-		stake: StakeConfig { bonds },
+		stake: StakeConfig { bonds, min_validators },
 		sudo: SudoConfig { key: Some(sudo) },
 		world: WorldConfig { seed: DEV_WORLD_SEED },
 	})
@@ -63,16 +64,19 @@ fn validator(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AccountId, SessionKeys)
 	(sr.to_account_id(), dev_session_keys(sr, ed))
 }
 
-/// Alice validates alone; the well-known dev accounts are endowed; Alice is sudo.
+/// Alice validates alone (a set of one is allowed only here); the well-known dev accounts are
+/// endowed; Alice is sudo.
 pub fn development_config_genesis() -> Value {
 	playnet_genesis(
 		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		1,
 		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
 
-/// Alice, Bob, Charlie and Dave validate; the well-known dev accounts are endowed; Alice is
+/// Alice, Bob, Charlie and Dave validate, and a validator set never shrinks below four (one
+/// can fail without stopping finality); the well-known dev accounts are endowed; Alice is
 /// sudo.
 pub fn local_config_genesis() -> Value {
 	playnet_genesis(
@@ -82,6 +86,7 @@ pub fn local_config_genesis() -> Value {
 			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			validator(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		4,
 		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

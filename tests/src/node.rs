@@ -307,6 +307,12 @@ impl Node {
 		self.process.stop().await
 	}
 
+	/// Kills the node at once (SIGKILL), as a crash or a power cut would: its database gets no
+	/// chance to close. The [`Node`] stays (its log can still be read).
+	pub fn kill(&self) {
+		self.process.kill();
+	}
+
 	/// Fails with the exit status and log tail if the process is no longer running.
 	pub fn ensure_running(&self) -> Result<()> {
 		self.process.ensure_running()

@@ -319,7 +319,6 @@ const REGION_CALL: &str = "a World region call";
 fn bounce_reason_named(name: &str) -> BounceReason {
 	match name {
 		"EarlierEditWon" => BounceReason::EarlierEditWon,
-		"Tie" => BounceReason::Tie,
 		"Conflict" => BounceReason::Conflict,
 		"BaseVersionTooOld" => BounceReason::BaseVersionTooOld,
 		"NotAllowed" => BounceReason::NotAllowed,

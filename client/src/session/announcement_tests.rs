@@ -285,31 +285,43 @@ async fn sync(peer: &Peer, events: &mut broadcast::Receiver<SessionEvent>, text:
 	.await;
 }
 
-#[tokio::test]
-async fn a_players_delta_is_shown_and_only_its_author_can_withdraw_it() {
-	use crate::p2p::{EditDelta, EditWithdrawal};
-	use playnet_primitives::{world::blocks::BRICK, BlockEdit};
-	use subxt_signer::sr25519::{dev, Keypair};
-
+/// A session holding version 2 of `COORD`, a peer of its region (the test's voice on the
+/// network), the session's events from then on, and the world's name that signatures cover.
+async fn session_holding_coord(
+) -> (Peer, GameSession, tempfile::TempDir, broadcast::Receiver<SessionEvent>, String) {
 	let chain = MemoryChain::new();
 	chain.set(COORD, 2, &distinct_chunk(2).1);
 	let mut peer = chain_peer(MapSource::default()).await;
 	peer.network.subscribe(REGION).await.unwrap();
-	let (session, _dir) = start_session(&chain, &mut peer).await;
-	let mut events = session.subscribe();
+	let (session, dir) = start_session(&chain, &mut peer).await;
+	let events = session.subscribe();
 	session.ensure_chunk(COORD).await.unwrap();
-	let world = crate::p2p::world_of_genesis(&GENESIS);
+	(peer, session, dir, events, crate::p2p::world_of_genesis(&GENESIS))
+}
 
-	let delta = EditDelta {
+/// Alice's delta setting one block of `COORD` to brick, stamped `timestamp_ms`, signed for
+/// `world`.
+fn alices_delta(world: &str, timestamp_ms: u64) -> WorldMessage {
+	use playnet_primitives::{world::blocks::BRICK, BlockEdit};
+	let delta = crate::p2p::EditDelta {
 		account: [0; 32],
 		coord: COORD,
 		base_version: 2,
 		edits: vec![BlockEdit { x: 1, y: 2, z: 3, block: BRICK }],
-		timestamp_ms: 5,
+		timestamp_ms,
 		signature: [0; 64],
 	}
-	.signed(&dev::alice(), &world);
-	peer.network.publish(REGION, WorldMessage::Edits(delta)).await.unwrap();
+	.signed(&subxt_signer::sr25519::dev::alice(), world);
+	WorldMessage::Edits(delta)
+}
+
+#[tokio::test]
+async fn a_players_delta_is_shown_and_only_its_author_can_withdraw_it() {
+	use crate::p2p::EditWithdrawal;
+	use subxt_signer::sr25519::{dev, Keypair};
+
+	let (peer, session, _dir, mut events, world) = session_holding_coord().await;
+	peer.network.publish(REGION, alices_delta(&world, now_ms())).await.unwrap();
 	let id = expect_event(&mut events, "the delta", |e| match e {
 		SessionEvent::DeltaApplied { id, coord, .. } if *coord == COORD => Some(*id),
 		_ => None,
@@ -331,4 +343,46 @@ async fn a_players_delta_is_shown_and_only_its_author_can_withdraw_it() {
 	peer.network.publish(REGION, withdrawal(&dev::alice())).await.unwrap();
 	sync(&peer, &mut events, "after Alice's withdrawal").await;
 	assert!(!shows(&session, &id), "Alice's withdrawal did not lift her delta");
+}
+
+/// The attack: record a player's signed delta and send it again whenever its overlay expires,
+/// showing an edit the chain never took, in the player's name, for ever.
+#[tokio::test]
+async fn a_delta_too_old_or_from_the_future_is_not_shown() {
+	let (peer, session, _dir, mut events, world) = session_holding_coord().await;
+	let stamped = |timestamp_ms: u64| alices_delta(&world, timestamp_ms);
+	let expired = now_ms() - OVERLAY_MAX_AGE.as_millis() as u64 - 1_000;
+	let ahead = now_ms() + 2 * super::network_events::MAX_DELTA_LEAD.as_millis() as u64;
+	for timestamp_ms in [expired, ahead] {
+		peer.network.publish(REGION, stamped(timestamp_ms)).await.unwrap();
+	}
+	sync(&peer, &mut events, "after the stale deltas").await;
+	let overlays = session.inner().state().world.chunk(&COORD).map(|c| c.overlays().len());
+	assert_eq!(overlays, Some(0), "a stale delta was shown");
+
+	// One stamped a minute ago is shown, and expires a minute early.
+	peer.network.publish(REGION, stamped(now_ms() - 60_000)).await.unwrap();
+	let id = expect_event(&mut events, "the recent delta", |e| match e {
+		SessionEvent::DeltaApplied { id, .. } => Some(*id),
+		_ => None,
+	})
+	.await;
+	assert!(shows(&session, &id));
+	let half_the_age_later = std::time::Instant::now() + OVERLAY_MAX_AGE / 2;
+	let expired = session.inner().state().world.expire(half_the_age_later, OVERLAY_MAX_AGE);
+	assert_eq!(expired.len(), 1, "its overlay's age counts from its timestamp");
+}
+
+#[test]
+fn a_delta_is_shown_from_its_timestamp_until_the_overlay_expires() {
+	use super::network_events::{delta_age, MAX_DELTA_LEAD};
+	let now = 1_000_000_000;
+	assert_eq!(delta_age(now, now), Some(std::time::Duration::ZERO));
+	assert_eq!(delta_age(now - 5_000, now), Some(std::time::Duration::from_secs(5)));
+	let max_age = OVERLAY_MAX_AGE.as_millis() as u64;
+	assert_eq!(delta_age(now - max_age, now), None);
+	assert!(delta_age(now - max_age + 1, now).is_some());
+	let lead = MAX_DELTA_LEAD.as_millis() as u64;
+	assert_eq!(delta_age(now + lead, now), Some(std::time::Duration::ZERO));
+	assert_eq!(delta_age(now + lead + 1, now), None);
 }

@@ -1,7 +1,7 @@
 //! What peers say: deltas laid over chunks before the chain decides them, moves, chat and
 //! withdrawn deltas.
 
-use super::{announcements, loading::ensure_chunk, Inner, SessionEvent};
+use super::{announcements, loading::ensure_chunk, now_ms, Inner, SessionEvent, OVERLAY_MAX_AGE};
 use crate::{
 	chain::submission_id,
 	p2p::{EditDelta, NetworkEvent, WorldMessage},
@@ -10,7 +10,7 @@ use crate::{
 use libp2p::PeerId;
 use std::{
 	sync::{Arc, Weak},
-	time::Instant,
+	time::{Duration, Instant},
 };
 use tokio::sync::mpsc;
 
@@ -28,6 +28,22 @@ pub(crate) async fn run(inner: Weak<Inner>, mut events: mpsc::Receiver<NetworkEv
 			_ => {}
 		}
 	}
+}
+
+/// How far ahead of this player's clock a delta's timestamp may be: the chain's own bound on
+/// client timestamps (the runtime's `MaxClockSkew`).
+pub(crate) const MAX_DELTA_LEAD: Duration = Duration::from_secs(30);
+
+/// How old the delta stamped `timestamp_ms` is at `now_ms`, or `None` when it is too old to
+/// show (older than [`OVERLAY_MAX_AGE`], when its overlay would already have expired) or
+/// stamped too far ahead. A signed delta can be recorded and sent again by anyone: without
+/// this, a peer could replay a player's old edit every time its overlay expired.
+pub(crate) fn delta_age(timestamp_ms: u64, now_ms: u64) -> Option<Duration> {
+	if timestamp_ms > now_ms.saturating_add(MAX_DELTA_LEAD.as_millis() as u64) {
+		return None;
+	}
+	let age = Duration::from_millis(now_ms.saturating_sub(timestamp_ms));
+	(age < OVERLAY_MAX_AGE).then_some(age)
 }
 
 fn on_message(inner: &Arc<Inner>, author: PeerId, message: WorldMessage) {
@@ -72,6 +88,7 @@ fn on_message(inner: &Arc<Inner>, author: PeerId, message: WorldMessage) {
 }
 
 fn lay_delta(inner: &Inner, author: PeerId, delta: &EditDelta) -> Result<(), OverlayError> {
+	let age = delta_age(delta.timestamp_ms, now_ms()).ok_or(OverlayError::Stale)?;
 	let id = submission_id(
 		&delta.account,
 		&delta.coord,
@@ -85,7 +102,8 @@ fn lay_delta(inner: &Inner, author: PeerId, delta: &EditDelta) -> Result<(), Ove
 		own: false,
 		base_version: delta.base_version,
 		edits: delta.edits.clone(),
-		since: Instant::now(),
+		// It expires as old as its timestamp says, however late it arrived.
+		since: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
 	};
 	inner.state().world.lay(delta.coord, overlay)?;
 	inner.emit(SessionEvent::DeltaApplied {

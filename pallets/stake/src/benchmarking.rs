@@ -1,6 +1,7 @@
-//! Benchmarks of the pallet's calls, each in its worst case (a ledger with a full list of
-//! unlocking chunks; a first bond that creates a ledger), and of planning a session over
-//! `c` contributors.
+//! Benchmarks of the pallet's calls, each in its worst case (every contributor slot taken; a
+//! ledger with a full list of unlocking chunks; a first bond that creates a ledger and evicts
+//! a contributor whose unlocking list is full), and of planning a session over `c`
+//! contributors.
 
 use crate::{pallet::*, BalanceOf, Outcome};
 use polkadot_sdk::{
@@ -42,28 +43,40 @@ fn fill_unlocking<T: Config>(who: &T::AccountId, room: u32) {
 	}
 }
 
+/// Takes every contributor slot still free, with bonds of `MinBond x 10`.
+fn fill_slots<T: Config>() {
+	let free = T::MaxContributors::get().saturating_sub(Contributors::<T>::get().len() as u32);
+	for i in 0..free {
+		bonded::<T>("other", i);
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
 	#[benchmark]
 	fn bond() {
-		// Leave room for the new ledger.
-		for i in 0..T::MaxContributors::get().saturating_sub(1).min(10) {
-			bonded::<T>("other", i);
-		}
+		// The smallest contributor, with a full unlocking list, and every other slot taken.
+		let smallest = funded::<T>("smallest", 0);
+		Pallet::<T>::bond(RawOrigin::Signed(smallest.clone()).into(), min_bond::<T>(2))
+			.expect("the account can afford it");
+		fill_unlocking::<T>(&smallest, 0);
+		fill_slots::<T>();
 		let caller = funded::<T>("caller", 0);
-		let amount = min_bond::<T>(10);
+		let amount = min_bond::<T>(20);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), amount);
 
 		assert_eq!(Pallet::<T>::bonded(&caller), amount);
+		assert!(!Pallet::<T>::is_contributor(&smallest), "the smallest was evicted");
 	}
 
 	#[benchmark]
 	fn unbond() {
 		let caller = bonded::<T>("caller", 0);
+		fill_slots::<T>();
 		fill_unlocking::<T>(&caller, 1);
 
 		#[extrinsic_call]
@@ -96,7 +109,7 @@ mod benchmarks {
 	fn new_session(c: Linear<1, { T::MaxContributors::get() }>) {
 		// `c` contributors in all, counting those the chain's genesis bonded (the runtime's
 		// validators), so the largest step stays within `MaxContributors`.
-		let existing = Ledgers::<T>::count();
+		let existing = Contributors::<T>::get().len() as u32;
 		for i in existing..c {
 			let who = bonded::<T>("contributor", i);
 			Pallet::<T>::record_outcome(&who, Outcome::Agreed);
@@ -107,7 +120,28 @@ mod benchmarks {
 			let _ = <Pallet<T> as SessionManager<T::AccountId>>::new_session(1);
 		}
 
-		assert_eq!(Ledgers::<T>::count(), c.max(existing));
+		assert_eq!(Contributors::<T>::get().len() as u32, c.max(existing));
+	}
+
+	#[benchmark]
+	fn rejoin() {
+		let caller = bonded::<T>("caller", 0);
+		Chilled::<T>::insert(&caller, 1);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert!(!Pallet::<T>::is_chilled(&caller));
+	}
+
+	#[benchmark]
+	fn set_min_validators() {
+		let count = T::MaxValidators::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, count);
+
+		assert_eq!(MinValidatorCount::<T>::get(), count);
 	}
 
 	impl_benchmark_test_suite!(

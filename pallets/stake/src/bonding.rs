@@ -18,22 +18,15 @@ impl<T: Config> Pallet<T> {
 	/// none.
 	pub(crate) fn do_bond(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-		let existing = Ledgers::<T>::get(&who);
-		let mut ledger = match existing {
-			Some(ledger) => ledger,
-			None => {
-				ensure!(
-					Ledgers::<T>::count() < T::MaxContributors::get(),
-					Error::<T>::TooManyContributors
-				);
-				StakeLedgerOf::<T>::new(Zero::zero())
-			}
-		};
+		let mut ledger =
+			Ledgers::<T>::get(&who).unwrap_or_else(|| StakeLedgerOf::<T>::new(Zero::zero()));
 		ledger.active = ledger.active.saturating_add(amount);
 		ensure!(ledger.active >= T::MinBond::get(), Error::<T>::BelowMinBond);
+		let active = ledger.active;
+		// The slot first: it may fail, and an eviction changes another ledger only.
+		Self::take_slot(&who, active)?;
 		T::Currency::hold(&HoldReason::Bonded.into(), &who, amount)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
-		let active = ledger.active;
 		Ledgers::<T>::insert(&who, ledger);
 		TotalActive::<T>::mutate(|total| *total = total.saturating_add(amount));
 		Self::deposit_event(Event::Bonded { who, amount, active });
@@ -63,6 +56,7 @@ impl<T: Config> Pallet<T> {
 		ledger.active = remaining;
 		Ledgers::<T>::insert(&who, ledger);
 		TotalActive::<T>::mutate(|total| *total = total.saturating_sub(amount));
+		Self::resettle_slot(&who, remaining);
 		Self::deposit_event(Event::Unbonding { who, amount, unlock_at });
 		Ok(())
 	}

@@ -18,8 +18,11 @@ impl<T: Config> SessionManager<T::AccountId> for Pallet<T> {
 		Self::plan_session(new_index)
 	}
 
-	/// Nothing to do: rewards for validating are not this pallet's.
-	fn end_session(_end_index: u32) {}
+	/// Chills the validators that authored no block in the ending session (see the
+	/// [crate docs](crate)).
+	fn end_session(end_index: u32) {
+		Self::judge_session(end_index);
+	}
 
 	/// Nothing to do: the set was chosen when the session was planned.
 	fn start_session(_start_index: u32) {}

@@ -29,14 +29,14 @@ impl<T: Config> Pallet<T> {
 	/// heaviest first and, among equals, by account id. At most [`Config::MaxContributors`]
 	/// entries; the same state always gives the same list.
 	///
-	/// It reads every ledger and its record: callers in a dispatchable or hook should budget
-	/// about `WeightInfo::new_session(Ledgers::count())` for it.
+	/// It reads the [`Contributors`] list and every contributor's record: callers in a
+	/// dispatchable or hook should budget about `WeightInfo::new_session(MaxContributors)` for
+	/// it.
 	pub fn contributors_weighted() -> Vec<(T::AccountId, u128)> {
-		let min_bond = T::MinBond::get();
-		let mut ranked: Vec<(T::AccountId, u128)> = Ledgers::<T>::iter()
-			.filter(|(_, ledger)| ledger.active >= min_bond)
-			.map(|(who, ledger)| {
-				let weight = Self::weight_of(ledger.active, Self::reputation(&who));
+		let mut ranked: Vec<(T::AccountId, u128)> = Contributors::<T>::get()
+			.into_iter()
+			.map(|(who, active)| {
+				let weight = Self::weight_of(active, Self::reputation(&who));
 				(who, weight)
 			})
 			.filter(|(_, weight)| *weight > 0)
@@ -46,10 +46,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The validator candidates: [`Pallet::contributors_weighted`] restricted to accounts with
-	/// session keys, in the same order.
+	/// session keys that are not chilled, in the same order.
 	pub fn validator_candidates() -> Vec<(T::AccountId, u128)> {
 		let mut candidates = Self::contributors_weighted();
-		candidates.retain(|(who, _)| T::HasSessionKeys::contains(who));
+		candidates.retain(|(who, _)| T::HasSessionKeys::contains(who) && !Self::is_chilled(who));
 		candidates
 	}
 
@@ -59,12 +59,18 @@ impl<T: Config> Pallet<T> {
 		Self::choose_validators(Self::validator_candidates())
 	}
 
+	/// The least size of a new validator set: [`MinValidatorCount`], and never below
+	/// [`Config::MinValidators`] or one.
+	pub fn min_validators() -> u32 {
+		MinValidatorCount::<T>::get().max(T::MinValidators::get()).max(1)
+	}
+
 	/// The first [`Config::MaxValidators`] of `candidates`, or `None` when there are fewer
-	/// than [`Config::MinValidators`].
+	/// than [`Pallet::min_validators`].
 	pub(crate) fn choose_validators(
 		candidates: Vec<(T::AccountId, u128)>,
 	) -> Option<Vec<T::AccountId>> {
-		if candidates.len() < T::MinValidators::get().max(1) as usize {
+		if candidates.len() < Self::min_validators() as usize {
 			return None;
 		}
 		Some(

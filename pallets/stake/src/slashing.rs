@@ -78,6 +78,9 @@ impl<T: Config> Pallet<T> {
 		ledger.unlocking.retain(|chunk| !chunk.value.is_zero());
 
 		TotalActive::<T>::mutate(|total| *total = total.saturating_sub(from_active));
+		if !from_active.is_zero() {
+			Self::resettle_slot(who, ledger.active);
+		}
 		TotalBurned::<T>::mutate(|total| *total = total.saturating_add(burned));
 		let paid_reporter = if reward.is_zero() { None } else { reporter };
 		Self::deposit_event(Event::Slashed {

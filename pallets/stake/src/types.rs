@@ -137,6 +137,8 @@ pub struct ReputationRecord {
 	pub abandoned: u32,
 	/// Cloud-gaming sessions with a frame proven wrong.
 	pub disputed: u32,
+	/// Sessions it was a validator in and authored no block.
+	pub absent: u32,
 }
 
 impl ReputationRecord {
@@ -150,6 +152,7 @@ impl ReputationRecord {
 			Outcome::Served => &mut self.served,
 			Outcome::Abandoned => &mut self.abandoned,
 			Outcome::Disputed => &mut self.disputed,
+			Outcome::Absent => &mut self.absent,
 		};
 		*counter = counter.saturating_add(1);
 	}
@@ -158,22 +161,24 @@ impl ReputationRecord {
 	///
 	/// ```text
 	/// good  = agreed + served
-	/// base  = 1_000_000 * (good + 1) / (good + missed + abandoned + 2 * lost + 2)  (rounded down)
-	/// score = base >> (4 * (frauds + disputed))                          (0 from 5 of them)
+	/// bad   = missed + abandoned + absent + 2 * lost
+	/// base  = 1_000_000 * (good + 1) / (good + bad + 2)  (rounded down)
+	/// score = base >> (4 * (frauds + disputed))           (0 from 5 of them)
 	/// ```
 	///
 	/// An empty record scores [`NEUTRAL_REPUTATION`] (50%). A result that agreed with the
-	/// majority and a session served and paid move the score towards 100%; a missed task and an
-	/// abandoned session count against it once, a lost task twice (a wrong answer costs the
-	/// network more than no answer); every proven fraud and every disputed session divides it by
-	/// 16. The `+ 1` and `+ 2` (Laplace smoothing) keep one early outcome from deciding
-	/// everything.
+	/// majority and a session served and paid move the score towards 100%; a missed task, an
+	/// abandoned session and a session a validator authored nothing in count against it once, a
+	/// lost task twice (a wrong answer costs the network more than no answer); every proven
+	/// fraud and every disputed session divides it by 16. The `+ 1` and `+ 2` (Laplace
+	/// smoothing) keep one early outcome from deciding everything.
 	pub fn score(&self) -> Permill {
 		let good = u64::from(self.agreed).saturating_add(u64::from(self.served));
 		let numerator = good.saturating_add(1);
 		let denominator = good
 			.saturating_add(u64::from(self.missed))
 			.saturating_add(u64::from(self.abandoned))
+			.saturating_add(u64::from(self.absent))
 			.saturating_add(u64::from(self.lost).saturating_mul(2))
 			.saturating_add(2);
 		// numerator <= denominator, so base <= 1_000_000; every term fits in u64.

@@ -73,11 +73,7 @@ impl<T: Config> Pallet<T> {
 			(0..submissions.len()).filter(|&i| verdicts[i].is_none()).collect();
 		let contenders: Vec<Contender<'_, T::AccountId>> = standing
 			.iter()
-			.map(|&i| Contender {
-				who: &submissions[i].who,
-				client_timestamp: submissions[i].client_timestamp,
-				edits: &submissions[i].edits,
-			})
+			.map(|&i| Contender { who: &submissions[i].who, edits: &submissions[i].edits })
 			.collect();
 		for (&i, verdict) in standing.iter().zip(race::resolve(&contenders)) {
 			verdicts[i] = verdict;

@@ -22,7 +22,8 @@
 //!   to a block changed after it is a conflict ([`Error::EditConflict`]). [`ChangeLogs`]
 //!   remembers when the recently changed blocks of each chunk changed (see [`ChangeLog`]);
 //! - submissions of different accounts that edit a common block in the same chain block race:
-//!   the earlier client timestamp wins and an exact tie bounces both (see [`race`]);
+//!   the one included first wins and the later ones bounce, whatever the client timestamps say
+//!   (see [`race`] for why a self-reported clock cannot decide);
 //! - the winners apply in inclusion order, and the chunk is loaded, encoded and hashed once
 //!   for the block, which makes one new version.
 //!
@@ -174,7 +175,7 @@ pub mod pallet {
 		type MaxEditorsPerRegion: Get<u32>;
 
 		/// How far a client timestamp may be from the chain's clock, in milliseconds, either
-		/// way.
+		/// way. The timestamp is the time the player reports for its edit; it decides no race.
 		#[pallet::constant]
 		type MaxClockSkew: Get<u64>;
 

@@ -1,99 +1,64 @@
 //! Same-block races: which of a chunk's queued submissions win their blocks.
 //!
-//! The rule, applied to the submissions still standing at the end of a block: two
-//! submissions from different accounts *contend* when they edit at least one common block.
-//! A submission wins when its client timestamp is strictly earlier than that of every
-//! submission it contends with. So of two contenders the later one bounces, an exact tie
-//! bounces both, and a later edit never overwrites an earlier one. Submissions of one account
-//! never contend with each other: they apply in the order they were included.
+//! The rule, applied in inclusion order to the submissions still standing at the end of a
+//! block: a submission wins unless a winning submission of another account, included earlier
+//! in the same block, edits one of the same blocks; then it bounces
+//! ([`BounceReason::EarlierEditWon`]) and none of its edits apply. Submissions of one account
+//! never contend with each other: they apply in the order they were included. So a later
+//! edit never overwrites an earlier one, inside a block as across blocks (where an edit to a
+//! block changed since its base version is a conflict).
 //!
-//! The rule is decided per block without comparing submissions pairwise: for every edited
-//! block it keeps the earliest timestamp, its account, and the earliest timestamp of any
-//! other account. That is O(edits x log(blocks)) for the whole chunk.
+//! Why inclusion order and not the client's timestamp: nothing can check a client's clock.
+//! Under "the earlier client timestamp wins", a player who stamps every edit as early as the
+//! chain accepts ([`Config::MaxClockSkew`](crate::Config::MaxClockSkew), 30 s in Playnet's
+//! runtime) wins every race of every block against players who stamp the truth, and a
+//! griefer who copies a victim's timestamp from the transaction pool bounces the victim's
+//! edit with a tie. No bound helps: a bound tighter than the time a transaction takes to be
+//! included refuses honest edits, and any looser bound is a free head start for the liar.
+//! Inclusion order is decided by the network and the block author, not by the submitter: a
+//! copy of a victim's edit reaches the pool after the victim's and loses. What a submitter can
+//! still do is pay a higher tip for an earlier place in the block, which costs PGT and goes
+//! to the author and the burn; a block author who reorders its own blocks is a validator
+//! misbehaving within one block, bounded like any censorship by the honest majority of
+//! authors. The client timestamp is kept, within the skew bound, as the time the player
+//! reports for the edit.
+//!
+//! The rule needs no pairwise comparison: a map from each edited block to the account whose
+//! winning submission wrote it makes the whole chunk O(edits x log(blocks)).
 
 use crate::types::{edit_index, BounceReason};
 use alloc::{collections::BTreeMap, vec::Vec};
 use playnet_primitives::BlockEdit;
 
-/// One submission in a race: who made it, when the client says, and what it edits.
+/// One submission in a race: who made it and what it edits. Contenders are given in
+/// inclusion order.
 pub struct Contender<'a, AccountId> {
 	/// The submitter.
 	pub who: &'a AccountId,
-	/// The client timestamp, in milliseconds.
-	pub client_timestamp: u64,
 	/// The edits.
 	pub edits: &'a [BlockEdit],
 }
 
-/// The earliest edits of one block.
-struct Earliest<'a, AccountId> {
-	/// The earliest timestamp of all, and whose it is.
-	first: (u64, &'a AccountId),
-	/// The earliest timestamp of any account but `first`'s.
-	other: Option<u64>,
-}
-
-impl<'a, AccountId: Ord> Earliest<'a, AccountId> {
-	fn add(&mut self, timestamp: u64, who: &'a AccountId) {
-		let (first_timestamp, first_who) = self.first;
-		if who == first_who {
-			self.first.0 = first_timestamp.min(timestamp);
-		} else if timestamp < first_timestamp {
-			// The old first is the earliest of every account but the new one.
-			self.other = Some(first_timestamp);
-			self.first = (timestamp, who);
-		} else {
-			self.other = Some(self.other.map_or(timestamp, |other| other.min(timestamp)));
-		}
-	}
-
-	/// The earliest timestamp of any account other than `who`.
-	fn earliest_other_than(&self, who: &AccountId) -> Option<u64> {
-		if self.first.1 == who {
-			self.other
-		} else {
-			Some(self.first.0)
-		}
-	}
-}
-
-/// Decides a race: for each contender, in order, `None` when it wins, or why it bounces
-/// ([`BounceReason::EarlierEditWon`] when some contender is strictly earlier,
-/// [`BounceReason::Tie`] when the earliest contender has the same timestamp).
+/// Decides a race among `contenders`, given in inclusion order: for each, `None` when it wins,
+/// or [`BounceReason::EarlierEditWon`] when a winner of another account, included earlier,
+/// edits one of the same blocks.
 pub fn resolve<AccountId: Ord>(
 	contenders: &[Contender<'_, AccountId>],
 ) -> Vec<Option<BounceReason>> {
-	let mut blocks: BTreeMap<u16, Earliest<'_, AccountId>> = BTreeMap::new();
-	for contender in contenders {
-		for edit in contender.edits {
-			blocks
-				.entry(edit_index(edit))
-				.and_modify(|earliest| earliest.add(contender.client_timestamp, contender.who))
-				.or_insert(Earliest {
-					first: (contender.client_timestamp, contender.who),
-					other: None,
-				});
-		}
-	}
+	let mut written: BTreeMap<u16, &AccountId> = BTreeMap::new();
 	contenders
 		.iter()
 		.map(|contender| {
-			let mut outcome = None;
-			for edit in contender.edits {
-				let rival = blocks
-					.get(&edit_index(edit))
-					.and_then(|earliest| earliest.earliest_other_than(contender.who));
-				match rival {
-					Some(rival) if rival < contender.client_timestamp => {
-						return Some(BounceReason::EarlierEditWon)
-					}
-					Some(rival) if rival == contender.client_timestamp => {
-						outcome = Some(BounceReason::Tie)
-					}
-					_ => {}
-				}
+			let taken = contender.edits.iter().any(|edit| {
+				written.get(&edit_index(edit)).is_some_and(|writer| *writer != contender.who)
+			});
+			if taken {
+				return Some(BounceReason::EarlierEditWon);
 			}
-			outcome
+			for edit in contender.edits {
+				written.insert(edit_index(edit), contender.who);
+			}
+			None
 		})
 		.collect()
 }
@@ -101,75 +66,55 @@ pub fn resolve<AccountId: Ord>(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use BounceReason::EarlierEditWon as Lost;
 
 	fn edit(x: u8) -> BlockEdit {
 		BlockEdit { x, y: 0, z: 0, block: 1 }
 	}
 
-	fn race(entries: &[(u64, u64, &[u8])]) -> Vec<Option<BounceReason>> {
+	/// Decides a race of `(account, edited x coordinates)` in inclusion order.
+	fn race(entries: &[(u64, &[u8])]) -> Vec<Option<BounceReason>> {
 		let edits: Vec<Vec<BlockEdit>> =
-			entries.iter().map(|(_, _, xs)| xs.iter().map(|&x| edit(x)).collect()).collect();
-		let contenders: Vec<Contender<'_, u64>> = entries
-			.iter()
-			.zip(&edits)
-			.map(|((who, timestamp, _), edits)| Contender {
-				who,
-				client_timestamp: *timestamp,
-				edits,
-			})
-			.collect();
+			entries.iter().map(|(_, xs)| xs.iter().map(|&x| edit(x)).collect()).collect();
+		let contenders: Vec<Contender<'_, u64>> =
+			entries.iter().zip(&edits).map(|((who, _), edits)| Contender { who, edits }).collect();
 		resolve(&contenders)
 	}
 
 	#[test]
 	fn disjoint_blocks_all_win() {
-		assert_eq!(race(&[(1, 10, &[0]), (2, 5, &[1])]), [None, None]);
+		assert_eq!(race(&[(1, &[0]), (2, &[1])]), [None, None]);
 	}
 
 	#[test]
-	fn earlier_timestamp_wins_in_either_order() {
-		use BounceReason::EarlierEditWon as Lost;
-		assert_eq!(race(&[(1, 10, &[0]), (2, 5, &[0])]), [Some(Lost), None]);
-		assert_eq!(race(&[(2, 5, &[0]), (1, 10, &[0])]), [None, Some(Lost)]);
-	}
-
-	#[test]
-	fn exact_tie_bounces_both() {
-		let tie = Some(BounceReason::Tie);
-		assert_eq!(race(&[(1, 7, &[0, 3]), (2, 7, &[3])]), [tie, tie]);
+	fn the_earlier_included_edit_wins() {
+		assert_eq!(race(&[(1, &[0]), (2, &[0])]), [None, Some(Lost)]);
+		assert_eq!(race(&[(2, &[0]), (1, &[0])]), [None, Some(Lost)]);
 	}
 
 	#[test]
 	fn one_account_never_races_itself() {
-		assert_eq!(race(&[(1, 10, &[0]), (1, 5, &[0]), (1, 10, &[0])]), [None, None, None]);
+		assert_eq!(race(&[(1, &[0]), (1, &[0]), (1, &[0, 1])]), [None, None, None]);
 	}
 
 	#[test]
 	fn a_loss_on_any_block_bounces_the_whole_submission() {
-		use BounceReason::EarlierEditWon as Lost;
-		// Account 1 is earliest on block 0 but later than account 3 on block 2.
-		assert_eq!(
-			race(&[(1, 5, &[0, 2]), (2, 9, &[0]), (3, 1, &[2])]),
-			[Some(Lost), Some(Lost), None]
-		);
+		// Account 2 would be first on block 5, but account 1 was first on block 0.
+		assert_eq!(race(&[(1, &[0]), (2, &[5, 0]), (3, &[5])]), [None, Some(Lost), None]);
 	}
 
 	#[test]
-	fn later_rival_of_a_tie_loses() {
-		use BounceReason::{EarlierEditWon as Lost, Tie};
-		assert_eq!(
-			race(&[(1, 4, &[0]), (2, 4, &[0]), (3, 9, &[0])]),
-			[Some(Tie), Some(Tie), Some(Lost)]
-		);
+	fn a_bounced_submission_blocks_nobody() {
+		// Account 2 loses block 0 to account 1, so its edit of block 1 never happens and
+		// account 3 is the first to write block 1.
+		assert_eq!(race(&[(1, &[0]), (2, &[0, 1]), (3, &[1])]), [None, Some(Lost), None]);
 	}
 
 	#[test]
-	fn earliest_of_other_accounts_is_tracked_when_the_first_changes_hands() {
-		use BounceReason::EarlierEditWon as Lost;
-		// Account 1 at 5 and at 8, account 2 at 6, account 3 at 3: only account 3 wins.
+	fn a_winner_keeps_its_blocks_against_everyone_after_it() {
 		assert_eq!(
-			race(&[(1, 5, &[0]), (2, 6, &[0]), (1, 8, &[0]), (3, 3, &[0])]),
-			[Some(Lost), Some(Lost), Some(Lost), None]
+			race(&[(1, &[0]), (2, &[0]), (3, &[0]), (1, &[0])]),
+			[None, Some(Lost), Some(Lost), None]
 		);
 	}
 }

@@ -56,6 +56,8 @@ pub enum Outcome {
 	Abandoned,
 	/// A frame it streamed and signed was proven wrong by a one-tile re-render.
 	Disputed,
+	/// As a validator, it authored no block in a whole session.
+	Absent,
 }
 
 #[cfg(test)]

@@ -122,12 +122,9 @@ pub fn submission_id<AccountId: Encode>(
 	MaxEncodedLen,
 )]
 pub enum BounceReason {
-	/// Another account edited one of the same blocks in the same chain block with an earlier
-	/// client timestamp.
+	/// Another account's edit to one of the same blocks was included earlier in the same
+	/// chain block, and applied.
 	EarlierEditWon,
-	/// Another account edited one of the same blocks in the same chain block with exactly the
-	/// same client timestamp: both submissions bounce.
-	Tie,
 	/// One of the edited blocks changed after the base version before the end of the block
 	/// (the chunk was replaced whole in the same block).
 	Conflict,

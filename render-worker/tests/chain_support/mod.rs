@@ -310,6 +310,7 @@ pub struct ReputationRecord {
 	pub served: u32,
 	pub abandoned: u32,
 	pub disputed: u32,
+	pub absent: u32,
 }
 
 /// `pallet_stake::ReputationView`: the record and the score (millionths) from it.

@@ -31,11 +31,11 @@ use polkadot_sdk::{
 	frame_system::{self, limits::BlockWeights, EnsureRoot, EnsureWithSuccess},
 	pallet_authorship, pallet_babe, pallet_balances, pallet_grandpa, pallet_session, pallet_sudo,
 	pallet_timestamp,
-	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
+	pallet_transaction_payment::{self, FungibleAdapter, Multiplier, TargetedFeeAdjustment},
 	pallet_treasury,
 	sp_runtime::{
-		traits::{ConvertInto, IdentityLookup, One, OpaqueKeys},
-		Perbill, Permill,
+		traits::{Bounded, ConvertInto, IdentityLookup, One, OpaqueKeys},
+		FixedPointNumber, Perbill, Permill, Perquintill,
 	},
 	sp_version::RuntimeVersion,
 };
@@ -123,7 +123,9 @@ impl pallet_grandpa::Config for Runtime {
 
 impl pallet_authorship::Config for Runtime {
 	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
-	type EventHandler = ();
+	/// The stake pallet counts each validator's blocks: one that authors none in a session
+	/// loses its seat.
+	type EventHandler = Stake;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -145,11 +147,34 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
-	/// Fees do not rise with congestion yet: a constant multiplier of one.
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// The block fullness fees steer towards: busier blocks raise the fee multiplier, emptier
+	/// ones lower it.
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast the multiplier moves: by a factor of about `1 + v x (fullness - target)` per
+	/// block. At 1/200, blocks kept full (75 points over the target) double fees every 185
+	/// blocks (about nine minutes at three seconds a block) and raise them a hundredfold in
+	/// about an hour; half full blocks double them in about 28 minutes. Empty blocks, 25 points
+	/// under, bring a tenfold multiplier back to one in about an hour and a half.
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(1, 200);
+	/// Fees never fall below what the weights and lengths say: quiet blocks bring the
+	/// multiplier back to one, not under it.
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	/// No ceiling: the price of stuffing blocks grows for as long as someone pays it.
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
 	/// One planck per byte would make a transfer cost next to nothing: a byte costs 10 micro-PGT.
 	pub const TransactionByteFee: Balance = 10 * MICRO_PGT;
 }
+
+/// The fee multiplier follows demand: the next block's multiplier is this block's, moved by how
+/// far this block's fullness was from [`TargetBlockFullness`] (see
+/// `pallet_transaction_payment::TargetedFeeAdjustment`), never below one.
+pub type FeeMultiplierUpdate = TargetedFeeAdjustment<
+	Runtime,
+	TargetBlockFullness,
+	AdjustmentVariable,
+	MinimumMultiplier,
+	MaximumMultiplier,
+>;
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
@@ -158,7 +183,7 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee =
 		polkadot_sdk::frame_support::weights::ConstantMultiplier<Balance, TransactionByteFee>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type FeeMultiplierUpdate = FeeMultiplierUpdate;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 

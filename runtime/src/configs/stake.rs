@@ -5,8 +5,12 @@ use crate::{
 	currency::PGT, time::DAYS, AccountId, Balance, Balances, BlockNumber, Runtime,
 	RuntimeHoldReason,
 };
+use alloc::vec::Vec;
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::Contains},
+	frame_support::{
+		parameter_types,
+		traits::{Contains, Get},
+	},
 	pallet_session,
 	sp_runtime::Perbill,
 };
@@ -38,6 +42,15 @@ impl Contains<AccountId> for HasSessionKeys {
 	}
 }
 
+/// The current session's validators, whose authored blocks the stake pallet counts.
+pub struct SessionValidators;
+
+impl Get<Vec<AccountId>> for SessionValidators {
+	fn get() -> Vec<AccountId> {
+		pallet_session::Validators::<Runtime>::get()
+	}
+}
+
 impl pallet_stake::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -49,5 +62,6 @@ impl pallet_stake::Config for Runtime {
 	type ReporterShare = ReporterShare;
 	type MinValidators = MinValidators;
 	type MaxValidators = MaxValidators;
+	type SessionValidators = SessionValidators;
 	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
 }

@@ -89,37 +89,6 @@ fn a_bond_beyond_the_free_balance_is_rejected() {
 }
 
 #[test]
-fn contributors_are_bounded() {
-	test(|| {
-		for who in 1..=u64::from(MAX_CONTRIBUTORS) {
-			bond(who, MIN_BOND);
-		}
-		assert_eq!(Ledgers::<Test>::count(), MAX_CONTRIBUTORS);
-		let newcomer = u64::from(MAX_CONTRIBUTORS) + 1;
-		assert_noop!(
-			Stake::bond(RuntimeOrigin::signed(newcomer), MIN_BOND),
-			Error::<Test>::TooManyContributors
-		);
-		// Those already bonded may still add.
-		bond(ALICE, 1);
-	});
-}
-
-#[test]
-fn a_leaving_contributor_frees_its_place() {
-	test(|| {
-		for who in 1..=u64::from(MAX_CONTRIBUTORS) {
-			bond(who, MIN_BOND);
-		}
-		unbond(ALICE, MIN_BOND);
-		run_to_block(1 + UNBONDING_PERIOD);
-		assert_ok!(Stake::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-		bond(u64::from(MAX_CONTRIBUTORS) + 1, MIN_BOND);
-		assert_eq!(Ledgers::<Test>::count(), MAX_CONTRIBUTORS);
-	});
-}
-
-#[test]
 fn unsigned_origins_cannot_bond() {
 	test(|| {
 		assert_noop!(

@@ -4,7 +4,7 @@ use crate as pallet_stake;
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl, parameter_types,
-		traits::{fungible::InspectHold, Contains},
+		traits::{fungible::InspectHold, Contains, Get},
 	},
 	frame_system, pallet_balances, sp_io,
 	sp_runtime::{traits::IdentityLookup, BuildStorage, Perbill},
@@ -80,6 +80,20 @@ impl pallet_balances::Config for Test {
 
 thread_local! {
 	static SESSION_KEYS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
+	static SESSION_VALIDATORS: RefCell<Vec<AccountId>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The current session's validators; tests set them with [`set_session_validators`].
+pub struct MockSessionValidators;
+impl Get<Vec<AccountId>> for MockSessionValidators {
+	fn get() -> Vec<AccountId> {
+		SESSION_VALIDATORS.with(|validators| validators.borrow().clone())
+	}
+}
+
+/// Makes `accounts` the current session's validators.
+pub fn set_session_validators(accounts: &[AccountId]) {
+	SESSION_VALIDATORS.with(|validators| *validators.borrow_mut() = accounts.to_vec());
 }
 
 /// The accounts with session keys; tests set them with [`set_session_keys`].
@@ -116,6 +130,7 @@ impl pallet_stake::Config for Test {
 	type ReporterShare = ReporterShare;
 	type MinValidators = MinValidators;
 	type MaxValidators = MaxValidators;
+	type SessionValidators = MockSessionValidators;
 	type WeightInfo = ();
 }
 
@@ -128,6 +143,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 /// As [`new_test_ext`], with these genesis bonds.
 pub fn new_test_ext_with_bonds(bonds: Vec<(AccountId, Balance)>) -> sp_io::TestExternalities {
 	set_session_keys(&[]);
+	set_session_validators(&[]);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=8).map(|who| (who, ENDOWMENT)).collect(),
@@ -135,7 +151,9 @@ pub fn new_test_ext_with_bonds(bonds: Vec<(AccountId, Balance)>) -> sp_io::TestE
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_stake::GenesisConfig::<Test> { bonds }.assimilate_storage(&mut storage).unwrap();
+	pallet_stake::GenesisConfig::<Test> { bonds, min_validators: 0 }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -155,8 +155,10 @@ fn the_queue_is_empty_after_every_block() {
 #[test]
 fn a_block_where_every_submission_bounces_changes_no_chunk() {
 	new_test_ext().execute_with(|| {
+		// Both queued, then the region claimed by someone else before the block ends.
 		queue(ALICE, HOME, 0, &[stone(1)], NOW);
-		queue(BOB, HOME, 0, &[stone(1)], NOW);
+		queue(BOB, HOME, 0, &[stone(2)], NOW);
+		assert_ok!(World::claim_region(RuntimeOrigin::signed(CAROL), HOME_REGION));
 		end_block();
 		assert_eq!(World::chunk_record(HOME), None);
 		assert_eq!(EncodedChunks::<Test>::get(HOME), None);
@@ -165,12 +167,12 @@ fn a_block_where_every_submission_bounces_changes_no_chunk() {
 			.all(|event| !matches!(event, WorldEvent::ChunkUpdated { .. })));
 		System::assert_has_event(
 			WorldEvent::EditsBounced {
-				id: id_of(BOB, HOME, 0, &[stone(1)], NOW),
+				id: id_of(BOB, HOME, 0, &[stone(2)], NOW),
 				who: BOB,
 				coord: HOME,
 				base_version: 0,
 				client_timestamp: NOW,
-				reason: BounceReason::Tie,
+				reason: BounceReason::NotAllowed,
 			}
 			.into(),
 		);
