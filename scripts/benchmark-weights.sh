@@ -53,8 +53,8 @@ for pallet in "${pallets[@]}"; do
 		# names the SDK's crates directly, the runtime reaches them through `polkadot_sdk`.
 		"$node" benchmark overhead --chain dev --weight-path "$runtime_weights"
 		sed -i -e 's/^use sp_core::/use polkadot_sdk::sp_core::/' \
-			-e 's/^use sp_weights::/use polkadot_sdk::sp_weights::/' \
-			-e 's/^\tuse sp_weights::/\tuse polkadot_sdk::sp_weights::/' \
+			-e 's/^use sp_weights::/use polkadot_sdk::frame_support::weights::/' \
+			-e 's/^\tuse sp_weights::/\tuse polkadot_sdk::frame_support::weights::/' \
 			"$runtime_weights/block_weights.rs" "$runtime_weights/extrinsic_weights.rs"
 		;;
 	frame_system | pallet_balances | pallet_timestamp)

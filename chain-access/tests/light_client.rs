@@ -18,6 +18,8 @@ use std::{
 
 /// Generous: the test runs on 2-core machines beside other builds.
 const TEST_TIMEOUT: Duration = Duration::from_secs(240);
+/// How long one read through the relaying peer may take while it relays honestly.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_light_client_of_a_dev_node_reads_and_writes_what_the_node_sees() -> Result<()> {
@@ -106,9 +108,13 @@ async fn a_light_client_believes_nothing_from_a_node_of_another_chain() -> Resul
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_light_client_does_not_believe_a_peer_that_alters_a_storage_value() -> Result<()> {
+	let started = Instant::now();
+	// Where the test got to, on stderr: a timeout then says which step did not finish.
+	let step = |what: &str| eprintln!("lying peer: {what} at {} ms", started.elapsed().as_millis());
 	within(TEST_TIMEOUT, "the lying-peer test", async {
 		let node = NodeBuilder::dev("light-lying-peer").spawn().await?;
 		node.wait_for_finalized(1, TEST_TIMEOUT).await?;
+		step("the node finalized #1");
 		let alice = key_from_uri("//Alice")?.public_key().0;
 		let trusted = Connection::connect(&Endpoint::Node(node.ws_url())).await?;
 		// The light client's only peer is a relay to the node that can alter what it relays.
@@ -117,9 +123,14 @@ async fn a_light_client_does_not_believe_a_peer_that_alters_a_storage_value() ->
 		let proxy = PeerProxy::start(&node_address, trusted.genesis_hash()).await?;
 		let spec = served.with_only_bootnodes([proxy.address().to_string()])?;
 		let light = Connection::connect(&Endpoint::LightClient(spec)).await?;
+		step(&format!("the light client is {}", light.readiness()));
 
 		// Relayed honestly, a read is what the node says.
-		let honest = accounts::balances(&light, &alice).await?;
+		let honest = within(READ_TIMEOUT, "a read through the honest relay", async {
+			Ok(accounts::balances(&light, &alice).await?)
+		})
+		.await?;
+		step("the first read through the relay answered");
 		let said = accounts::balances(&trusted, &alice).await?;
 		ensure!(
 			honest == said,
@@ -131,6 +142,7 @@ async fn a_light_client_does_not_believe_a_peer_that_alters_a_storage_value() ->
 		proxy.set_tampering(true);
 		let finalized = node.finalized_number().await?;
 		node.wait_for_finalized(finalized + 2, TEST_TIMEOUT).await?;
+		step("tampering, two blocks later");
 		let read =
 			tokio::time::timeout(Duration::from_secs(20), accounts::balances(&light, &alice));
 		match read.await {
@@ -148,10 +160,11 @@ async fn a_light_client_does_not_believe_a_peer_that_alters_a_storage_value() ->
 
 		// Honest again, the relay's answers are read again: what failed was the altered proof.
 		proxy.set_tampering(false);
-		let again = within(Duration::from_secs(60), "a read through the honest relay", async {
+		let again = within(READ_TIMEOUT, "a read through the honest relay again", async {
 			Ok(accounts::balances(&light, &alice).await?)
 		})
 		.await?;
+		step("honest again, a read answered");
 		let said = accounts::balances(&trusted, &alice).await?;
 		ensure!(again == said, "read {again:?} after the lies, the node says {said:?}");
 		Ok(())

@@ -41,6 +41,7 @@ pub struct NodeBuilder {
 	chain_args: Vec<OsString>,
 	extra_args: Vec<OsString>,
 	base_path: Option<PathBuf>,
+	p2p_port: Option<u16>,
 	startup_timeout: Duration,
 }
 
@@ -61,6 +62,7 @@ impl NodeBuilder {
 			chain_args: chain_args.into(),
 			extra_args: Vec::new(),
 			base_path: None,
+			p2p_port: None,
 			startup_timeout: DEFAULT_STARTUP_TIMEOUT,
 		}
 	}
@@ -87,6 +89,13 @@ impl NodeBuilder {
 		self
 	}
 
+	/// Listens for peers on `port` instead of a free port picked at each spawn: peers can be
+	/// given the node's address before it starts, and it keeps the address across restarts.
+	pub fn p2p_port(mut self, port: u16) -> Self {
+		self.p2p_port = Some(port);
+		self
+	}
+
 	/// How long [`NodeBuilder::spawn`] waits for JSON-RPC to answer.
 	pub fn startup_timeout(mut self, timeout: Duration) -> Self {
 		self.startup_timeout = timeout;
@@ -106,7 +115,8 @@ impl NodeBuilder {
 				.context("cannot create a working directory for the node")?,
 		);
 		for attempt in 1..=SPAWN_ATTEMPTS {
-			let [rpc_port, p2p_port] = free_ports()?;
+			let [rpc_port, free_p2p_port] = free_ports()?;
+			let p2p_port = self.p2p_port.unwrap_or(free_p2p_port);
 			let dir = work_dir.as_ref().context("the node's working directory was lost")?;
 			let log_path = dir.path().join(format!("{}.log", self.name));
 			let default_base_path = dir.path().join("base");

@@ -28,6 +28,8 @@ use tokio::{sync::watch, task::JoinHandle};
 const ACCOUNT_INFO_LEN: usize = 80;
 /// Where its free balance starts.
 const FREE_OFFSET: usize = 16;
+/// How long the proxy waits before dialing the node again after losing its connection.
+const REDIAL_PAUSE: Duration = Duration::from_millis(200);
 /// The longest message relayed whole (a light answer with the runtime's code fits).
 const MAX_MESSAGE: usize = 64 << 20;
 
@@ -67,13 +69,41 @@ impl PeerProxy {
 		};
 		let (client_tx, client_rx) = watch::channel::<Option<PeerId>>(None);
 		let mut tasks = vec![tokio::spawn(async move {
+			// Set when the connection to the node was lost: dial it again after a pause.
+			let mut redial: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
 			loop {
-				if let SwarmEvent::ConnectionEstablished { peer_id, .. } =
-					swarm.select_next_some().await
-				{
-					if peer_id != node {
+				let event = match redial.as_mut() {
+					Some(pause) => tokio::select! {
+						event = swarm.select_next_some() => event,
+						_ = pause => {
+							redial = None;
+							let _ = swarm.dial(node_address.clone());
+							continue;
+						}
+					},
+					None => swarm.select_next_some().await,
+				};
+				match event {
+					SwarmEvent::ConnectionEstablished { peer_id, .. } if peer_id != node => {
 						let _ = client_tx.send(Some(peer_id));
 					}
+					// A node closes a connection on which no protocol is open (its idle
+					// timeout), as it may before the light client has connected: without a
+					// connection to the node every relayed stream would fail from then on.
+					SwarmEvent::ConnectionClosed { peer_id, num_established: 0, cause, .. }
+						if peer_id == node =>
+					{
+						eprintln!(
+							"peer proxy: the node closed the connection ({cause:?}); redialing"
+						);
+						redial = Some(Box::pin(tokio::time::sleep(REDIAL_PAUSE)));
+					}
+					SwarmEvent::OutgoingConnectionError { peer_id: Some(peer_id), .. }
+						if peer_id == node =>
+					{
+						redial = Some(Box::pin(tokio::time::sleep(REDIAL_PAUSE)))
+					}
+					_ => {}
 				}
 			}
 		})];
