@@ -126,6 +126,29 @@ async fn balances_at(node: &Node, number: u64) -> Result<(String, Balances)> {
 	Ok((hash, Balances::at(&at).await?))
 }
 
+/// Checks that `others` have `reference`'s block at every height in `numbers` (all of them
+/// finalized on `reference`).
+async fn one_chain(
+	reference: &Node,
+	others: &[&Node],
+	numbers: std::ops::RangeInclusive<u64>,
+) -> Result<()> {
+	for number in numbers {
+		let hash = reference.block_hash(number).await?;
+		ensure!(hash.is_some(), "{} has no finalized block #{number}", reference.name());
+		for node in others {
+			let theirs = node.block_hash(number).await?;
+			ensure!(
+				theirs == hash,
+				"{} has {theirs:?} at #{number}, {} {hash:?}",
+				node.name(),
+				reference.name()
+			);
+		}
+	}
+	Ok(())
+}
+
 async fn wait_all_finalized(nodes: &[&Node], number: u64) -> Result<()> {
 	for node in nodes {
 		node.wait_for_finalized(number, PHASE_TIMEOUT).await?;
@@ -266,18 +289,9 @@ async fn four_validators_survive_a_kill_two_down_and_a_partition_and_finalize_on
 
 	// One chain: every block finalized before, during and after the stall is the same block
 	// on all three.
-	for number in dave_last_finalized..=best + 1 {
-		let hash = alice.block_hash(number).await?;
-		ensure!(hash.is_some(), "Alice has no finalized block #{number}");
-		for node in [&bob, &charlie] {
-			let theirs = node.block_hash(number).await?;
-			ensure!(
-				theirs == hash,
-				"{} finalized {theirs:?} at #{number}, Alice {hash:?}",
-				node.name()
-			);
-		}
-	}
+	one_chain(&alice, &[&bob, &charlie], dave_last_finalized..=best + 1)
+		.await
+		.context("phase 4: after the stall")?;
 
 	// Phase 5: Dave returns too, then a partition splits the four: Alice and Bob apart from
 	// Charlie and Dave. Each half builds blocks of its own, and neither, with 2 of 4 votes,
@@ -330,18 +344,9 @@ async fn four_validators_survive_a_kill_two_down_and_a_partition_and_finalize_on
 		split_for.as_millis(),
 		healed_at.elapsed().as_millis()
 	);
-	for number in finalized_at_split.saturating_sub(1)..=top + 1 {
-		let hash = alice.block_hash(number).await?;
-		ensure!(hash.is_some(), "Alice has no finalized block #{number}");
-		for node in [&bob, &charlie, &dave] {
-			let theirs = node.block_hash(number).await?;
-			ensure!(
-				theirs == hash,
-				"after the partition {} has {theirs:?} at #{number}, Alice {hash:?}",
-				node.name()
-			);
-		}
-	}
+	one_chain(&alice, &[&bob, &charlie, &dave], finalized_at_split.saturating_sub(1)..=top + 1)
+		.await
+		.context("phase 5: after the partition")?;
 
 	Ok(())
 }
