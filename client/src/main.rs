@@ -78,7 +78,7 @@ struct PlayArgs {
 	#[arg(long, default_value = "1280x720", value_parser = parse_size)]
 	size: (u32, u32),
 	/// Window pixels per rendered pixel (default: 1 on a hardware GPU, 2 on the CPU path or a
-	/// software adapter such as lavapipe).
+	/// software adapter such as lavapipe, 1 in remote play).
 	#[arg(long)]
 	render_scale: Option<u32>,
 	/// Which path renders the world: the GPU when there is an adapter (auto), or one of them.
@@ -91,10 +91,13 @@ struct PlayArgs {
 	#[arg(long, default_value = "playnet-screenshots")]
 	screenshots: PathBuf,
 	/// Play on a contributor's machine (cloud gaming): open a session with the best offer
-	/// (and the next as backup), stream the view at --size, pay per minute by receipts.
-	/// Headless for now: frames go to --frames-dir.
-	#[arg(long, requires = "frames_dir")]
+	/// (and the next as backup), stream the view (--size divided by --render-scale, which is
+	/// 1 here by default), pay per minute by receipts. The session ends when the window closes.
+	#[arg(long)]
 	remote: bool,
+	/// Remote play without a window: the camera turns on the spot, frames go to --frames-dir.
+	#[arg(long, requires = "remote")]
+	headless: bool,
 	/// Remote play: frames per second.
 	#[arg(long, default_value_t = 30)]
 	fps: u32,
@@ -113,11 +116,12 @@ struct PlayArgs {
 	/// Remote play: the backup (default: the next best offer).
 	#[arg(long)]
 	backup: Option<String>,
-	/// Remote play: how long to play, in seconds.
-	#[arg(long, default_value_t = 60)]
-	seconds: u64,
-	/// Remote play: where to write one frame a second.
+	/// Remote play: how long to play, in seconds (default: 60 headless, until the window
+	/// closes in the window).
 	#[arg(long)]
+	seconds: Option<u64>,
+	/// Remote play: where to write one frame a second.
+	#[arg(long, requires = "remote")]
 	frames_dir: Option<PathBuf>,
 	/// Remote play: the share of one core the spot checks may take.
 	#[arg(long, default_value_t = 0.05)]
@@ -136,11 +140,19 @@ fn parse_account(text: &str) -> anyhow::Result<playnet_chain_access::AccountByte
 		.0)
 }
 
-/// `play --remote`: a cloud-gaming session, headless.
-async fn run_remote(cli: &Cli, play: PlayArgs) -> anyhow::Result<()> {
-	let options = playnet_client::remote::playing::RemoteOptions {
-		width: play.size.0,
-		height: play.size.1,
+/// What `play --remote` asks for: the window's size divided by `scale`.
+fn remote_options(
+	play: &PlayArgs,
+	scale: u32,
+) -> anyhow::Result<playnet_client::remote::playing::RemoteOptions> {
+	let play_for = match (play.seconds, play.headless) {
+		(Some(seconds), _) => Duration::from_secs(seconds),
+		(None, true) => Duration::from_secs(60),
+		(None, false) => Duration::MAX,
+	};
+	Ok(playnet_client::remote::playing::RemoteOptions {
+		width: (play.size.0 / scale).max(1),
+		height: (play.size.1 / scale).max(1),
 		fps: play.fps,
 		max_minutes: play.minutes,
 		max_latency_ms: play.max_latency_ms,
@@ -149,9 +161,15 @@ async fn run_remote(cli: &Cli, play: PlayArgs) -> anyhow::Result<()> {
 		contributor: play.contributor.as_deref().map(parse_account).transpose()?,
 		backup: play.backup.as_deref().map(parse_account).transpose()?,
 		spot_check_share: play.spot_check_share,
-		play_for: Duration::from_secs(play.seconds),
+		play_for,
 		frames_dir: play.frames_dir.clone(),
-	};
+		screen: None,
+	})
+}
+
+/// `play --remote --headless`: a cloud-gaming session without a window.
+async fn run_remote(cli: &Cli, play: PlayArgs) -> anyhow::Result<()> {
+	let options = remote_options(&play, 1)?;
 	let started = start(cli).await?;
 	print_ready(&started.session);
 	let signer = playnet_chain_access::Signer::new(player_key(cli)?);
@@ -192,7 +210,7 @@ fn main() {
 		tokio::runtime::Runtime::new().context("starting the async runtime").and_then(|runtime| {
 			match play {
 				// The window runs on this thread (some platforms insist); the session on the runtime.
-				Some(play) if play.remote => runtime.block_on(run_remote(&cli, play)),
+				Some(play) if play.headless => runtime.block_on(run_remote(&cli, play)),
 				Some(play) => run_window(&runtime, &cli, play),
 				None => runtime.block_on(run(cli)),
 			}
@@ -204,6 +222,17 @@ fn main() {
 }
 
 fn run_window(runtime: &tokio::runtime::Runtime, cli: &Cli, play: PlayArgs) -> anyhow::Result<()> {
+	// Checked before anything connects.
+	let remote = match play.remote {
+		true => {
+			let scale = play.render_scale.unwrap_or(1).clamp(1, 16);
+			Some(playnet_client::play::RemotePlay {
+				signer: playnet_chain_access::Signer::new(player_key(cli)?),
+				options: remote_options(&play, scale)?,
+			})
+		}
+		false => None,
+	};
 	let started = runtime.block_on(start(cli))?;
 	let session = Arc::new(started.session);
 	print_ready(&session);
@@ -222,6 +251,7 @@ fn run_window(runtime: &tokio::runtime::Runtime, cli: &Cli, play: PlayArgs) -> a
 		started.connection,
 		started.account,
 		options,
+		remote,
 	)
 }
 

@@ -8,6 +8,10 @@
 //! The player reaches Dave through a loopback proxy that, for a second, delays Dave's bytes
 //! past the session's latency bound: play pauses (the late frames are shown, not paid), goes
 //! on with Dave after it, and Dave's settled receipt covers none of the gap.
+//!
+//! A second test plays in the game's window under Xvfb (the first plays `--headless`): the
+//! window shows the host's frames of the camera its player steers, equal to the CPU
+//! reference's, and closing it ends the session.
 
 use anyhow::{bail, ensure, Context, Result};
 use playnet_chain_access::{
@@ -240,7 +244,8 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 			.args(["--bootstrap", &dave_via_proxy, "--bootstrap", &ferdie_addr])
 			.arg("--cache-dir")
 			.arg(dir.path().join("eve"))
-			.args(["play", "--remote", "--size", "160x96", "--fps", "10", "--minutes", "2"])
+			.args(["play", "--remote", "--headless", "--size", "160x96", "--fps", "10"])
+			.args(["--minutes", "2"])
 			.args(["--max-latency-ms", &MAX_LATENCY.as_millis().to_string()])
 			.args(["--max-price", "1", "--seconds", "20"])
 			.arg("--frames-dir")
@@ -330,6 +335,173 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 		);
 		let due = payment(first.rate, first.served_ms) + payment(second.rate, second.served_ms);
 		ensure!(summary.escrow == due, "the escrow kept is exactly the dues: {summary:?} {due}");
+		Ok(())
+	})
+	.await
+}
+
+/// The player's window under Xvfb (`play --remote`): the frames it shows come from the host,
+/// for the camera the player steers with the mouse, and equal pixel for pixel what the CPU
+/// reference renders from the chain's chunks and the frame's camera (F2 writes the shown
+/// frame's view spec); closing the window ends the session on chain.
+#[tokio::test]
+async fn the_window_streams_the_view_its_player_steers_and_ends_the_session_when_closed(
+) -> Result<()> {
+	use playnet_chain_access::world::WorldChain;
+	use playnet_client::{
+		chain::WorldConnection,
+		world_state::{chunk_from_bytes, hash_of},
+	};
+	use playnet_primitives::{render::frame::render_frame, Chunk, ChunkCoord, RenderSpec, Scene};
+	use playnet_tests::xvfb::{keysym, Xvfb};
+	use std::collections::HashMap;
+
+	const WIDTH: u32 = 320;
+	const HEIGHT: u32 = 180;
+
+	/// F2, with the window's pixels read back from the X server before and after: the view
+	/// spec of the shown frame and the pixels, once two reads agree (a frame may come between).
+	async fn shown_frame(
+		player: &mut Program,
+		display: &Xvfb,
+		window: u32,
+	) -> Result<(RenderSpec, Vec<u32>)> {
+		for _ in 0..5 {
+			let (_, _, before) = display.screenshot(window)?;
+			display.tap(keysym::F2, Duration::from_millis(50))?;
+			let shot = player.expect("event screenshot", Duration::from_secs(10)).await?;
+			let (width, height, after) = display.screenshot(window)?;
+			ensure!((width, height) == (WIDTH, HEIGHT), "the window is {width}x{height}");
+			if before == after {
+				let spec = std::fs::read(field(&shot, "spec").context("spec")?)?;
+				return Ok((serde_json::from_slice(&spec)?, after));
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		bail!("the window never held one frame for the length of a screenshot")
+	}
+
+	/// How many of the window's pixels (`0x00RRGGBB`) differ from the CPU reference's frame of
+	/// `spec`, rendered from the chain's chunks (each checked against the spec's hash).
+	async fn differing(
+		chain: &WorldConnection,
+		spec: &RenderSpec,
+		window: &[u32],
+	) -> Result<usize> {
+		spec.validate()?;
+		ensure!((spec.width, spec.height) == (WIDTH, HEIGHT), "{}x{}", spec.width, spec.height);
+		let mut chunks: HashMap<ChunkCoord, Chunk> = HashMap::new();
+		for scene_chunk in &spec.scene {
+			let held = chain.chunk(scene_chunk.coord).await?;
+			let chunk = chunk_from_bytes(&held.bytes).context("a chain chunk decodes")?;
+			ensure!(
+				hash_of(&chunk) == scene_chunk.content_hash,
+				"the host drew chunk {:?} unlike the chain's",
+				scene_chunk.coord
+			);
+			chunks.insert(scene_chunk.coord, chunk);
+		}
+		let refs: Vec<(ChunkCoord, &Chunk)> =
+			spec.scene.iter().map(|s| (s.coord, &chunks[&s.coord])).collect();
+		let frame = render_frame(&Scene::from_chunks(&refs)?, spec, 0).pixels;
+		Ok(frame
+			.iter()
+			.zip(window)
+			.filter(|(p, shown)| {
+				((*p & 0xff) << 16) | (*p & 0xff00) | ((*p >> 16) & 0xff) != **shown
+			})
+			.count())
+	}
+
+	within(TEST_TIMEOUT, "the remote window test", async {
+		let dir = tempfile::tempdir()?;
+		let node = NodeBuilder::dev("remote-window").spawn().await?;
+		let ws = node.ws_url();
+		let connection = Connection::connect(&Endpoint::Node(ws.clone())).await?;
+		let signer = Signer::new(key_from_uri("//Dave")?);
+		let bond = dynamic::tx("Stake", "bond", (100 * PGT,));
+		signer.submit_and_wait(&connection, "Stake::bond", &bond, IN_BLOCK).await?;
+		let mut dave =
+			Program::spawn("dave", host(&ws, "//Dave", "0.5", dir.path(), &[]), dir.path())?;
+		let ready = dave.expect("ready peer=", IN_BLOCK).await?;
+		let dave_addr =
+			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		node.wait_for_finalized(node.best_number().await?, IN_BLOCK).await?;
+
+		let display = Xvfb::start(800, 600)?;
+		let mut player = Command::new(client_binary()?);
+		player
+			.args(["--node", &ws, "--suri", "//Eve", "--listen", "/ip4/127.0.0.1/tcp/0"])
+			.args(["--bootstrap", &dave_addr])
+			.arg("--cache-dir")
+			.arg(dir.path().join("eve"))
+			.args(["play", "--remote", "--size", &format!("{WIDTH}x{HEIGHT}"), "--fps", "10"])
+			.args(["--minutes", "2", "--max-price", "1", "--screenshots"])
+			.arg(dir.path().join("shots"))
+			.env("DISPLAY", display.display());
+		let mut player = Program::spawn("player", player, dir.path())?;
+		let line = player.expect("event window", Duration::from_secs(120)).await?;
+		let window: u32 = field(&line, "id").context("id")?.parse()?;
+		let opened = player.expect("event remote opened", Duration::from_secs(120)).await?;
+		let session: u64 = field(&opened, "session").context("session")?.parse()?;
+		player.expect("event remote streaming", Duration::from_secs(120)).await?;
+		// The player stands in its world before or after the stream starts.
+		if !player.printed().iter().any(|line| line.starts_with("event spawned")) {
+			player.expect("event spawned", Duration::from_secs(120)).await?;
+		}
+		display.focus(window)?;
+		display.pointer_to(WIDTH as i16 / 2, HEIGHT as i16 / 2)?;
+		display.click(1)?;
+		// The overlay off: the window shows the streamed frame alone.
+		display.tap(keysym::F1, Duration::from_millis(50))?;
+		tokio::time::sleep(Duration::from_secs(2)).await;
+
+		let chain =
+			WorldConnection::connect(&Endpoint::Node(ws.clone()), key_from_uri("//Bob")?).await?;
+		let (first, pixels) = shown_frame(&mut player, &display, window).await?;
+		let wrong = differing(&chain, &first, &pixels).await?;
+		ensure!(wrong == 0, "{wrong} window pixels differ from the reference's frame of {first:?}");
+
+		// The mouse turns the view (400 pixels: a radian or more); the host renders the turned
+		// camera.
+		for _ in 0..10 {
+			display.pointer_by(40, 0)?;
+			tokio::time::sleep(Duration::from_millis(20)).await;
+		}
+		tokio::time::sleep(Duration::from_secs(2)).await;
+		let (turned, pixels) = shown_frame(&mut player, &display, window).await?;
+		let wrong = differing(&chain, &turned, &pixels).await?;
+		ensure!(
+			wrong == 0,
+			"{wrong} window pixels differ from the reference's frame of {turned:?}"
+		);
+		let (before, after) = (first.camera_path[0], turned.camera_path[0]);
+		let turn = (after.yaw - before.yaw).rem_euclid(65_536);
+		let turn = turn.min(65_536 - turn);
+		ensure!(
+			turn >= 4_000,
+			"the mouse turned the host's camera by {turn}/65536: {before:?} to {after:?}"
+		);
+
+		// Closing the window (Esc frees the mouse, Esc again closes) ends the session.
+		display.tap(keysym::ESCAPE, Duration::from_millis(50))?;
+		tokio::time::sleep(Duration::from_millis(300)).await;
+		display.tap(keysym::ESCAPE, Duration::from_millis(50))?;
+		let ended = player.expect("event remote ended", IN_BLOCK).await?;
+		ensure!(field(&ended, "session") == Some(session.to_string().as_str()), "{ended}");
+		let status = tokio::time::timeout(IN_BLOCK, player.child.wait()).await??;
+		ensure!(status.success(), "the client exited with {status}");
+		dave.expect(&format!("event host ended session={session}"), IN_BLOCK).await?;
+		// Read at the finalized block: the end is there a block or two later.
+		let deadline = Instant::now() + IN_BLOCK;
+		loop {
+			let summary = sessions::session(&connection, session).await?.context("the session")?;
+			if matches!(summary.phase, SessionPhase::Closing | SessionPhase::Settled) {
+				break;
+			}
+			ensure!(Instant::now() < deadline, "the session did not end: {summary:?}");
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		}
 		Ok(())
 	})
 	.await

@@ -13,6 +13,13 @@
 //! T or Enter opens the chat; F1 hides the overlay; F2 writes a screenshot and its spec; Esc
 //! releases the mouse.
 //!
+//! Played remotely (`play --remote`, cloud gaming), a contributor's machine renders the frames
+//! instead ([`crate::remote::playing`]): the window sends the camera the player steers, shows
+//! each streamed frame that passed the player's checks (its tile hashes, signature, pose and
+//! spot checks), and ends the session when it closes. The body, its collisions, edits, chat
+//! and the overlay are the same as when rendering here: the player's world session holds the
+//! chunks around it either way (the spot checks re-render tiles from them).
+//!
 //! Edits go through the session as in the line mode: shown at once, gossiped, decided by the
 //! chain and reconciled to its hash. Moves are sent to the region at most
 //! [`MOVES_PER_SECOND`] times a second. The window prints `event ...` lines on stdout like the
@@ -25,12 +32,17 @@ pub mod render;
 use crate::{
 	command::block_name,
 	p2p::AccountBytes,
+	remote::{
+		player::Arrival,
+		playing::{play_remote, RemoteOptions, RemoteScreen},
+		wire,
+	},
 	session::{GameSession, PeerInfo, Pose},
 	view::view_coords,
 	world_state::locate,
 };
 use player::{Aim, Controls, Player};
-use playnet_chain_access::{accounts, Connection};
+use playnet_chain_access::{accounts, Connection, Signer};
 use playnet_primitives::{world::blocks, BlockId, ChunkCoord};
 use playnet_renderer::Backend;
 use render::{Frame, RenderThread, View};
@@ -104,12 +116,72 @@ pub struct PlayOptions {
 	pub verified: bool,
 }
 
+/// A session to play remotely in the window: a contributor renders, the window shows.
+pub struct RemotePlay {
+	/// The player's key: it opens the session and signs the receipts.
+	pub signer: Signer,
+	/// The session asked for; its size is the window's divided by the scale.
+	pub options: RemoteOptions,
+}
+
+/// How long a closed window waits for its remote session to end on chain.
+const ENDING_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// What the window's background tasks report to it.
 enum Wake {
-	/// A frame from the render thread.
+	/// A frame from the render thread, or from the contributor's stream.
 	Frame(Result<Frame, String>),
 	/// Something changed: session events, chunks loaded, status read.
 	Changed,
+	/// Remote play ended by itself (the play time asked for is over, or no contributor is
+	/// left), or failed.
+	RemoteEnded(Result<(), String>),
+}
+
+/// The window's side of remote play: the camera it asks for, and where frames and notices go.
+struct Screen {
+	pose: Mutex<Option<wire::Pose>>,
+	proxy: Mutex<EventLoopProxy<Wake>>,
+	notices: Mutex<mpsc::Sender<String>>,
+	closed: AtomicBool,
+}
+
+impl Screen {
+	fn wake(&self, wake: Wake) {
+		if let Ok(proxy) = self.proxy.lock() {
+			let _ = proxy.send_event(wake);
+		}
+	}
+}
+
+impl RemoteScreen for Screen {
+	fn pose(&self) -> Option<wire::Pose> {
+		*self.pose.lock().unwrap_or_else(|e| e.into_inner())
+	}
+
+	fn show(&self, arrival: &Arrival) {
+		let Some(camera) = arrival.view.camera_path.first().copied() else { return };
+		self.wake(Wake::Frame(Ok(Frame {
+			view_id: 0,
+			scene: arrival.view.scene.clone(),
+			camera,
+			width: arrival.view.width,
+			height: arrival.view.height,
+			pixels: arrival.pixels.clone(),
+			took: Duration::from_millis(u64::from(arrival.latency_ms)),
+		})));
+	}
+
+	fn notice(&self, text: String) {
+		if let Ok(notices) = self.notices.lock() {
+			let _ = notices.send(text);
+		}
+		self.wake(Wake::Changed);
+	}
+
+	fn closed(&self) -> bool {
+		self.closed.load(Ordering::SeqCst)
+	}
 }
 
 /// What the background tasks keep up to date for the overlay.
@@ -120,13 +192,15 @@ struct Status {
 }
 
 /// Opens the window and runs the game until it is closed. `connection` and `account` are for
-/// the balance on the overlay; `runtime` runs the session's work.
+/// the balance on the overlay; `runtime` runs the session's work. With `remote`, a
+/// contributor renders: the session opens when the window does and ends when it closes.
 pub fn run(
 	runtime: tokio::runtime::Handle,
 	session: Arc<GameSession>,
 	connection: Arc<Connection>,
 	account: AccountBytes,
 	options: PlayOptions,
+	remote: Option<RemotePlay>,
 ) -> anyhow::Result<()> {
 	let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| {
 		anyhow::anyhow!(
@@ -135,14 +209,40 @@ pub fn run(
 		)
 	})?;
 	let proxy = event_loop.create_proxy();
-	let frame_proxy = proxy.clone();
-	let renderer = RenderThread::start(options.backend, options.threads, move |frame| {
-		let _ = frame_proxy.send_event(Wake::Frame(frame));
-	})?;
-	let scale = options.scale.unwrap_or(if renderer.is_gpu() { 1 } else { 2 }).clamp(1, 16);
-	println!("event renderer {} scale={scale}", renderer.description());
-
 	let (notices, notice_rx) = mpsc::channel();
+	let (renderer, screen, scale) = match remote {
+		None => {
+			let frame_proxy = proxy.clone();
+			let renderer = RenderThread::start(options.backend, options.threads, move |frame| {
+				let _ = frame_proxy.send_event(Wake::Frame(frame));
+			})?;
+			let scale = options.scale.unwrap_or(if renderer.is_gpu() { 1 } else { 2 });
+			println!("event renderer {} scale={scale}", renderer.description());
+			(Some(renderer), None, scale)
+		}
+		Some(remote) => {
+			let scale = options.scale.unwrap_or(1);
+			println!("event renderer remote scale={scale}");
+			let screen = Arc::new(Screen {
+				pose: Mutex::new(None),
+				proxy: Mutex::new(proxy.clone()),
+				notices: Mutex::new(notices.clone()),
+				closed: AtomicBool::new(false),
+			});
+			let mut remote_options = remote.options;
+			remote_options.screen = Some(screen.clone());
+			let (world, chain, ended) = (session.clone(), connection.clone(), screen.clone());
+			let task = runtime.spawn(async move {
+				let result = play_remote(&world, &chain, &remote.signer, remote_options).await;
+				let result = result.map(|_| ()).map_err(|e| format!("remote play: {e}"));
+				ended.wake(Wake::RemoteEnded(result.clone()));
+				result
+			});
+			(None, Some((screen, task)), scale)
+		}
+	};
+	let scale = scale.clamp(1, 16);
+
 	let status = Arc::new(Mutex::new(Status::default()));
 	let dirty = Arc::new(AtomicBool::new(true));
 	runtime.spawn(watch_session(session.clone(), proxy.clone(), notices.clone(), dirty.clone()));
@@ -150,12 +250,13 @@ pub fn run(
 
 	let start = session.pose();
 	let mut app = App {
-		runtime,
+		runtime: runtime.clone(),
 		session,
 		proxy,
 		options,
 		scale,
 		renderer,
+		screen: screen.as_ref().map(|(screen, _)| screen.clone()),
 		window: None,
 		surface: None,
 		in_flight: false,
@@ -201,7 +302,31 @@ pub fn run(
 		error: None,
 	};
 	event_loop.set_control_flow(ControlFlow::Wait);
-	event_loop.run_app(&mut app)?;
+	let ran = event_loop.run_app(&mut app);
+	// The window is gone: a remote session still running ends on chain now.
+	if let Some((screen, task)) = screen {
+		screen.closed.store(true, Ordering::SeqCst);
+		if !task.is_finished() {
+			eprintln!("playnet-client: ending the remote session");
+		}
+		// The timer is made inside the runtime (it needs its clock).
+		match runtime.block_on(async { tokio::time::timeout(ENDING_TIMEOUT, task).await }) {
+			Ok(Ok(Ok(()))) => {}
+			Ok(Ok(Err(error))) => {
+				app.error.get_or_insert(error);
+			}
+			Ok(Err(panic)) => {
+				app.error.get_or_insert(format!("remote play stopped: {panic}"));
+			}
+			Err(_) => {
+				app.error.get_or_insert(format!(
+					"the remote session did not end within {ENDING_TIMEOUT:?}; it ends on chain \
+					 when its contributor settles or its escrow runs out"
+				));
+			}
+		}
+	}
+	ran?;
 	match app.error {
 		Some(error) => Err(anyhow::anyhow!(error)),
 		None => Ok(()),
@@ -214,7 +339,10 @@ struct App {
 	proxy: EventLoopProxy<Wake>,
 	options: PlayOptions,
 	scale: u32,
-	renderer: RenderThread,
+	/// The render thread; `None` when a contributor renders (remote play).
+	renderer: Option<RenderThread>,
+	/// Remote play's side of the window.
+	screen: Option<Arc<Screen>>,
 	window: Option<Rc<Window>>,
 	surface: Option<softbuffer::Surface<Rc<Window>, Rc<Window>>>,
 	in_flight: bool,
@@ -291,6 +419,8 @@ impl ApplicationHandler<Wake> for App {
 			}
 			Wake::Frame(Err(error)) => self.fail(event_loop, format!("rendering failed: {error}")),
 			Wake::Changed => {}
+			Wake::RemoteEnded(Ok(())) => event_loop.exit(),
+			Wake::RemoteEnded(Err(error)) => self.fail(event_loop, error),
 		}
 	}
 
@@ -518,6 +648,15 @@ impl App {
 	}
 
 	fn request_frame(&mut self) {
+		// Remote play: the contributor renders whatever camera the window asks for last.
+		if let Some(screen) = &self.screen {
+			let camera = self.player.camera();
+			let pose =
+				wire::Pose { position: camera.position, yaw: camera.yaw, pitch: camera.pitch };
+			*screen.pose.lock().unwrap_or_else(|e| e.into_inner()) = Some(pose);
+			return;
+		}
+		let Some(renderer) = &self.renderer else { return };
 		if self.in_flight {
 			return;
 		}
@@ -527,19 +666,17 @@ impl App {
 		let camera = self.player.camera();
 		// Nothing changed since the shown frame: no work until something does.
 		if self.frame.as_ref().is_some_and(|f| {
-			f.view.id == view.id && f.camera == camera && (f.width, f.height) == (width, height)
+			f.view_id == view.id && f.camera == camera && (f.width, f.height) == (width, height)
 		}) {
 			return;
 		}
-		self.in_flight = self.renderer.request(view, camera, width, height);
+		self.in_flight = renderer.request(view, camera, width, height);
 	}
 
-	/// Shows the newest frame, scaled up, with the overlay.
+	/// Shows the newest frame, scaled up, with the overlay (on black before the first frame).
 	fn present(&mut self) {
 		let overlay = self.overlay_visible.then(|| self.overlay());
-		let (Some(window), Some(surface), Some(frame)) =
-			(self.window.clone(), self.surface.as_mut(), self.frame.as_ref())
-		else {
+		let (Some(window), Some(surface)) = (self.window.clone(), self.surface.as_mut()) else {
 			return;
 		};
 		let size = window.inner_size();
@@ -553,7 +690,11 @@ impl App {
 		}
 		let Ok(mut buffer) = surface.buffer_mut() else { return };
 		let (w, h, scale) = (size.width as usize, size.height as usize, self.scale as usize);
-		let (fw, fh) = (frame.width as usize, frame.height as usize);
+		let empty = Vec::new();
+		let (fw, fh, pixels) = match &self.frame {
+			Some(frame) => (frame.width as usize, frame.height as usize, &frame.pixels),
+			None => (0, 0, &empty),
+		};
 		for y in 0..h {
 			let row = &mut buffer[y * w..(y + 1) * w];
 			let source_y = y / scale;
@@ -561,7 +702,7 @@ impl App {
 				row.fill(0);
 				continue;
 			}
-			let source = &frame.pixels[source_y * fw..(source_y + 1) * fw];
+			let source = &pixels[source_y * fw..(source_y + 1) * fw];
 			for (x, out) in row.iter_mut().enumerate() {
 				*out = match source.get(x / scale) {
 					// The kernel's 0xAABBGGRR to the surface's 0x00RRGGBB.
@@ -642,7 +783,8 @@ impl App {
 			chunk,
 			format!("peers {}", peers.len()),
 			format!(
-				"{frame_ms}  render {} ms  {}",
+				"{frame_ms}  {} {} ms  {}",
+				if self.screen.is_some() { "streamed, latency" } else { "render" },
 				self.render_time.as_millis(),
 				self.frame
 					.as_ref()
@@ -653,6 +795,8 @@ impl App {
 		let markers = self.markers(&peers);
 		let hint = if !self.spawned {
 			Some("loading the world...".to_string())
+		} else if self.screen.is_some() && self.frame.is_none() {
+			Some("waiting for the contributor's frames...".to_string())
 		} else if !self.captured {
 			Some("click to play".to_string())
 		} else {

@@ -106,10 +106,12 @@ impl Blocks for View {
 	}
 }
 
-/// A frame the render thread made.
+/// A frame to show: made by the render thread, or streamed by a contributor.
 pub struct Frame {
-	/// The view it shows.
-	pub view: Arc<View>,
+	/// The [`View::id`] it was rendered from (0 for a streamed frame).
+	pub view_id: u64,
+	/// The chunks of its scene, with their content hashes, in spec order.
+	pub scene: Vec<SceneChunk>,
 	/// The camera.
 	pub camera: CameraKeyframe,
 	/// Width in pixels.
@@ -118,7 +120,7 @@ pub struct Frame {
 	pub height: u32,
 	/// RGBA8 pixels as the kernel writes them (`0xAABBGGRR`), row-major from the top left.
 	pub pixels: Vec<u32>,
-	/// How long the render took.
+	/// How long the render took (a streamed frame: from the input to the frame).
 	pub took: Duration,
 }
 
@@ -131,7 +133,7 @@ impl Frame {
 			width: self.width,
 			height: self.height,
 			frame_count: 1,
-			scene: self.view.scene_chunks.clone(),
+			scene: self.scene.clone(),
 			camera_path: vec![self.camera],
 		}
 	}
@@ -235,7 +237,8 @@ fn serve(
 			);
 			match bound.render_frame(&camera) {
 				Ok(pixels) => deliver(Ok(Frame {
-					view: view.clone(),
+					view_id: view.id,
+					scene: view.scene_chunks.clone(),
 					camera: request.camera,
 					width: request.width,
 					height: request.height,

@@ -12,6 +12,16 @@
 //! slash ([`PlayerStream::dispute`]). A contributor that corrupts a share `f` of all tiles is
 //! caught within about `one_in / f` frames; one that corrupts a single tile once risks the
 //! whole session's pay and its bond for one frame's picture.
+//!
+//! A spot check proves a tile right or wrong *for the scene the contributor announced*, so the
+//! scene itself must be the world's: a frame is paid only once the player vouched for its
+//! scene ([`PlayerStream::vouch`]), that is found every chunk of it, by content hash, in its own
+//! world (the chain's confirmed version, or its view with undecided edits). Without that, a
+//! contributor could announce chunks of its own making (empty ones, cheap to render, served to
+//! the player by itself) or chunks nobody holds (no spot check can run) and be paid for frames
+//! of a world that is not the game's. Frames in time wait for their scene's vouching in arrival
+//! order (an honest contributor loses nothing to it) and are dropped unpaid when it is refused
+//! ([`PlayerStream::refuse`]).
 
 use super::{
 	checks::{FrameFault, FrameVerifier},
@@ -136,14 +146,47 @@ pub enum StreamFault {
 pub struct Arrival {
 	/// The frame.
 	pub seq: u64,
+	/// The scene it was rendered from.
+	pub scene: Hash32,
 	/// Its pixels, row-major RGBA8.
 	pub pixels: Vec<u32>,
+	/// The view it shows (scene and camera): anyone holding the chunks renders these pixels
+	/// from it.
+	pub view: RenderSpec,
 	/// Input to frame, in milliseconds.
 	pub latency_ms: u32,
-	/// Whether it came within the session's latency bound, and so is paid.
+	/// Whether it came within the session's latency bound, and so is paid once its scene is
+	/// vouched for.
 	pub in_time: bool,
-	/// The spot check drawn for it, to run off the frame path ([`SpotCheck::run`]).
-	pub spot_check: Option<SpotCheck>,
+}
+
+/// Whether the player found an announced scene in its own world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+	/// Not decided yet: its frames wait.
+	Pending,
+	/// Every chunk is the player's world: its frames are paid.
+	Vouched,
+	/// Some chunk is not: its frames are not paid.
+	Refused,
+}
+
+/// How many announced scenes a stream remembers the standing of; a frame waiting for a scene
+/// forgotten is not paid.
+pub const SCENES_STANDING: usize = 16;
+
+/// A frame that came in time, waiting for its scene to be vouched for.
+#[derive(Clone, Debug)]
+struct Waiting {
+	seq: u64,
+	scene: Hash32,
+	frame_hash: Hash32,
+	latency_ms: u32,
+	/// When it came, on the stream's clock.
+	at_ms: u64,
+	view: RenderSpec,
+	tile_hashes: Vec<Hash32>,
+	signature: [u8; 64],
 }
 
 /// One tile of a frame to re-render with the CPU reference.
@@ -240,6 +283,14 @@ pub struct PlayerStream {
 	latencies: Vec<u32>,
 	failed: bool,
 	started: Instant,
+	/// Frames in time, in arrival order, waiting for their scene.
+	waiting: VecDeque<Waiting>,
+	/// Announced scenes and their standing, oldest first.
+	standing: VecDeque<(Hash32, Standing)>,
+	/// Spot checks drawn for frames paid, not yet taken.
+	checks: Vec<SpotCheck>,
+	/// Frames in time that were not paid: their scene was refused or forgotten.
+	unvouched: u64,
 }
 
 impl PlayerStream {
@@ -263,6 +314,10 @@ impl PlayerStream {
 			latencies: Vec::new(),
 			failed: false,
 			started: Instant::now(),
+			waiting: VecDeque::new(),
+			standing: VecDeque::new(),
+			checks: Vec::new(),
+			unvouched: 0,
 		}
 	}
 
@@ -282,14 +337,107 @@ impl PlayerStream {
 		ToHost::Input { seq, pose }
 	}
 
-	/// Takes a scene the host announced.
+	/// Takes a scene the host announced; its frames wait until it is vouched for or refused.
 	pub fn scene(&mut self, id: Hash32, chunks: Vec<SceneChunk>) -> Result<(), StreamFault> {
-		Ok(self.verifier.add_scene(id, chunks)?)
+		self.verifier.add_scene(id, chunks)?;
+		if !self.standing.iter().any(|(known, _)| *known == id) {
+			self.standing.push_back((id, Standing::Pending));
+			while self.standing.len() > SCENES_STANDING {
+				self.standing.pop_front();
+			}
+		}
+		Ok(())
+	}
+
+	/// Every chunk of scene `id` is the player's world: its frames are paid.
+	pub fn vouch(&mut self, id: Hash32) {
+		self.decide(id, Standing::Vouched);
+	}
+
+	/// Some chunk of scene `id` is not the player's world: its frames are not paid.
+	pub fn refuse(&mut self, id: Hash32) {
+		self.decide(id, Standing::Refused);
+	}
+
+	/// Scene `id`'s standing (`None`: never announced, or forgotten).
+	pub fn standing(&self, id: &Hash32) -> Option<Standing> {
+		self.standing.iter().find(|(known, _)| known == id).map(|(_, standing)| *standing)
+	}
+
+	fn decide(&mut self, id: Hash32, decided: Standing) {
+		if let Some((_, standing)) = self.standing.iter_mut().find(|(known, _)| *known == id) {
+			// A scene refused stays refused.
+			if *standing != Standing::Refused {
+				*standing = decided;
+			}
+		}
+		self.release();
+	}
+
+	/// Pays or drops the waiting frames whose scene is decided, oldest first; a frame waiting
+	/// for a scene not decided yet holds back those after it (receipts pay in arrival order).
+	fn release(&mut self) {
+		while let Some(front) = self.waiting.front() {
+			match self.standing(&front.scene) {
+				Some(Standing::Pending) => break,
+				Some(Standing::Vouched) => {
+					let Some(waiting) = self.waiting.pop_front() else { break };
+					self.pay(waiting);
+				}
+				Some(Standing::Refused) | None => {
+					self.waiting.pop_front();
+					self.unvouched += 1;
+				}
+			}
+		}
+	}
+
+	/// Receipts a frame whose scene is vouched for, and draws its spot check.
+	fn pay(&mut self, frame: Waiting) {
+		let index = self.book.frames() as u32;
+		self.book.accept(frame.frame_hash, frame.latency_ms, frame.at_ms);
+		let Some(tile) = self.policy.draw(tile_count(self.terms.width, self.terms.height)) else {
+			return;
+		};
+		self.checks.push(SpotCheck {
+			seq: frame.seq,
+			view: frame.view.clone(),
+			tile,
+			claimed: frame.tile_hashes[tile as usize],
+		});
+		self.drawn.push_back(DrawnFrame {
+			seq: frame.seq,
+			index,
+			view: frame.view,
+			tile,
+			tile_hashes: frame.tile_hashes,
+			signature: frame.signature,
+		});
+		while self.drawn.len() > DRAWN_FRAMES_KEPT {
+			self.drawn.pop_front();
+		}
+	}
+
+	/// The spot checks drawn for the frames paid since the last call, to run off the frame
+	/// path ([`SpotCheck::run`]).
+	pub fn take_spot_checks(&mut self) -> Vec<SpotCheck> {
+		std::mem::take(&mut self.checks)
+	}
+
+	/// Frames in time waiting for their scene.
+	pub fn waiting(&self) -> usize {
+		self.waiting.len()
+	}
+
+	/// Frames in time that were not paid because their scene was refused or forgotten.
+	pub fn unvouched(&self) -> u64 {
+		self.unvouched
 	}
 
 	/// Takes a frame that came at `now`: checks 1-4, the input it answers and its pose, and
-	/// its latency. A frame in time is receipted; one drawn for a spot check comes back with
-	/// the check to run.
+	/// its latency. A frame in time is receipted once its scene is vouched for (at once when it
+	/// is already); the spot checks drawn for frames paid are in
+	/// [`PlayerStream::take_spot_checks`].
 	pub fn frame(&mut self, frame: &StreamedFrame, now: Instant) -> Result<Arrival, StreamFault> {
 		let seq = frame.seq;
 		if self.failed {
@@ -316,32 +464,33 @@ impl PlayerStream {
 			u32::try_from(now.saturating_duration_since(sent_at).as_millis()).unwrap_or(u32::MAX);
 		self.latencies.push(latency_ms);
 		let in_time = latency_ms <= self.terms.max_latency_ms;
-		let mut spot_check = None;
+		let view = checked.view.clone();
 		if in_time {
-			let index = self.book.frames() as u32;
-			let now_ms = now.saturating_duration_since(self.started).as_millis() as u64;
-			self.book.accept(checked.frame_hash, latency_ms, now_ms);
-			if let Some(tile) = self.policy.draw(tile_count(self.terms.width, self.terms.height)) {
-				spot_check = Some(SpotCheck {
-					seq,
-					view: checked.view.clone(),
-					tile,
-					claimed: frame.tile_hashes[tile as usize],
-				});
-				self.drawn.push_back(DrawnFrame {
-					seq,
-					index,
-					view: checked.view,
-					tile,
-					tile_hashes: frame.tile_hashes.clone(),
-					signature: frame.signature,
-				});
-				while self.drawn.len() > DRAWN_FRAMES_KEPT {
-					self.drawn.pop_front();
-				}
+			self.waiting.push_back(Waiting {
+				seq,
+				scene: frame.scene_id,
+				frame_hash: checked.frame_hash,
+				latency_ms,
+				at_ms: now.saturating_duration_since(self.started).as_millis() as u64,
+				view: checked.view,
+				tile_hashes: frame.tile_hashes.clone(),
+				signature: frame.signature,
+			});
+			// A scene that stays undecided does not hold frames without bound.
+			while self.waiting.len() > INPUTS_IN_FLIGHT {
+				self.waiting.pop_front();
+				self.unvouched += 1;
 			}
+			self.release();
 		}
-		Ok(Arrival { seq, pixels: checked.pixels, latency_ms, in_time, spot_check })
+		Ok(Arrival {
+			seq,
+			scene: frame.scene_id,
+			pixels: checked.pixels,
+			view,
+			latency_ms,
+			in_time,
+		})
 	}
 
 	/// Forgets the evidence of frame `seq`'s spot check: it passed, or it was not run.
@@ -490,8 +639,22 @@ mod tests {
 			max_latency_ms: 100,
 		};
 		let mut stream = PlayerStream::new(terms, SpotCheckPolicy::seeded(42, one_in));
-		stream.scene(scene_id(&host.scene_chunks), host.scene_chunks.clone()).expect("a scene");
+		let id = scene_id(&host.scene_chunks);
+		stream.scene(id, host.scene_chunks.clone()).expect("a scene");
+		stream.vouch(id);
 		stream
+	}
+
+	/// Sends an input for `pose` at `sent` and takes the host's frame of it at `came`.
+	fn play_one(
+		stream: &mut PlayerStream,
+		host: &mut Host,
+		pose: Pose,
+		sent: Instant,
+		came: Instant,
+	) -> Arrival {
+		let ToHost::Input { seq, .. } = stream.input(pose, sent) else { panic!("an input") };
+		stream.frame(&host.frame(seq, pose, None), came).expect("checks 1-4 pass")
 	}
 
 	#[test]
@@ -549,7 +712,9 @@ mod tests {
 			let ToHost::Input { seq, .. } = stream.input(pose, now) else { panic!("an input") };
 			let paint = (host.next_seq >= 2).then_some(1);
 			let arrival = stream.frame(&host.frame(seq, pose, paint), now).expect("checks 1-4");
-			let check = arrival.spot_check.expect("every frame is drawn");
+			let mut checks = stream.take_spot_checks();
+			assert_eq!(checks.len(), 1, "every frame paid is drawn");
+			let check = checks.remove(0);
 			if check.run(&host.chunks).expect("the player has the scene").is_err() {
 				assert_eq!(check.tile, 1, "only the painted tile fails");
 				failed = Some(arrival.seq);
@@ -573,6 +738,65 @@ mod tests {
 			stream.dispute(seq, seq as u32).is_none(),
 			"a receipt from before the frame does not cover it"
 		);
+	}
+
+	/// The attack: a contributor announces a scene of its own making (here one chunk's hash
+	/// changed; it could serve the bytes itself) and renders its frames honestly from it. The
+	/// frames pass checks 1-4 and every spot check run on the contributor's bytes; the player,
+	/// which cannot find the scene in its own world, pays none of them.
+	#[test]
+	fn frames_of_a_scene_that_is_not_the_players_world_are_not_paid() {
+		let (mut host, pose) = Host::new();
+		let mut stream = stream(&host, 1);
+		let start = Instant::now();
+		let ms = |n: u64| start + Duration::from_millis(n);
+		play_one(&mut stream, &mut host, pose, ms(0), ms(20));
+		assert_eq!(stream.book().frames(), 1, "the vouched scene's frame is paid");
+		assert_eq!(stream.take_spot_checks().len(), 1);
+
+		host.scene_chunks[0].content_hash = Hash32([9; 32]);
+		let forged = scene_id(&host.scene_chunks);
+		stream.scene(forged, host.scene_chunks.clone()).expect("a well-formed scene");
+		for n in 1..=5 {
+			let arrival = play_one(&mut stream, &mut host, pose, ms(33 * n), ms(33 * n + 20));
+			assert!(arrival.in_time, "shown, and in time");
+			assert_eq!(arrival.scene, forged);
+		}
+		assert_eq!(stream.book().frames(), 1, "nothing paid while the scene is undecided");
+		assert_eq!(stream.waiting(), 5);
+		assert!(stream.take_spot_checks().is_empty(), "nothing drawn for unpaid frames");
+		stream.refuse(forged);
+		assert_eq!((stream.book().frames(), stream.waiting(), stream.unvouched()), (1, 0, 5));
+		// Later frames of the scene are not paid either, and vouching cannot undo a refusal.
+		play_one(&mut stream, &mut host, pose, ms(300), ms(320));
+		stream.vouch(forged);
+		assert_eq!((stream.book().frames(), stream.unvouched()), (1, 6));
+		assert_eq!(stream.standing(&forged), Some(Standing::Refused));
+	}
+
+	/// An honest contributor loses nothing to the vouching: frames of a scene not vouched for
+	/// yet wait, and are paid in order with the play their arrival times cover once it is.
+	#[test]
+	fn frames_wait_for_their_scene_and_are_paid_in_arrival_order_once_it_is_vouched() {
+		let (mut host, pose) = Host::new();
+		let mut stream = stream(&host, u32::MAX);
+		let (mut other, _) = Host::new();
+		let start = Instant::now();
+		let ms = |n: u64| start + Duration::from_millis(n);
+		// A new scene (the same world, another set of chunks): announced, not vouched yet.
+		other.scene_chunks.truncate(other.scene_chunks.len() - 1);
+		let next = scene_id(&other.scene_chunks);
+		stream.scene(next, other.scene_chunks.clone()).expect("a scene");
+		play_one(&mut stream, &mut other, pose, ms(0), ms(10));
+		play_one(&mut stream, &mut other, pose, ms(33), ms(43));
+		host.next_seq = other.next_seq;
+		play_one(&mut stream, &mut host, pose, ms(66), ms(76));
+		assert_eq!(stream.book().frames(), 0, "the vouched scene's frame waits behind the others");
+		assert_eq!(stream.waiting(), 3);
+		stream.vouch(next);
+		assert_eq!((stream.book().frames(), stream.waiting(), stream.unvouched()), (3, 0, 0));
+		let receipt = stream.book().receipt().expect("frames");
+		assert_eq!(receipt.served_ms, 33 + 33 + 33, "the first frame's interval, then the gaps");
 	}
 
 	#[test]

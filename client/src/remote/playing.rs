@@ -5,17 +5,22 @@
 //! 2. Finds the contributor's host in the world's DHT ([`super::host_key`]) and opens a
 //!    remote-play stream to it, with a hello the player signs.
 //! 3. Sends an input every frame interval, takes each frame through [`PlayerStream`] (checks,
-//!    latency, receipts), spot-checks the drawn tiles off the async threads with chunk bytes
-//!    from its own world session, and sends a signed receipt every second.
+//!    latency, receipts), looks for each announced scene in its own world session (a frame is
+//!    paid only once its scene is found there: [`SCENE_GRACE`], [`super::player`]),
+//!    spot-checks the drawn tiles off the async threads with those chunk bytes, and sends a
+//!    signed receipt every second.
 //! 4. When the contributor stalls (no frame in time for [`STALL_AFTER`], or for
-//!    [`FIRST_FRAME_AFTER`] before the first), refuses the stream, or fails a check, moves the
+//!    [`FIRST_FRAME_AFTER`] before the first), refuses the stream, announces a scene that is
+//!    not the player's world, or fails a check, moves the
 //!    session to the backup and goes on there; a frame that failed its spot check is disputed
 //!    on chain once the receipt covering it is settled (the player settles it itself when the
 //!    host did not).
 //! 5. Ends the session after the play time asked for.
 //!
-//! Frames go to a folder (one PNG a second) when headless. Each line it prints on stdout
-//! starts with `event remote` (for scripts).
+//! In the game's window ([`crate::play`]), the player steers the camera and every frame that
+//! passed its checks is shown ([`RemoteScreen`]); headless, the camera turns on the spot and
+//! frames go to a folder (one PNG a second). Each line it prints on stdout starts with
+//! `event remote` (for scripts).
 
 use super::{
 	host_key,
@@ -80,6 +85,28 @@ pub struct RemoteOptions {
 	pub play_for: Duration,
 	/// Where to write one frame a second.
 	pub frames_dir: Option<PathBuf>,
+	/// The window that steers the camera and shows the frames (`None`: headless).
+	pub screen: Option<Arc<dyn RemoteScreen>>,
+}
+
+/// The window a player plays a remote session in: it steers the camera, shows the frames
+/// and ends the play when it closes.
+pub trait RemoteScreen: Send + Sync {
+	/// The pose the player wants now; `None` until the window has one (before the player
+	/// stands in the world), when the player's pose in its world session is taken.
+	fn pose(&self) -> Option<Pose>;
+	/// A frame that passed the stream's checks (in time or not).
+	fn show(&self, frame: &Arrival);
+	/// Something the player should read: the session opened, a contributor failed, ...
+	fn notice(&self, text: String);
+	/// Whether the window closed: the play ends and the session with it.
+	fn closed(&self) -> bool;
+}
+
+impl std::fmt::Debug for dyn RemoteScreen {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("RemoteScreen")
+	}
 }
 
 /// Why remote play failed.
@@ -141,6 +168,14 @@ pub async fn play_remote(
 		hex::encode(primary),
 		backup.map(hex::encode).unwrap_or_else(|| "none".into())
 	);
+	notify(
+		&options,
+		format!(
+			"session {session} opened with {}{}",
+			short(&primary),
+			backup.map(|b| format!(", backup {}", short(&b))).unwrap_or_default()
+		),
+	);
 
 	// Play time counts while frames stream, not while a contributor is found or accepts.
 	let mut played = Duration::ZERO;
@@ -153,8 +188,11 @@ pub async fn play_remote(
 				.submit_and_wait(connection, "Sessions::switch_to_backup", &call, TX_TIMEOUT)
 				.await?;
 			println!("event remote switched session={session} to={}", hex::encode(contributor));
+			notify(&options, format!("moved to the backup {}", short(contributor)));
 		}
-		wait_accepted(connection, session, contributor).await?;
+		if !wait_accepted(connection, session, contributor, &options).await? {
+			break;
+		}
 		let left = options.play_for.saturating_sub(played);
 		let (end, stream, streamed) =
 			stream_from(world, signer, genesis, session, package, *contributor, &options, left)
@@ -166,6 +204,9 @@ pub async fn play_remote(
 			StreamEnd::Cheated(seq) => format!("cheated seq={seq}"),
 		};
 		println!("event remote stream-ended contributor={} {how}", hex::encode(contributor));
+		if !matches!(end, StreamEnd::Done) {
+			notify(&options, format!("{}: {how}", short(contributor)));
+		}
 		if let Some(stream) = &stream {
 			report(stream);
 		}
@@ -180,10 +221,28 @@ pub async fn play_remote(
 			}
 		}
 	}
+	notify(&options, format!("ending session {session}"));
 	let call = end_session(connection, session).await?;
 	signer.submit_and_wait(connection, "Sessions::end_session", &call, TX_TIMEOUT).await?;
 	println!("event remote ended session={session}");
 	Ok(session)
+}
+
+/// Tells the window, if any.
+fn notify(options: &RemoteOptions, text: String) {
+	if let Some(screen) = &options.screen {
+		screen.notice(text);
+	}
+}
+
+/// Whether the window closed.
+fn closed(options: &RemoteOptions) -> bool {
+	options.screen.as_ref().is_some_and(|screen| screen.closed())
+}
+
+/// An account's first bytes, for people.
+fn short(account: &AccountBytes) -> String {
+	format!("0x{}..", hex::encode(&account[..4]))
 }
 
 /// The contributor and backup: those asked for, else the best two offers for the package.
@@ -218,12 +277,13 @@ async fn choose(
 	Ok((primary, backup))
 }
 
-/// Waits until `contributor` accepted `session`.
+/// Waits until `contributor` accepted `session`: true, or false when the window closed first.
 async fn wait_accepted(
 	connection: &Connection,
 	session: SessionId,
 	contributor: &AccountBytes,
-) -> Result<(), RemoteError> {
+	options: &RemoteOptions,
+) -> Result<bool, RemoteError> {
 	let deadline = Instant::now() + ACCEPT_TIMEOUT;
 	// Reads are at the finalized block, which may not hold the session yet; once it did, a
 	// session that is gone has ended.
@@ -237,7 +297,7 @@ async fn wait_accepted(
 				if summary.phase == SessionPhase::Active
 					&& ours && current.is_some_and(|part| part.accepted)
 				{
-					return Ok(());
+					return Ok(true);
 				}
 				if summary.phase != SessionPhase::Proposed && summary.phase != SessionPhase::Active
 				{
@@ -246,6 +306,9 @@ async fn wait_accepted(
 			}
 			None if seen => return Err(RemoteError::NotAccepted(session)),
 			None => {}
+		}
+		if closed(options) {
+			return Ok(false);
 		}
 		if Instant::now() > deadline {
 			return Err(RemoteError::NotAccepted(session));
@@ -272,6 +335,7 @@ async fn stream_from(
 	let host = loop {
 		match network.find_providers(&key).await {
 			Ok(found) if !found.is_empty() => break found[0],
+			Ok(_) if closed(options) => return Ok((StreamEnd::Done, None, Duration::ZERO)),
 			Ok(_) if searching.elapsed() < FIND_HOST_TIMEOUT => {
 				tokio::time::sleep(Duration::from_millis(500)).await
 			}
@@ -299,6 +363,7 @@ async fn stream_from(
 		return Ok((end, None, Duration::ZERO));
 	}
 	println!("event remote streaming session={session} host={host}");
+	notify(options, format!("streaming from {}", short(&contributor)));
 
 	let (inbox, mut from_host) = mpsc::channel(8);
 	tokio::spawn(async move {
@@ -332,8 +397,10 @@ async fn stream_from(
 	// One spot check at a time: a draw while one runs is let go (the CPU share stays bounded
 	// when tiles take longer than planned).
 	let checking = Arc::new(Semaphore::new(1));
-	// The player's bytes of each announced scene, loaded as soon as it is announced.
+	// Each announced scene is looked for in the player's world as soon as it is announced;
+	// its frames are paid once it is found there.
 	let loads = Arc::new(SceneLoads::new(world.clone()));
+	let (vouching, mut vouched) = mpsc::channel::<(Hash32, Result<(), String>)>(SCENES_QUEUED);
 
 	let mut inputs = tokio::time::interval(Duration::from_millis(1_000 / u64::from(package.fps)));
 	let mut receipts = tokio::time::interval(Duration::from_secs(1));
@@ -345,14 +412,17 @@ async fn stream_from(
 	let end = loop {
 		tokio::select! {
 			_ = inputs.tick() => {
-				if started.elapsed() >= play_for {
+				if started.elapsed() >= play_for || closed(options) {
 					break StreamEnd::Done;
 				}
 				if last_good.elapsed() > stall_after {
 					break StreamEnd::Failed("no frame in time".into());
 				}
 				tick += 1;
-				let pose = scripted_pose(world, tick, package.fps);
+				let pose = match &options.screen {
+					Some(screen) => screen.pose().unwrap_or_else(|| world_pose(world, 0)),
+					None => scripted_pose(world, tick, package.fps),
+				};
 				let input = stream.input(pose, Instant::now());
 				if let Err(error) = write_message(&mut writer, &input).await {
 					break StreamEnd::Failed(format!("sending an input: {error}"));
@@ -365,6 +435,17 @@ async fn stream_from(
 					}
 				}
 			}
+			Some((id, found)) = vouched.recv() => match found {
+				Ok(()) => {
+					stream.vouch(id);
+					run_spot_checks(&mut stream, &loads, &checking, &checked);
+				}
+				Err(reason) => {
+					stream.refuse(id);
+					println!("event remote scene-refused scene={id} reason={reason}");
+					break StreamEnd::Failed(format!("its scene is not the world's: {reason}"));
+				}
+			},
 			Some((seq, failed)) = spot_results.recv() => {
 				if !failed {
 					stream.forget_check(seq);
@@ -381,7 +462,9 @@ async fn stream_from(
 					if let Err(fault) = stream.scene(id, chunks.clone()) {
 						break StreamEnd::Failed(fault.to_string());
 					}
-					loads.announced(id, chunks);
+					if !loads.announced(id, chunks, vouching.clone()) {
+						break StreamEnd::Failed("it announces scenes faster than they can be looked for".into());
+					}
 				}
 				Some(Ok(ToPlayer::TilePixels { .. })) => {}
 				Some(Ok(ToPlayer::Frame(frame))) => match stream.frame(&frame, Instant::now()) {
@@ -390,13 +473,9 @@ async fn stream_from(
 							last_good = Instant::now();
 							stall_after = STALL_AFTER;
 						}
-						if let Some(check) = arrival.spot_check.clone() {
-							match checking.clone().try_acquire_owned() {
-								Ok(permit) => {
-									spawn_spot_check(loads.clone(), check, checked.clone(), permit)
-								}
-								Err(_) => stream.forget_check(check.seq),
-							}
+						run_spot_checks(&mut stream, &loads, &checking, &checked);
+						if let Some(screen) = &options.screen {
+							screen.show(&arrival);
 						}
 						if let Some(dir) = &options.frames_dir {
 							if last_png.is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
@@ -426,12 +505,34 @@ async fn stream_from(
 /// The pose of input `tick`: the player's own pose in its world session, turning a full
 /// circle every 20 seconds (headless play has nobody at the controls).
 fn scripted_pose(world: &GameSession, tick: u64, fps: u32) -> Pose {
-	let pose = world.pose();
 	let turn = (tick * 65_536 / (20 * u64::from(fps.max(1)))) % 65_536;
+	world_pose(world, turn as i32)
+}
+
+/// The player's pose in its world session (the middle of its block), turned by `turn`.
+fn world_pose(world: &GameSession, turn: i32) -> Pose {
+	let pose = world.pose();
 	Pose {
 		position: pose.position.map(|p| (p << 16) + (1 << 15)),
-		yaw: crate::session::degrees_to_turn(pose.yaw_degrees).wrapping_add(turn as i32),
+		yaw: crate::session::degrees_to_turn(pose.yaw_degrees).wrapping_add(turn),
 		pitch: crate::session::degrees_to_turn(pose.pitch_degrees.clamp(-89, 89)),
+	}
+}
+
+/// Starts the spot checks drawn for the frames just paid, one at a time off the async
+/// threads: a draw while one runs is let go (the CPU share stays bounded when tiles take longer
+/// than planned).
+fn run_spot_checks(
+	stream: &mut PlayerStream,
+	loads: &Arc<SceneLoads>,
+	checking: &Arc<Semaphore>,
+	results: &mpsc::Sender<(u64, bool)>,
+) {
+	for check in stream.take_spot_checks() {
+		match checking.clone().try_acquire_owned() {
+			Ok(permit) => spawn_spot_check(loads.clone(), check, results.clone(), permit),
+			Err(_) => stream.forget_check(check.seq),
+		}
 	}
 }
 
@@ -460,78 +561,184 @@ fn spawn_spot_check(
 	});
 }
 
-/// How many announced scenes' bytes a player keeps: frames in flight and checks running may
-/// name the ones before the latest.
+/// How many announced scenes' bytes a player keeps for its spot checks: frames in flight and
+/// checks running may name the ones before the latest.
 const SCENES_LOADED: usize = 4;
 
-/// One scene's bytes: loaded once, shared by every check of the scene.
-type SceneLoad = Arc<tokio::sync::OnceCell<Arc<Vec<Vec<u8>>>>>;
+/// How many announced scenes may wait to be looked for in the player's world, beside the one
+/// being looked for; a contributor that announces more at once loses the stream.
+const SCENES_QUEUED: usize = 8;
 
-/// The player's own bytes of the scenes the host announced, loaded when a scene is
-/// announced rather than on the first check of one of its tiles (a check then waits for
-/// nothing but the render, so a wrong tile is caught within a few frames).
+/// How long a player waits for its world to hold an announced scene's chunk versions (catching
+/// up with the chain and its peers' edits) once it holds the chunks, before it refuses the
+/// scene.
+pub const SCENE_GRACE: Duration = Duration::from_secs(3);
+
+/// How long a player tries to load an announced scene's chunks into its world (the chain or
+/// its peers slow, a loaded machine) before it refuses the scene.
+pub const SCENE_LOAD_LIMIT: Duration = Duration::from_secs(30);
+
+/// Why the player's world does not give a scene chunk's bytes.
+enum Missing {
+	/// The chunk could not be loaded (yet).
+	Load(String),
+	/// The world holds another version of the chunk.
+	Other(String),
+}
+
+impl Missing {
+	fn reason(self) -> String {
+		match self {
+			Missing::Load(reason) | Missing::Other(reason) => reason,
+		}
+	}
+}
+
+/// The scenes the host announced, looked for in the player's own world one at a time in the
+/// order announced: a scene found there is vouched for (its frames are paid, see
+/// [`super::player`]) and its bytes kept for the spot checks; one not found within
+/// [`SCENE_GRACE`] of holding its chunks (or whose chunks do not load within
+/// [`SCENE_LOAD_LIMIT`]) is refused, and the contributor with it.
 ///
-/// One preload runs at a time: a host that announces scenes faster than they load (to keep
-/// the player busy reading chunks) gets no more than one load at once from it, beside the one
-/// spot check that may load its own scene.
+/// A host that announces scenes faster than they are looked for gets no more than
+/// [`SCENES_QUEUED`] waiting and one being looked for from this player, then loses the stream.
 struct SceneLoads {
 	world: GameSession,
-	/// The latest scenes, oldest first.
-	kept: std::sync::Mutex<std::collections::VecDeque<(Hash32, SceneLoad)>>,
-	/// The one preload that may run.
-	preloading: Arc<Semaphore>,
+	/// The bytes of the latest scenes vouched for, oldest first.
+	kept: std::sync::Mutex<std::collections::VecDeque<(Hash32, Arc<Vec<Vec<u8>>>)>>,
+	/// Places in the queue of scenes to look for.
+	queue: Arc<Semaphore>,
+	/// Held while a scene is looked for (tokio's mutex is fair: scenes go in order).
+	looking: tokio::sync::Mutex<()>,
 }
 
 impl SceneLoads {
 	fn new(world: GameSession) -> Self {
-		SceneLoads { world, kept: Default::default(), preloading: Arc::new(Semaphore::new(1)) }
+		SceneLoads {
+			world,
+			kept: Default::default(),
+			queue: Arc::new(Semaphore::new(SCENES_QUEUED + 1)),
+			looking: tokio::sync::Mutex::new(()),
+		}
 	}
 
-	/// The load of scene `id`, started or not; the oldest is let go past [`SCENES_LOADED`].
-	fn load(&self, id: Hash32) -> SceneLoad {
+	/// The kept bytes of scene `id`.
+	fn kept(&self, id: &Hash32) -> Option<Arc<Vec<Vec<u8>>>> {
+		let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+		kept.iter().find(|(kept, _)| kept == id).map(|(_, bytes)| bytes.clone())
+	}
+
+	fn keep(&self, id: Hash32, bytes: Arc<Vec<Vec<u8>>>) {
 		let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-		if let Some((_, load)) = kept.iter().find(|(kept, _)| *kept == id) {
-			return load.clone();
-		}
-		let load = SceneLoad::default();
-		kept.push_back((id, load.clone()));
+		kept.retain(|(kept, _)| *kept != id);
+		kept.push_back((id, bytes));
 		while kept.len() > SCENES_LOADED {
 			kept.pop_front();
 		}
-		load
 	}
 
-	/// The host announced scene `id` (checked against `chunks` by the stream): its bytes
-	/// start loading now, unless another scene's are loading.
-	fn announced(self: &Arc<Self>, id: Hash32, chunks: Vec<SceneChunk>) {
-		let Ok(permit) = self.preloading.clone().try_acquire_owned() else { return };
+	/// The host announced scene `id` (checked against `chunks` by the stream): it is looked
+	/// for, and the answer sent to `vouching`. False when too many scenes wait already.
+	fn announced(
+		self: &Arc<Self>,
+		id: Hash32,
+		chunks: Vec<SceneChunk>,
+		vouching: mpsc::Sender<(Hash32, Result<(), String>)>,
+	) -> bool {
+		let Ok(place) = self.queue.clone().try_acquire_owned() else { return false };
 		let loads = self.clone();
 		tokio::spawn(async move {
-			let _preloading = permit;
-			loads.bytes_of(id, &chunks).await
+			let _place = place;
+			let _looking = loads.looking.lock().await;
+			let found = loads.look_for(id, &chunks).await;
+			let _ = vouching.send((id, found)).await;
 		});
+		true
 	}
 
-	/// The bytes of `scene`, in its order; `None` when some chunk is nowhere (a later call
-	/// tries again).
+	/// Looks for scene `id` in the player's world: for up to [`SCENE_GRACE`] once its chunks
+	/// are loaded, [`SCENE_LOAD_LIMIT`] in all.
+	async fn look_for(&self, id: Hash32, chunks: &[SceneChunk]) -> Result<(), String> {
+		if self.kept(&id).is_some() {
+			return Ok(());
+		}
+		let started = Instant::now();
+		let mut mismatched_since = None::<Instant>;
+		loop {
+			match own_bytes(&self.world, chunks).await {
+				Ok(bytes) => {
+					self.keep(id, Arc::new(bytes));
+					return Ok(());
+				}
+				Err(Missing::Other(reason))
+					if mismatched_since.get_or_insert_with(Instant::now).elapsed()
+						>= SCENE_GRACE =>
+				{
+					return Err(reason)
+				}
+				Err(missing) if started.elapsed() >= SCENE_LOAD_LIMIT => {
+					return Err(missing.reason())
+				}
+				Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+			}
+		}
+	}
+
+	/// The bytes of a scene vouched for, for a spot check: kept, else from the player's world
+	/// again, else (the world moved on since) from its cache or peers by hash; `None` when
+	/// they are nowhere.
 	async fn bytes(&self, scene: &[SceneChunk]) -> Option<Arc<Vec<Vec<u8>>>> {
-		self.bytes_of(scene_id(scene), scene).await
-	}
-
-	async fn bytes_of(&self, id: Hash32, scene: &[SceneChunk]) -> Option<Arc<Vec<Vec<u8>>>> {
-		let load = self.load(id);
-		load.get_or_try_init(|| async {
-			scene_bytes(&self.world, scene).await.map(Arc::new).ok_or(())
-		})
-		.await
-		.ok()
-		.cloned()
+		let id = scene_id(scene);
+		if let Some(bytes) = self.kept(&id) {
+			return Some(bytes);
+		}
+		let bytes = match own_bytes(&self.world, scene).await {
+			Ok(bytes) => bytes,
+			Err(_) => scene_bytes(&self.world, scene).await?,
+		};
+		let bytes = Arc::new(bytes);
+		self.keep(id, bytes.clone());
+		Some(bytes)
 	}
 }
 
-/// The canonical bytes of every chunk of `scene` from the player's own world, in order (a
-/// few chunks at a time): `None` when a chunk is nowhere, that is when the host rendered
-/// chunks this player's world never had.
+/// The canonical bytes of every chunk of `scene` as the player's own world holds it (a few
+/// chunks at a time), or why some chunk is not there.
+async fn own_bytes(world: &GameSession, scene: &[SceneChunk]) -> Result<Vec<Vec<u8>>, Missing> {
+	futures::stream::iter(scene.iter().cloned())
+		.map(|chunk| async move { own_chunk(world, &chunk).await })
+		.buffered(16)
+		.collect::<Vec<Result<Vec<u8>, Missing>>>()
+		.await
+		.into_iter()
+		.collect()
+}
+
+/// The canonical bytes of `chunk` when the player's world holds it (loaded from the chain's
+/// record when it was not): its confirmed version, or its view with undecided edits.
+async fn own_chunk(world: &GameSession, chunk: &SceneChunk) -> Result<Vec<u8>, Missing> {
+	let coord = chunk.coord;
+	let place = format!("chunk {},{},{}", coord.x, coord.y, coord.z);
+	world.ensure_chunk(coord).await.map_err(|error| Missing::Load(format!("{place}: {error}")))?;
+	let state = world.inner().state();
+	let held =
+		state.world.chunk(&coord).ok_or_else(|| Missing::Load(format!("{place} is not loaded")))?;
+	let found = [held.view(), held.confirmed()]
+		.into_iter()
+		.find(|c| hash_of(c) == chunk.content_hash)
+		.map(encode_chunk);
+	found.ok_or_else(|| {
+		Missing::Other(format!(
+			"{place} is {} in the scene, {} in this player's world",
+			chunk.content_hash,
+			hash_of(held.confirmed())
+		))
+	})
+}
+
+/// The canonical bytes of every chunk of `scene` for a dispute or a spot check (a few chunks
+/// at a time): the player's world's when their hashes match, else its cache, else peers by
+/// hash (whatever their source, the bytes hash to the scene's). `None` when a chunk is nowhere.
 pub async fn scene_bytes(world: &GameSession, scene: &[SceneChunk]) -> Option<Vec<Vec<u8>>> {
 	futures::stream::iter(scene.iter().cloned())
 		.map(|chunk| async move { chunk_bytes(world, &chunk).await })
@@ -546,24 +753,12 @@ pub async fn scene_bytes(world: &GameSession, scene: &[SceneChunk]) -> Option<Ve
 /// chain's record first when it is not held) when its hash matches (its confirmed version,
 /// or its view with pending edits), else the cache, else peers by hash.
 async fn chunk_bytes(world: &GameSession, chunk: &SceneChunk) -> Option<Vec<u8>> {
-	if let Err(error) = world.ensure_chunk(chunk.coord).await {
-		tracing::debug!("loading {:?} for a spot check: {error}", chunk.coord);
+	if let Ok(bytes) = own_chunk(world, chunk).await {
+		return Some(bytes);
 	}
-	let held = {
-		let state = world.inner().state();
-		state.world.chunk(&chunk.coord).and_then(|held| {
-			[held.view(), held.confirmed()]
-				.into_iter()
-				.find(|c| hash_of(c) == chunk.content_hash)
-				.map(encode_chunk)
-		})
-	};
-	match held {
-		Some(found) => Some(found),
-		None => match world.cache().get(&chunk.content_hash) {
-			Ok(Some(found)) => Some(found),
-			_ => world.network().fetch_chunk(chunk.content_hash).await.ok(),
-		},
+	match world.cache().get(&chunk.content_hash) {
+		Ok(Some(found)) => Some(found),
+		_ => world.network().fetch_chunk(chunk.content_hash).await.ok(),
 	}
 }
 
