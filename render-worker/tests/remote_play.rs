@@ -202,6 +202,29 @@ fn host(ws: &str, suri: &str, price: &str, dir: &std::path::Path, bootstrap: &[&
 	command
 }
 
+/// Bonds 100 PGT for `suri`: a host must be a bonded contributor.
+async fn bond(connection: &Connection, suri: &str) -> Result<()> {
+	let signer = Signer::new(key_from_uri(suri)?);
+	let bond = dynamic::tx("Stake", "bond", (100 * PGT,));
+	signer.submit_and_wait(connection, "Stake::bond", &bond, IN_BLOCK).await?;
+	Ok(())
+}
+
+/// Starts `suri`'s host and waits until it is ready: the program and its first address.
+async fn start_host(
+	name: &'static str,
+	ws: &str,
+	suri: &str,
+	price: &str,
+	dir: &std::path::Path,
+	bootstrap: &[&str],
+) -> Result<(Program, String)> {
+	let mut program = Program::spawn(name, host(ws, suri, price, dir, bootstrap), dir)?;
+	let ready = program.expect("ready peer=", IN_BLOCK).await?;
+	let addr = field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+	Ok((program, addr))
+}
+
 #[tokio::test]
 async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_exactly() -> Result<()>
 {
@@ -211,29 +234,18 @@ async fn a_session_streams_moves_to_the_backup_when_its_host_dies_and_settles_ex
 		let ws = node.ws_url();
 		let connection = Connection::connect(&Endpoint::Node(ws.clone())).await?;
 		for suri in ["//Dave", "//Ferdie"] {
-			let signer = Signer::new(key_from_uri(suri)?);
-			let bond = dynamic::tx("Stake", "bond", (100 * PGT,));
-			signer.submit_and_wait(&connection, "Stake::bond", &bond, IN_BLOCK).await?;
+			bond(&connection, suri).await?;
 		}
 
-		let mut dave =
-			Program::spawn("dave", host(&ws, "//Dave", "0.5", dir.path(), &[]), dir.path())?;
-		let ready = dave.expect("ready peer=", IN_BLOCK).await?;
-		let dave_addr =
-			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		let (mut dave, dave_addr) =
+			start_host("dave", &ws, "//Dave", "0.5", dir.path(), &[]).await?;
 		// The player's way to Dave: /ip4/127.0.0.1/tcp/<port>/p2p/<peer> through the proxy.
 		let parts: Vec<&str> = dave_addr.split('/').collect();
 		ensure!(parts.len() == 7 && parts[1] == "ip4" && parts[3] == "tcp", "{dave_addr}");
 		let proxy = DelayingProxy::start(parts[4].parse()?).await?;
 		let dave_via_proxy = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", proxy.port, parts[6]);
-		let mut ferdie = Program::spawn(
-			"ferdie",
-			host(&ws, "//Ferdie", "1", dir.path(), &[&dave_addr]),
-			dir.path(),
-		)?;
-		let ready = ferdie.expect("ready peer=", IN_BLOCK).await?;
-		let ferdie_addr =
-			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		let (mut ferdie, ferdie_addr) =
+			start_host("ferdie", &ws, "//Ferdie", "1", dir.path(), &[&dave_addr]).await?;
 		// The offers are read at the finalized block.
 		node.wait_for_finalized(node.best_number().await?, IN_BLOCK).await?;
 
@@ -418,14 +430,9 @@ async fn the_window_streams_the_view_its_player_steers_and_ends_the_session_when
 		let node = NodeBuilder::dev("remote-window").spawn().await?;
 		let ws = node.ws_url();
 		let connection = Connection::connect(&Endpoint::Node(ws.clone())).await?;
-		let signer = Signer::new(key_from_uri("//Dave")?);
-		let bond = dynamic::tx("Stake", "bond", (100 * PGT,));
-		signer.submit_and_wait(&connection, "Stake::bond", &bond, IN_BLOCK).await?;
-		let mut dave =
-			Program::spawn("dave", host(&ws, "//Dave", "0.5", dir.path(), &[]), dir.path())?;
-		let ready = dave.expect("ready peer=", IN_BLOCK).await?;
-		let dave_addr =
-			field(&ready, "addrs").context("addrs")?.split(',').next().unwrap().to_owned();
+		bond(&connection, "//Dave").await?;
+		let (mut dave, dave_addr) =
+			start_host("dave", &ws, "//Dave", "0.5", dir.path(), &[]).await?;
 		node.wait_for_finalized(node.best_number().await?, IN_BLOCK).await?;
 
 		let display = Xvfb::start(800, 600)?;
