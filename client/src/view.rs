@@ -26,11 +26,31 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
 	}
 }
 
+/// Chunk layers the view shows below the player's chunk, and above it.
+const VIEW_BELOW: i32 = 2;
+const VIEW_ABOVE: i32 = 1;
+
+/// The most chunks a view shows: [`view_coords`] is never longer.
+pub const VIEW_CHUNKS: usize =
+	((2 * VIEW_RADIUS_XZ + 1) * (2 * VIEW_RADIUS_XZ + 1) * (VIEW_BELOW + 1 + VIEW_ABOVE)) as usize;
+
+/// Whether the view from `position` shows chunk `coord`: whether it is one of
+/// [`view_coords`]`(position)`. Any coordinate is safe to ask about, a hostile one included.
+pub fn in_view(position: [i32; 3], coord: ChunkCoord) -> bool {
+	let (center, _) = locate(position);
+	let radius = VIEW_RADIUS_XZ as u32;
+	coord.in_world()
+		&& coord.x.abs_diff(center.x) <= radius
+		&& coord.z.abs_diff(center.z) <= radius
+		&& (center.y.saturating_sub(VIEW_BELOW)..=center.y.saturating_add(VIEW_ABOVE))
+			.contains(&coord.y)
+}
+
 /// The chunks around the player that the view shows, sorted as a render spec wants them.
 pub fn view_coords(position: [i32; 3]) -> Vec<ChunkCoord> {
 	let (center, _) = locate(position);
-	let low_y = (center.y - 2).max(WORLD_MIN_CHUNK_Y);
-	let high_y = (center.y + 1).min(WORLD_MAX_CHUNK_Y - 1);
+	let low_y = (center.y - VIEW_BELOW).max(WORLD_MIN_CHUNK_Y);
+	let high_y = (center.y + VIEW_ABOVE).min(WORLD_MAX_CHUNK_Y - 1);
 	let mut coords = Vec::new();
 	for x in center.x - VIEW_RADIUS_XZ..=center.x + VIEW_RADIUS_XZ {
 		for y in low_y..=high_y {
@@ -114,6 +134,26 @@ mod tests {
 		assert_eq!(coords.len(), 5 * 4 * 5);
 		assert!(coords.windows(2).all(|w| w[0] < w[1]));
 		assert!(coords.contains(&ChunkCoord::new(0, 4, 0)));
+	}
+
+	#[test]
+	fn a_chunk_is_in_view_exactly_when_the_view_lists_it() {
+		for position in [[8, 70, 8], [-40, 3, 1000], [0, 250, -17], [5, -60, 5], [30, 120, 30]] {
+			let coords = view_coords(position);
+			assert!(coords.len() <= VIEW_CHUNKS);
+			let (center, _) = locate(position);
+			for x in center.x - 4..=center.x + 4 {
+				for y in center.y - 4..=center.y + 4 {
+					for z in center.z - 4..=center.z + 4 {
+						let coord = ChunkCoord::new(x, y, z);
+						assert_eq!(in_view(position, coord), coords.contains(&coord), "{coord:?}");
+					}
+				}
+			}
+		}
+		// A hostile coordinate is simply not in view.
+		let far = ChunkCoord::new(i32::MIN, i32::MAX, i32::MIN);
+		assert!(!in_view([i32::MAX, i32::MIN, i32::MAX], far));
 	}
 
 	#[test]

@@ -57,6 +57,9 @@ enum Cheat {
 	/// Frames of a scene whose first chunk nobody holds (rendered from the real chunks, which
 	/// no check could tell).
 	ForgeScene,
+	/// Frames of the player's view announced as the scene eight chunks east of it: chunks the
+	/// player never asked to see, which it would otherwise have to look for.
+	FarScene,
 }
 
 /// What the host saw of its stream.
@@ -64,7 +67,7 @@ enum Cheat {
 struct HostReport {
 	/// Frames sent.
 	sent: u64,
-	/// Frames sent of a forged scene.
+	/// Frames sent of a forged or far scene.
 	forged: u64,
 	/// The most frames a receipt from the player covered.
 	receipted: u32,
@@ -141,6 +144,12 @@ async fn cheating_host(
 		let mut chunks = view.scene_chunks.clone();
 		if cheating && cheat == Cheat::ForgeScene {
 			chunks[0].content_hash = Hash32::of(b"a chunk nobody holds");
+			report.forged += 1;
+		}
+		if cheating && cheat == Cheat::FarScene {
+			for chunk in &mut chunks {
+				chunk.coord.x += 8;
+			}
 			report.forged += 1;
 		}
 		let id = scene_id(&chunks);
@@ -280,6 +289,26 @@ async fn a_host_that_paints_a_tile_is_caught_disputed_and_slashed() -> Result<()
 	.await
 }
 
+/// No receipt from the player and no payment on chain covers a frame past the honest ones.
+async fn only_honest_frames_paid(
+	report: &HostReport,
+	connection: &Connection,
+	dave: &Signer,
+	session: u64,
+) -> Result<()> {
+	ensure!(
+		u64::from(report.receipted) <= CHEAT_FROM,
+		"only the honest frames are receipted: {report:?}"
+	);
+	let summary = sessions::session(connection, session).await?.context("the session")?;
+	let part = summary.parts.iter().find(|p| p.contributor == dave.account());
+	ensure!(
+		part.is_none_or(|p| u64::from(p.frames) <= CHEAT_FROM),
+		"the chain pays no frame past the honest ones: {summary:?}"
+	);
+	Ok(())
+}
+
 // Two workers: the host renders on the async threads, and must not hold up the player's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_that_renders_a_world_of_its_own_is_not_paid_for_it() -> Result<()> {
@@ -293,17 +322,25 @@ async fn a_host_that_renders_a_world_of_its_own_is_not_paid_for_it() -> Result<(
 		// The forged scene's frames came (in time: the bound is 2 s), none was paid, and the
 		// player left well before its 30 s of play.
 		ensure!(report.forged >= 10, "the host streamed its own world: {report:?}");
-		ensure!(
-			u64::from(report.receipted) <= CHEAT_FROM,
-			"only the honest frames are receipted: {report:?}"
-		);
-		let summary = sessions::session(&connection, session).await?.context("the session")?;
-		let part = summary.parts.iter().find(|p| p.contributor == dave.account());
-		ensure!(
-			part.is_none_or(|p| u64::from(p.frames) <= CHEAT_FROM),
-			"the chain pays no forged frame: {summary:?}"
-		);
-		Ok(())
+		only_honest_frames_paid(&report, &connection, &dave, session).await
+	})
+	.await
+}
+
+// Two workers: the host renders on the async threads, and must not hold up the player's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_announces_a_scene_away_from_the_player_is_left_at_once() -> Result<()> {
+	within(TEST_TIMEOUT, "the far-scene host test", async {
+		let Played { _node, connection, dave, session, host, .. } =
+			play_against("remote-play-far", Cheat::FarScene).await?;
+		let report = tokio::time::timeout(IN_BLOCK, host).await???;
+		eprintln!("the far-scene host: {report:?}");
+		// The player refused the scene when it was announced, before looking for any of its
+		// chunks, and left: staying for its 30 s of play at 10 fps would be some 300 frames
+		// (the host still answers the inputs it had queued when the player left).
+		ensure!(report.forged >= 1, "the host never announced its far scene: {report:?}");
+		ensure!(report.sent < 100, "the player stayed: {report:?}");
+		only_honest_frames_paid(&report, &connection, &dave, session).await
 	})
 	.await
 }

@@ -340,3 +340,152 @@ async fn a_tall_job_on_the_auto_path_has_the_cpu_references_hashes() {
 	assert_eq!(hashes(&frames["frame_hashes"]), reference.frame_hashes);
 	assert_eq!(done["root"].as_str(), Some(reference.root.to_string().as_str()));
 }
+
+/// What a hostile client sends: random methods, paths, ids, queries, content types and
+/// bodies, random or a valid job with one byte changed. The API always answers; no answer is
+/// a 500; every refusal is a JSON `{"error": "..."}`; only a `202` makes a job; and it still
+/// serves a good request afterwards. `PROPTEST_CASES=5000` runs more.
+mod hostile {
+	use super::*;
+	use proptest::prelude::*;
+	use std::sync::OnceLock;
+
+	/// One runtime and one API for every case, with a job that is done.
+	struct Shared {
+		runtime: tokio::runtime::Runtime,
+		state: ApiState,
+		app: Router,
+		done: String,
+		json: Vec<u8>,
+		scale: Vec<u8>,
+	}
+
+	fn shared() -> &'static Shared {
+		static SHARED: OnceLock<Shared> = OnceLock::new();
+		SHARED.get_or_init(|| {
+			let runtime = tokio::runtime::Builder::new_multi_thread()
+				.worker_threads(2)
+				.enable_all()
+				.build()
+				.unwrap();
+			// Small enough that a changed byte cannot make a long render.
+			let config = ServeConfig { max_job_pixels: 64 * 48 * 2 * 4, ..Default::default() };
+			let state = runtime.block_on(async { state(config) });
+			let app = router(state.clone());
+			let request = small_request();
+			let json = serde_json::to_vec(&request.to_json()).unwrap();
+			let scale = request.encode();
+			let done = runtime.block_on(async {
+				let (_, created) = call(&app, post("application/json", json.clone())).await;
+				let id = created["job_id"].as_str().unwrap().to_string();
+				wait_done(&app, &id).await;
+				id
+			});
+			Shared { runtime, state, app, done, json, scale }
+		})
+	}
+
+	fn method() -> impl Strategy<Value = &'static str> {
+		prop::sample::select(vec!["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])
+	}
+
+	/// Text of what a URI may carry: characters, bad and good escapes, numbers past `u32`.
+	fn uri_text(max: usize) -> impl Strategy<Value = String> {
+		let pieces: Vec<String> = "abcdef0123456789xyzXYZ-._~%=&/?+"
+			.chars()
+			.map(String::from)
+			.chain(
+				["%ff", "%00", "%zz", "%2F", "frame=", "tile=", "-1", "4294967296", "0x10"]
+					.map(String::from),
+			)
+			.collect();
+		prop::collection::vec(prop::sample::select(pieces), 0..max)
+			.prop_map(|pieces| pieces.concat())
+	}
+
+	fn id() -> impl Strategy<Value = String> {
+		prop_oneof![
+			Just(shared().done.clone()),
+			any::<[u8; 32]>().prop_map(hex::encode),
+			uri_text(80),
+		]
+	}
+
+	fn path() -> impl Strategy<Value = String> {
+		(0..8usize, id(), uri_text(24)).prop_map(|(kind, id, query)| match kind {
+			0 => "/health".to_owned(),
+			1 => "/jobs".to_owned(),
+			2 => format!("/jobs/{id}"),
+			3 => format!("/jobs/{id}/frames"),
+			4 => format!("/jobs/{id}/proof?{query}"),
+			5 => format!("/jobs/{id}/evidence?{query}"),
+			6 => format!("/jobs/{id}/{query}"),
+			_ => format!("/{query}"),
+		})
+	}
+
+	fn content_type() -> impl Strategy<Value = Option<&'static str>> {
+		prop::option::of(prop::sample::select(vec![
+			"application/json",
+			"application/json; charset=utf-8",
+			"application/octet-stream",
+			"application/scale",
+			"text/plain",
+			"multipart/form-data",
+			"",
+		]))
+	}
+
+	/// Random bytes, or the valid JSON or SCALE job with one byte changed.
+	fn body() -> impl Strategy<Value = Vec<u8>> {
+		let changed = |valid: Vec<u8>| {
+			(any::<prop::sample::Index>(), any::<u8>()).prop_map(move |(at, value)| {
+				let mut bytes = valid.clone();
+				let at = at.index(bytes.len());
+				bytes[at] = if bytes[at] == value { value.wrapping_add(1) } else { value };
+				bytes
+			})
+		};
+		prop_oneof![
+			prop::collection::vec(any::<u8>(), 0..256),
+			changed(shared().json.clone()),
+			changed(shared().scale.clone()),
+		]
+	}
+
+	proptest! {
+		#[test]
+		fn every_request_is_answered_and_only_a_new_job_changes_the_jobs(
+			method in method(),
+			path in path(),
+			content_type in content_type(),
+			body in body(),
+		) {
+			let shared = shared();
+			let mut builder = Request::builder().method(method).uri(&path);
+			if let Some(content_type) = content_type {
+				builder = builder.header("content-type", content_type);
+			}
+			let request = builder.body(Body::from(body));
+			prop_assume!(request.is_ok(), "not a URI: {}", path);
+			let jobs = shared.state.jobs().len();
+			let (status, answer) = shared.runtime.block_on(call(&shared.app, request.unwrap()));
+
+			prop_assert!(
+				status != StatusCode::INTERNAL_SERVER_ERROR,
+				"{method} {path}: {status} {answer}"
+			);
+			if !status.is_success() && method != "HEAD" {
+				prop_assert!(
+					answer["error"].is_string(),
+					"{method} {path}: {status} without a JSON error: {answer}"
+				);
+			}
+			if status != StatusCode::ACCEPTED {
+				prop_assert_eq!(shared.state.jobs().len(), jobs, "{} {}: {}", method, path, status);
+			}
+			let (health, _) = shared.runtime.block_on(call(&shared.app, get("/health")));
+			prop_assert_eq!(health, StatusCode::OK);
+		}
+	}
+}

@@ -72,7 +72,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("playnet"),
 	impl_name: alloc::borrow::Cow::Borrowed("playnet"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -180,8 +180,9 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on a runtime upgrade: none yet.
-type Migrations = ();
+/// Migrations to run on a runtime upgrade, each once, by its pallet's storage version (a
+/// chain built from genesis starts at the current versions and runs none).
+type Migrations = (pallet_world::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Executive: dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<

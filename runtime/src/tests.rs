@@ -350,3 +350,19 @@ fn a_new_chain_starts_at_the_base_price() {
 		);
 	});
 }
+
+#[test]
+fn a_chunks_deposit_base_covers_what_it_stores_besides_its_bytes() {
+	use codec::MaxEncodedLen;
+	use playnet_primitives::ChunkCoord;
+	// A map key: the pallet and storage prefixes, the Blake2-128 of the key, the key.
+	let key = 32 + 16 + ChunkCoord::max_encoded_len();
+	let overhead = pallet_world::ChunkRecordOf::<Runtime>::max_encoded_len()
+		+ pallet_world::ChangeLogOf::<Runtime>::max_encoded_len()
+		+ pallet_world::ChunkDepositOf::<Runtime>::max_encoded_len()
+		+ 4 * key;
+	assert!(
+		overhead <= crate::configs::CHUNK_OVERHEAD_BYTES as usize,
+		"a stored chunk keeps {overhead} bytes besides its encoding"
+	);
+}

@@ -243,4 +243,94 @@ mod tests {
 		let error = read_response(frame(&[7])).unwrap_err();
 		assert_eq!(ResponseError::from_io(&error), Some(ResponseError::Malformed));
 	}
+
+	/// `body` behind a length prefix of `declared` (its own length when `None`).
+	fn framed(declared: Option<u32>, body: &[u8]) -> (u32, Vec<u8>) {
+		let declared = declared.unwrap_or(body.len() as u32);
+		let mut bytes = declared.to_le_bytes().to_vec();
+		bytes.extend_from_slice(body);
+		(declared, bytes)
+	}
+
+	/// What a hostile peer sends, random or a valid message with one byte changed: never a
+	/// panic; a length over the limit is refused before any body is read, a short body is an
+	/// end of stream, and what decodes is the one encoding of its value (re-encoding it gives
+	/// the very bytes read). `PROPTEST_CASES=100000` runs more.
+	mod hostile {
+		use super::*;
+		use proptest::prelude::*;
+
+		proptest! {
+			#[test]
+			fn requests_are_read_or_refused(
+				body in prop::collection::vec(any::<u8>(), 0..MAX_REQUEST_BYTES + 8),
+				declared in prop::option::weighted(0.2, any::<u32>()),
+			) {
+				let (declared, bytes) = framed(declared, &body);
+				match read_request(bytes) {
+					Ok(RequestFrame::Invalid(RequestError::TooLarge(length))) => {
+						prop_assert_eq!(length, declared);
+						prop_assert!(declared as usize > MAX_REQUEST_BYTES);
+					}
+					Ok(RequestFrame::Valid(request)) => {
+						prop_assert_eq!(request.encode(), body[..declared as usize].to_vec());
+					}
+					Ok(RequestFrame::Invalid(RequestError::Malformed)) => {
+						prop_assert!(declared as usize <= body.len());
+					}
+					Ok(RequestFrame::Raw(_)) => prop_assert!(false, "a raw frame is never read"),
+					Err(error) => {
+						prop_assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+						prop_assert!(declared as usize > body.len());
+					}
+				}
+			}
+
+			#[test]
+			fn responses_are_read_or_refused(
+				body in prop::collection::vec(any::<u8>(), 0..96),
+				declared in prop::option::weighted(0.2, any::<u32>()),
+			) {
+				let (declared, bytes) = framed(declared, &body);
+				match read_response(bytes) {
+					Ok(response) => prop_assert_eq!(response.encode(), body[..declared as usize].to_vec()),
+					Err(error) => match ResponseError::from_io(&error) {
+						Some(ResponseError::TooLarge(length)) => {
+							prop_assert_eq!(length, declared);
+							prop_assert!(declared as usize > MAX_RESPONSE_BYTES);
+						}
+						Some(ResponseError::Malformed) => prop_assert!(declared as usize <= body.len()),
+						None => {
+							prop_assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+							prop_assert!(declared as usize > body.len());
+						}
+					},
+				}
+			}
+
+			#[test]
+			fn a_changed_byte_of_a_valid_message_is_another_message_or_refused(
+				chunk in prop::collection::vec(any::<u8>(), 0..300),
+				hash in any::<[u8; 32]>(),
+				at in any::<prop::sample::Index>(),
+				value in any::<u8>(),
+			) {
+				let request = ChunkRequest::ByHash(playnet_primitives::Hash32(hash)).encode();
+				let response = ChunkResponse::Found(chunk).encode();
+				for (body, is_request) in [(request, true), (response, false)] {
+					let mut changed = body.clone();
+					let at = at.index(changed.len());
+					changed[at] = if changed[at] == value { value.wrapping_add(1) } else { value };
+					let (_, bytes) = framed(None, &changed);
+					if is_request {
+						if let Ok(RequestFrame::Valid(read)) = read_request(bytes) {
+							prop_assert_eq!(read.encode(), changed);
+						}
+					} else if let Ok(read) = read_response(bytes) {
+						prop_assert_eq!(read.encode(), changed);
+					}
+				}
+			}
+		}
+	}
 }

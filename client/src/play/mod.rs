@@ -142,7 +142,7 @@ enum Wake {
 struct Screen {
 	pose: Mutex<Option<wire::Pose>>,
 	proxy: Mutex<EventLoopProxy<Wake>>,
-	notices: Mutex<mpsc::Sender<String>>,
+	notices: mpsc::Sender<String>,
 	closed: AtomicBool,
 }
 
@@ -173,9 +173,7 @@ impl RemoteScreen for Screen {
 	}
 
 	fn notice(&self, text: String) {
-		if let Ok(notices) = self.notices.lock() {
-			let _ = notices.send(text);
-		}
+		let _ = self.notices.send(text);
 		self.wake(Wake::Changed);
 	}
 
@@ -203,9 +201,15 @@ pub fn run(
 	remote: Option<RemotePlay>,
 ) -> anyhow::Result<()> {
 	let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| {
+		let instead = match remote {
+			Some(_) => {
+				"`play --remote --headless` streams without one (`--frames-dir` keeps frames)"
+			}
+			None => "use the line mode",
+		};
 		anyhow::anyhow!(
 			"cannot open a window ({e}); `play` needs a display (DISPLAY set, an X server or \
-			 XWayland): without one, use the line mode"
+			 XWayland): without one, {instead}"
 		)
 	})?;
 	let proxy = event_loop.create_proxy();
@@ -226,7 +230,7 @@ pub fn run(
 			let screen = Arc::new(Screen {
 				pose: Mutex::new(None),
 				proxy: Mutex::new(proxy.clone()),
-				notices: Mutex::new(notices.clone()),
+				notices: notices.clone(),
 				closed: AtomicBool::new(false),
 			});
 			let mut remote_options = remote.options;

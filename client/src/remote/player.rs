@@ -139,6 +139,13 @@ pub enum StreamFault {
 	/// A spot check failed earlier: the contributor is not paid for anything more.
 	#[error("the contributor failed a spot check; its frames are no longer taken")]
 	Failed,
+	/// An announced scene is not the view from any pose the player asked for lately: it
+	/// names chunks that view does not show.
+	#[error("scene {scene} is not the view from any recent input's pose")]
+	SceneOutOfView {
+		/// The scene.
+		scene: Hash32,
+	},
 }
 
 /// A frame that passed checks 1-4 and answers an input.
@@ -337,6 +344,23 @@ impl PlayerStream {
 		ToHost::Input { seq, pose }
 	}
 
+	/// Fails unless every chunk of scene `id` is one the view from a single pose of a recent
+	/// input shows ([`crate::view::in_view`]). A host renders the player's view, so an honest
+	/// scene always is; this bounds what a host can make the player look for to one view's
+	/// chunks ([`crate::view::VIEW_CHUNKS`]), around where the player is.
+	pub fn scene_in_view(&self, id: Hash32, chunks: &[SceneChunk]) -> Result<(), StreamFault> {
+		let mut positions: Vec<[i32; 3]> =
+			self.inputs.iter().map(|(_, pose, _)| pose.position.map(|p| p >> 16)).collect();
+		positions.dedup();
+		let shown = |position: &[i32; 3]| {
+			chunks.iter().all(|chunk| crate::view::in_view(*position, chunk.coord))
+		};
+		match chunks.len() <= crate::view::VIEW_CHUNKS && positions.iter().any(shown) {
+			true => Ok(()),
+			false => Err(StreamFault::SceneOutOfView { scene: id }),
+		}
+	}
+
 	/// Takes a scene the host announced; its frames wait until it is vouched for or refused.
 	pub fn scene(&mut self, id: Hash32, chunks: Vec<SceneChunk>) -> Result<(), StreamFault> {
 		self.verifier.add_scene(id, chunks)?;
@@ -357,6 +381,13 @@ impl PlayerStream {
 	/// Some chunk of scene `id` is not the player's world: its frames are not paid.
 	pub fn refuse(&mut self, id: Hash32) {
 		self.decide(id, Standing::Refused);
+	}
+
+	/// Scene `id` will not be looked for (too many wait): its waiting frames are not paid. It
+	/// is taken again if it is announced again.
+	pub fn pass_over(&mut self, id: Hash32) {
+		self.standing.retain(|(known, standing)| *known != id || *standing != Standing::Pending);
+		self.release();
 	}
 
 	/// Scene `id`'s standing (`None`: never announced, or forgotten).
@@ -574,6 +605,7 @@ mod tests {
 		proof::tile::{frame_hash, frame_tile_hashes},
 		render::frame::render_frame,
 		session::frame_id,
+		ChunkCoord,
 	};
 
 	const SESSION: SessionId = 21;
@@ -797,6 +829,74 @@ mod tests {
 		assert_eq!((stream.book().frames(), stream.waiting(), stream.unvouched()), (3, 0, 0));
 		let receipt = stream.book().receipt().expect("frames");
 		assert_eq!(receipt.served_ms, 33 + 33 + 33, "the first frame's interval, then the gaps");
+	}
+
+	#[test]
+	fn a_scene_passed_over_leaves_its_frames_unpaid_and_is_taken_when_announced_again() {
+		let (mut host, pose) = Host::new();
+		let mut stream = stream(&host, 1_000);
+		let start = Instant::now();
+		let ms = |n: u64| start + Duration::from_millis(n);
+		host.scene_chunks.truncate(host.scene_chunks.len() - 1);
+		let next = scene_id(&host.scene_chunks);
+		stream.scene(next, host.scene_chunks.clone()).expect("a scene");
+		play_one(&mut stream, &mut host, pose, ms(0), ms(20));
+		assert_eq!(stream.waiting(), 1);
+
+		stream.pass_over(next);
+		assert_eq!((stream.book().frames(), stream.waiting(), stream.unvouched()), (0, 0, 1));
+		assert_eq!(stream.standing(&next), None);
+
+		stream.scene(next, host.scene_chunks.clone()).expect("a scene");
+		play_one(&mut stream, &mut host, pose, ms(100), ms(120));
+		stream.vouch(next);
+		assert_eq!((stream.book().frames(), stream.waiting(), stream.unvouched()), (1, 0, 1));
+	}
+
+	#[test]
+	fn a_scene_is_taken_only_as_the_view_from_a_recent_inputs_pose() {
+		let (host, _) = Host::new();
+		let mut stream = stream(&host, 1_000);
+		let start = Instant::now();
+		let ms = |n: u64| start + Duration::from_millis(n);
+		let at = |block: [i32; 3]| Pose {
+			position: block.map(|b| (b << 16) + (1 << 15)),
+			yaw: 0,
+			pitch: 0,
+		};
+		let view = |block: [i32; 3]| -> Vec<SceneChunk> {
+			crate::view::view_coords(block)
+				.into_iter()
+				.map(|coord| SceneChunk { coord, content_hash: Hash32([1; 32]) })
+				.collect()
+		};
+		let in_view = |stream: &PlayerStream, chunks: &[SceneChunk]| {
+			stream.scene_in_view(scene_id(chunks), chunks).is_ok()
+		};
+		let (here, there) = ([8, 70, 8], [200, 70, 8]);
+		assert!(!in_view(&stream, &view(here)), "no input asked for it");
+
+		stream.input(at(here), ms(0));
+		stream.input(at(there), ms(10));
+		assert!(in_view(&stream, &view(here)));
+		assert!(in_view(&stream, &view(there)));
+		assert!(in_view(&stream, &view(here)[..7]), "the chunks of the view the host holds");
+		let mut both = view(here);
+		both.extend(view(there));
+		assert!(!in_view(&stream, &both), "no one pose shows both");
+		let mut far = view(here);
+		far.push(SceneChunk {
+			coord: ChunkCoord::new(1_000, 4, 1_000),
+			content_hash: Hash32([1; 32]),
+		});
+		assert!(!in_view(&stream, &far));
+
+		// A pose past the inputs in flight no longer vouches for its view.
+		for i in 0..INPUTS_IN_FLIGHT as u64 {
+			stream.input(at(there), ms(20 + i));
+		}
+		assert!(!in_view(&stream, &view(here)));
+		assert!(in_view(&stream, &view(there)));
 	}
 
 	#[test]

@@ -11,10 +11,11 @@
 //!    signed receipt every second.
 //! 4. When the contributor stalls (no frame in time for [`STALL_AFTER`], or for
 //!    [`FIRST_FRAME_AFTER`] before the first), refuses the stream, announces a scene that is
-//!    not the player's world, or fails a check, moves the
-//!    session to the backup and goes on there; a frame that failed its spot check is disputed
-//!    on chain once the receipt covering it is settled (the player settles it itself when the
-//!    host did not).
+//!    not the player's world or not the view from a pose it asked for (so a host can make the
+//!    player look for one view's chunks at a time, around the player), or fails a check,
+//!    moves the session to the backup and goes on there; a frame that failed its spot check
+//!    is disputed on chain once the receipt covering it is settled (the player settles it
+//!    itself when the host did not).
 //! 5. Ends the session after the play time asked for.
 //!
 //! In the game's window ([`crate::play`]), the player steers the camera and every frame that
@@ -459,11 +460,16 @@ async fn stream_from(
 				None | Some(Err(_)) => break StreamEnd::Failed("the stream closed".into()),
 				Some(Ok(ToPlayer::Refused { reason })) => break StreamEnd::Failed(format!("refused: {reason}")),
 				Some(Ok(ToPlayer::Scene { id, chunks })) => {
+					if let Err(fault) = stream.scene_in_view(id, &chunks) {
+						println!("event remote scene-refused scene={id} reason={fault}");
+						break StreamEnd::Failed(fault.to_string());
+					}
 					if let Err(fault) = stream.scene(id, chunks.clone()) {
 						break StreamEnd::Failed(fault.to_string());
 					}
-					if !loads.announced(id, chunks, vouching.clone()) {
-						break StreamEnd::Failed("it announces scenes faster than they can be looked for".into());
+					if let Some(passed_over) = loads.announced(id, chunks, vouching.clone()) {
+						stream.pass_over(passed_over);
+						println!("event remote scene-passed-over scene={passed_over}");
 					}
 				}
 				Some(Ok(ToPlayer::TilePixels { .. })) => {}
@@ -566,7 +572,7 @@ fn spawn_spot_check(
 const SCENES_LOADED: usize = 4;
 
 /// How many announced scenes may wait to be looked for in the player's world, beside the one
-/// being looked for; a contributor that announces more at once loses the stream.
+/// being looked for; past that the oldest waiting is passed over (its frames go unpaid).
 const SCENES_QUEUED: usize = 8;
 
 /// How long a player waits for its world to hold an announced scene's chunk versions (catching
@@ -600,26 +606,23 @@ impl Missing {
 /// [`SCENE_GRACE`] of holding its chunks (or whose chunks do not load within
 /// [`SCENE_LOAD_LIMIT`]) is refused, and the contributor with it.
 ///
-/// A host that announces scenes faster than they are looked for gets no more than
-/// [`SCENES_QUEUED`] waiting and one being looked for from this player, then loses the stream.
+/// Scenes announced faster than they are looked for (a host still loading the view, a burst
+/// after the network held the stream back) wait, at most [`SCENES_QUEUED`] of them; past that
+/// the oldest waiting is passed over: its frames are not paid, and the latest scene, the one
+/// the host streams now, is looked for next. So a host that announces scenes nonstop costs
+/// the player one lookup at a time, of one view's chunks (see
+/// [`PlayerStream::scene_in_view`]), and is paid only for the scenes looked for.
 struct SceneLoads {
 	world: GameSession,
 	/// The bytes of the latest scenes vouched for, oldest first.
 	kept: std::sync::Mutex<std::collections::VecDeque<(Hash32, Arc<Vec<Vec<u8>>>)>>,
-	/// Places in the queue of scenes to look for.
-	queue: Arc<Semaphore>,
-	/// Held while a scene is looked for (tokio's mutex is fair: scenes go in order).
-	looking: tokio::sync::Mutex<()>,
+	/// The scenes waiting to be looked for, oldest first, and whether a lookup runs.
+	queue: std::sync::Mutex<(std::collections::VecDeque<(Hash32, Vec<SceneChunk>)>, bool)>,
 }
 
 impl SceneLoads {
 	fn new(world: GameSession) -> Self {
-		SceneLoads {
-			world,
-			kept: Default::default(),
-			queue: Arc::new(Semaphore::new(SCENES_QUEUED + 1)),
-			looking: tokio::sync::Mutex::new(()),
-		}
+		SceneLoads { world, kept: Default::default(), queue: Default::default() }
 	}
 
 	/// The kept bytes of scene `id`.
@@ -638,22 +641,47 @@ impl SceneLoads {
 	}
 
 	/// The host announced scene `id` (checked against `chunks` by the stream): it is looked
-	/// for, and the answer sent to `vouching`. False when too many scenes wait already.
+	/// for after those waiting, and the answer sent to `vouching`. Returns the scene passed
+	/// over to make room, if one was.
 	fn announced(
 		self: &Arc<Self>,
 		id: Hash32,
 		chunks: Vec<SceneChunk>,
 		vouching: mpsc::Sender<(Hash32, Result<(), String>)>,
-	) -> bool {
-		let Ok(place) = self.queue.clone().try_acquire_owned() else { return false };
-		let loads = self.clone();
-		tokio::spawn(async move {
-			let _place = place;
-			let _looking = loads.looking.lock().await;
-			let found = loads.look_for(id, &chunks).await;
-			let _ = vouching.send((id, found)).await;
-		});
-		true
+	) -> Option<Hash32> {
+		let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+		let (waiting, running) = &mut *queue;
+		if waiting.iter().any(|(known, _)| *known == id) {
+			return None;
+		}
+		waiting.push_back((id, chunks));
+		let passed_over = match waiting.len() > SCENES_QUEUED {
+			true => waiting.pop_front().map(|(id, _)| id),
+			false => None,
+		};
+		if !*running {
+			*running = true;
+			let loads = self.clone();
+			tokio::spawn(async move { loads.look_for_each(vouching).await });
+		}
+		passed_over
+	}
+
+	/// Looks for the waiting scenes one at a time, oldest first, until none waits.
+	async fn look_for_each(&self, vouching: mpsc::Sender<(Hash32, Result<(), String>)>) {
+		loop {
+			let next = {
+				let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+				let next = queue.0.pop_front();
+				queue.1 = next.is_some();
+				next
+			};
+			let Some((id, chunks)) = next else { return };
+			let found = self.look_for(id, &chunks).await;
+			if vouching.send((id, found)).await.is_err() {
+				return;
+			}
+		}
 	}
 
 	/// Looks for scene `id` in the player's world: for up to [`SCENE_GRACE`] once its chunks

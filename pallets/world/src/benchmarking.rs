@@ -29,12 +29,17 @@ fn largest_chunk() -> Chunk {
 	Chunk::from_blocks(blocks).unwrap_or_default()
 }
 
-/// An account with enough to claim a few regions.
+/// An account with enough to claim a few regions and fill the queue with submissions, each
+/// holding the queued chunk deposit.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	let amount = T::RegionDeposit::get()
 		.saturating_add(T::Currency::minimum_balance())
-		.saturating_mul(4u32.into());
+		.saturating_mul(4u32.into())
+		.saturating_add(
+			Pallet::<T>::queued_deposit()
+				.saturating_mul(T::MaxPendingSubmissions::get().saturating_add(1).into()),
+		);
 	T::Currency::set_balance(&who, amount);
 	who
 }

@@ -3,7 +3,10 @@
 use crate::{
 	pallet::*,
 	race::{self, Contender},
-	types::{edit_index, BounceReason, ChunkRecord, ChunkVersion, PendingSubmission, RegionCoord},
+	types::{
+		edit_index, BounceReason, ChunkDeposit, ChunkRecord, ChunkVersion, PendingSubmission,
+		RegionCoord,
+	},
 	ChangeLogOf, PendingSubmissionOf,
 };
 use alloc::vec::Vec;
@@ -11,7 +14,11 @@ use playnet_primitives::{
 	world::encoding::{decode_chunk, encode_chunk},
 	Chunk, ChunkCoord, ContentHash, WorldGenerator,
 };
-use polkadot_sdk::{frame_support::defensive, frame_system};
+use polkadot_sdk::{
+	frame_support::defensive,
+	frame_system,
+	sp_runtime::traits::{Saturating, Zero},
+};
 
 /// What happened to one queued submission: `None` when it applies.
 type Verdict = Option<BounceReason>;
@@ -21,6 +28,9 @@ struct NewVersion<AccountId> {
 	version: ChunkVersion,
 	content_hash: ContentHash,
 	author: Option<AccountId>,
+	/// The length of its stored encoding; `None` when it is the generator's chunk, which
+	/// stores no bytes.
+	stored_len: Option<u32>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -40,8 +50,13 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn current_chunk(coord: &ChunkCoord) -> Option<Chunk> {
 		match EncodedChunks::<T>::get(coord) {
 			Some(bytes) => decode_chunk(&bytes).ok(),
-			None => Some(WorldGenerator::new(WorldSeed::<T>::get()).chunk(*coord)),
+			None => Some(Self::generated_chunk(coord)),
 		}
+	}
+
+	/// What the world generator makes at `coord` from the seed.
+	pub(crate) fn generated_chunk(coord: &ChunkCoord) -> Chunk {
+		WorldGenerator::new(WorldSeed::<T>::get()).chunk(*coord)
 	}
 
 	/// Decides one chunk's submissions, applies the winners as one new version and reports
@@ -92,8 +107,18 @@ impl<T: Config> Pallet<T> {
 			None
 		};
 
-		for (submission, verdict) in submissions.into_iter().zip(verdicts) {
+		// Every submission held the queued deposit; the author of the new version keeps what
+		// its stored bytes cost, from the hold of its last applied submission.
+		let queued = Self::queued_deposit();
+		let kept = update
+			.as_ref()
+			.and_then(|update| update.stored_len)
+			.map_or_else(Zero::zero, Self::chunk_deposit);
+		let keeper = update.as_ref().and_then(|_| verdicts.iter().rposition(Option::is_none));
+		for (index, (submission, verdict)) in submissions.into_iter().zip(verdicts).enumerate() {
 			let PendingSubmission { id, who, base_version, client_timestamp, .. } = submission;
+			let release = if keeper == Some(index) { queued.saturating_sub(kept) } else { queued };
+			Self::release_chunk_deposit(&who, release);
 			let event = match (verdict, &update) {
 				(None, Some(update)) => Event::EditsApplied {
 					id,
@@ -115,14 +140,22 @@ impl<T: Config> Pallet<T> {
 			};
 			Self::deposit_event(event);
 		}
-		if let Some(NewVersion { version, content_hash, author }) = update {
+		if let Some(NewVersion { version, content_hash, author, stored_len }) = update {
+			Self::release_deposit_of(coord);
+			if let (Some(depositor), Some(len)) = (&author, stored_len) {
+				let amount = Self::chunk_deposit(len);
+				Self::record_deposit_of(
+					coord,
+					ChunkDeposit { depositor: depositor.clone(), amount },
+				);
+			}
 			Self::deposit_event(Event::ChunkUpdated { coord, version, content_hash, author });
 		}
 	}
 
-	/// Applies the winning submissions in order as version `version + 1` and stores it, or
-	/// stores nothing and returns `None` when the chunk cannot be loaded or stored or its
-	/// version is exhausted.
+	/// Applies the winning submissions in order as version `version + 1` and stores it (its
+	/// bytes, or none when it came back to the generator's chunk), or stores nothing and
+	/// returns `None` when the chunk cannot be loaded or stored or its version is exhausted.
 	fn apply_winners(
 		coord: ChunkCoord,
 		version: ChunkVersion,
@@ -131,7 +164,11 @@ impl<T: Config> Pallet<T> {
 		log: &mut ChangeLogOf<T>,
 	) -> Option<NewVersion<T::AccountId>> {
 		let new_version = version.checked_add(1)?;
-		let mut chunk = Self::current_chunk(&coord)?;
+		let generated = Self::generated_chunk(&coord);
+		let mut chunk = match EncodedChunks::<T>::get(coord) {
+			Some(bytes) => decode_chunk(&bytes).ok()?,
+			None => generated.clone(),
+		};
 		let winners = submissions.iter().zip(verdicts).filter(|(_, verdict)| verdict.is_none());
 		let mut changed = Vec::new();
 		let mut author = None;
@@ -144,7 +181,11 @@ impl<T: Config> Pallet<T> {
 		}
 		let bytes = encode_chunk(&chunk);
 		let content_hash = ContentHash::of(&bytes);
-		let bytes = crate::ChunkBytes::try_from(bytes).ok()?;
+		let stored = match chunk == generated {
+			true => None,
+			false => Some(crate::ChunkBytes::try_from(bytes).ok()?),
+		};
+		let stored_len = stored.as_ref().map(|bytes| bytes.len() as u32);
 
 		Self::keep_pinned_version(coord, content_hash);
 		Chunks::<T>::insert(
@@ -156,9 +197,12 @@ impl<T: Config> Pallet<T> {
 				updated_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
-		EncodedChunks::<T>::insert(coord, bytes);
+		match stored {
+			Some(bytes) => EncodedChunks::<T>::insert(coord, bytes),
+			None => EncodedChunks::<T>::remove(coord),
+		}
 		log.record(changed, new_version);
 		ChangeLogs::<T>::insert(coord, core::mem::take(log));
-		Some(NewVersion { version: new_version, content_hash, author })
+		Some(NewVersion { version: new_version, content_hash, author, stored_len })
 	}
 }

@@ -39,6 +39,32 @@
 //! client computes before submitting; each new version is reported once by
 //! [`Event::ChunkUpdated`].
 //!
+//! ## Deposits for stored state
+//!
+//! Every stored chunk holds a deposit, [`Config::ChunkDepositBase`] plus
+//! [`Config::ChunkDepositPerByte`] for each byte of its encoding, from the author of its
+//! current version ([`ChunkDeposits`], held under [`HoldReason::ChunkDeposit`]). While a
+//! submission waits for the end of its block it holds the deposit of the longest encoding,
+//! [`Pallet::queued_deposit`], since only the block's end knows how long the chunk's bytes
+//! come out; there the author of the new version keeps the deposit of its actual bytes, every
+//! other submission's hold is released, and so is the deposit of the version it replaced. A
+//! chunk that comes back to what the generator makes (blocks broken and put back) stores no
+//! bytes and holds no deposit: its record stays, to keep its version counting up, and so does
+//! its change log, to keep deciding conflicts exactly. A region owner's `replace_chunk` holds
+//! the deposit of its bytes at once; the force origin's holds none.
+//!
+//! What this buys: the chain's storage of the world costs whoever keeps it there, in
+//! proportion to its size, for as long as it stays. Claiming a region, filling its chunks
+//! with incompressible 8 KB encodings and releasing the claim used to leave megabytes of state
+//! for the transaction fees alone; now each of those chunks holds its deposit from the
+//! claimant until someone edits it again (who then holds what that version costs) or it
+//! returns to the generator's. Who can gain what: nobody gains from a deposit (it is held,
+//! never paid out); a player who edits a chunk another bloated holds that chunk's deposit,
+//! and the bloater gets its own back. What stays unpaid is a chunk's record and change log
+//! after it returns to the generator's: about a hundred bytes, and six more per block changed
+//! (at most [`Config::MaxTrackedChanges`]), each bought with the fee of the edit that changed
+//! it.
+//!
 //! ## Regions and claims
 //!
 //! A region is a column of 4 x 4 chunks, full height ([`RegionCoord`]). Anyone may claim a
@@ -76,7 +102,9 @@ mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod claims;
+mod deposits;
 mod finalize;
+pub mod migrations;
 mod pins;
 pub mod race;
 mod replace;
@@ -104,6 +132,9 @@ pub type BalanceOf<T> =
 
 /// A [`ChunkRecord`] of this runtime.
 pub type ChunkRecordOf<T> = ChunkRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// A [`ChunkDeposit`] of this runtime.
+pub type ChunkDepositOf<T> = ChunkDeposit<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 
 /// A [`RegionClaim`] of this runtime.
 pub type RegionClaimOf<T> = RegionClaim<
@@ -134,7 +165,11 @@ pub mod pallet {
 	};
 	use polkadot_sdk::frame_system::pallet_prelude::*;
 
+	/// The storage version: 1 since stored chunks hold deposits ([`crate::migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Configuration of the world.
@@ -156,6 +191,15 @@ pub mod pallet {
 		/// The deposit held from the owner of a region claim.
 		#[pallet::constant]
 		type RegionDeposit: Get<BalanceOf<Self>>;
+
+		/// The part of a stored chunk's deposit that does not depend on its bytes: its
+		/// record, its change log at full length, its deposit entry and their storage keys.
+		#[pallet::constant]
+		type ChunkDepositBase: Get<BalanceOf<Self>>;
+
+		/// The part of a stored chunk's deposit for each byte of its canonical encoding.
+		#[pallet::constant]
+		type ChunkDepositPerByte: Get<BalanceOf<Self>>;
 
 		/// The most block edits one `apply_edits` may carry.
 		#[pallet::constant]
@@ -193,6 +237,9 @@ pub mod pallet {
 		/// The deposit of a region claim.
 		#[codec(index = 0)]
 		RegionClaim,
+		/// The deposits for stored chunks, and those of submissions queued in this block.
+		#[codec(index = 1)]
+		ChunkDeposit,
 	}
 
 	/// The world seed, set at genesis. Value: the seed of `playnet-primitives`'
@@ -209,6 +256,13 @@ pub mod pallet {
 	/// of its current version (at most [`MAX_CHUNK_BYTES`]). Absent for unedited chunks.
 	#[pallet::storage]
 	pub type EncodedChunks<T: Config> = StorageMap<_, Blake2_128Concat, ChunkCoord, ChunkBytes>;
+
+	/// The deposits for stored chunks. Key: the chunk's coordinate. Value: who holds it (the
+	/// author of the current version) and how much. Present exactly while the chunk has
+	/// bytes in [`EncodedChunks`] and a signed author (the force origin's chunks hold none).
+	#[pallet::storage]
+	pub type ChunkDeposits<T: Config> =
+		StorageMap<_, Blake2_128Concat, ChunkCoord, ChunkDepositOf<T>>;
 
 	/// When the recently changed blocks of each edited chunk changed: the conflict detector.
 	/// Key: the chunk's coordinate. Value: a [`ChangeLog`] bounded by
@@ -355,6 +409,24 @@ pub mod pallet {
 			/// Its author, as in [`ChunkRecord::author`].
 			author: Option<T::AccountId>,
 		},
+		/// The author of a chunk's new version holds the deposit for its stored bytes.
+		ChunkDepositHeld {
+			/// The chunk.
+			coord: ChunkCoord,
+			/// The author, who holds it.
+			who: T::AccountId,
+			/// The deposit held.
+			amount: BalanceOf<T>,
+		},
+		/// The deposit for a chunk's former version was returned to its author.
+		ChunkDepositReleased {
+			/// The chunk.
+			coord: ChunkCoord,
+			/// The former version's author.
+			who: T::AccountId,
+			/// The deposit returned.
+			amount: BalanceOf<T>,
+		},
 		/// A region was claimed and its deposit held.
 		RegionClaimed {
 			/// The region.
@@ -442,6 +514,10 @@ pub mod pallet {
 		NotCurrentVersion,
 		/// The version is pinned `u32::MAX` times already.
 		TooManyPins,
+		/// The caller's free balance cannot hold the chunk deposit: for `apply_edits` that of
+		/// the longest encoding ([`Pallet::queued_deposit`]), for `replace_chunk` that of the
+		/// bytes.
+		ChunkDepositUnavailable,
 	}
 
 	#[pallet::hooks]
@@ -475,7 +551,9 @@ pub mod pallet {
 		///
 		/// The edits are checked now and applied at the end of the block, after same-block
 		/// races on the chunk are decided (see the [crate docs](crate)). They apply in order,
-		/// all or none.
+		/// all or none. Until then the caller holds [`Pallet::queued_deposit`]; at the end of
+		/// the block it gets all of it back, or, as the author of the new version, all but the
+		/// deposit for the chunk's stored bytes.
 		///
 		/// # Events
 		/// - [`Event::EditsQueued`] now; at the end of the block [`Event::EditsApplied`] or
@@ -488,7 +566,8 @@ pub mod pallet {
 		/// - [`Error::NotAllowedInRegion`]: the region is claimed by someone else;
 		/// - [`Error::FutureBaseVersion`], [`Error::EditConflict`],
 		///   [`Error::BaseVersionTooOld`]: the base version does not fit the chunk;
-		/// - [`Error::VersionOverflow`], [`Error::PendingQueueFull`].
+		/// - [`Error::VersionOverflow`], [`Error::PendingQueueFull`];
+		/// - [`Error::ChunkDepositUnavailable`]: the caller cannot hold the queued deposit.
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::apply_edits_worst_weight(edits.len() as u32))]
 		pub fn apply_edits(
@@ -508,7 +587,8 @@ pub mod pallet {
 		/// origin. The bytes are decoded and validated, the hash is computed here, and the
 		/// chunk gets a new version at once. Submissions queued for the chunk in this block
 		/// made on an older version bounce with [`BounceReason::Conflict`]. The version it
-		/// replaces stays readable while a render task pins it (see [`Pins`]).
+		/// replaces stays readable while a render task pins it (see [`Pins`]). A signed owner
+		/// holds the deposit for the bytes; the deposit of the version replaced is returned.
 		///
 		/// # Events
 		/// - [`Event::ChunkUpdated`].
@@ -519,11 +599,10 @@ pub mod pallet {
 		///   the chunk's region;
 		/// - [`Error::InvalidChunkBytes`], [`Error::UnknownBlockId`]: the bytes are not a
 		///   canonical chunk of known blocks;
-		/// - [`Error::VersionOverflow`].
+		/// - [`Error::VersionOverflow`];
+		/// - [`Error::ChunkDepositUnavailable`]: the owner cannot hold the deposit.
 		#[pallet::call_index(1)]
-		#[pallet::weight(
-			T::WeightInfo::replace_chunk().saturating_add(Pallet::<T>::keep_pinned_version_weight())
-		)]
+		#[pallet::weight(Pallet::<T>::replace_chunk_weight())]
 		pub fn replace_chunk(
 			origin: OriginFor<T>,
 			coord: ChunkCoord,

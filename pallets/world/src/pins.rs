@@ -60,7 +60,10 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		if Chunks::<T>::get(coord).is_some_and(|record| record.content_hash == content_hash) {
-			return EncodedChunks::<T>::get(coord).map(|bytes| bytes.into_inner());
+			// An edited chunk back to the generator's stores no bytes: generated below.
+			if let Some(bytes) = EncodedChunks::<T>::get(coord) {
+				return Some(bytes.into_inner());
+			}
 		}
 		if let Some(bytes) = PinnedVersions::<T>::get(coord, content_hash) {
 			return Some(bytes.into_inner());

@@ -65,6 +65,7 @@ impl<T: Config> Pallet<T> {
 		if first_in_chunk {
 			PendingChunks::<T>::try_append(coord).map_err(|_| Error::<T>::PendingQueueFull)?;
 		}
+		Self::hold_chunk_deposit(&who, Self::queued_deposit())?;
 		let id = Self::submission_id(&who, &coord, base_version, client_timestamp, &edits);
 		let edit_count = edits.len() as u32;
 		Pending::<T>::try_append(
@@ -109,16 +110,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of `apply_edits` with `edits` edits and its `share` of the end of the block.
+	/// Every submission holds the queued deposit and has it released at the end of the
+	/// block; the first of a chunk also pays for moving the chunk's deposit.
 	pub(crate) fn apply_edits_weight(edits: u32, share: EndOfBlockShare) -> Weight {
 		let end_of_block = match share {
-			EndOfBlockShare::GeneratedChunk => T::WeightInfo::finalize_generated_chunk(edits),
+			// Generating the chunk is in the benchmark: comparing with it costs nothing more.
+			EndOfBlockShare::GeneratedChunk => T::WeightInfo::finalize_generated_chunk(edits)
+				.saturating_add(Self::new_version_deposit_weight())
+				.saturating_sub(Self::chunk_at_weight()),
 			// A stored chunk's old version may be pinned and kept; a generated one never is.
 			EndOfBlockShare::StoredChunk => T::WeightInfo::finalize_stored_chunk(edits)
-				.saturating_add(Self::keep_pinned_version_weight()),
+				.saturating_add(Self::keep_pinned_version_weight())
+				.saturating_add(Self::new_version_deposit_weight()),
 			EndOfBlockShare::Submission => T::WeightInfo::finalize_submissions(2)
 				.saturating_sub(T::WeightInfo::finalize_submissions(1)),
 		};
-		T::WeightInfo::apply_edits(edits).saturating_add(end_of_block)
+		T::WeightInfo::apply_edits(edits)
+			.saturating_add(Self::hold_weight().saturating_mul(2))
+			.saturating_add(end_of_block)
 	}
 
 	/// The weight reserved for `apply_edits` before dispatch: its worst case.

@@ -4,22 +4,46 @@ use crate::pallet::*;
 use alloc::collections::BTreeSet;
 use playnet_primitives::{world::encoding::decode_chunk, ChunkCoord, ContentHash};
 use polkadot_sdk::{
-	frame_support::{ensure, traits::Get},
-	sp_runtime::DispatchError,
+	frame_support::{
+		ensure,
+		traits::{fungible::InspectHold, Get},
+	},
+	frame_system,
+	sp_runtime::{traits::Zero, DispatchError},
 };
 
 impl<T: Config> Pallet<T> {
-	/// Checks that every stored chunk has canonical bytes matching its hash and a consistent
-	/// change log, that every pin names a version the world has and kept bytes exist exactly
+	/// Checks that every edited chunk has canonical bytes matching its hash (or is back to
+	/// the generator's and stores none) and a consistent change log, that every stored chunk
+	/// of a signed author holds its deposit from that author and each account's chunk hold is
+	/// exactly its deposits and queued submissions, that every pin names a version the world has and kept bytes exist exactly
 	/// for pinned edited versions that are no longer current, that claims are well formed and
 	/// that the queue agrees with its count. (That each pin counts the open tasks naming its
 	/// version is the render pallet's check: it knows the tasks.)
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		for (coord, record) in Chunks::<T>::iter() {
-			let bytes = EncodedChunks::<T>::get(coord).ok_or("an edited chunk has no bytes")?;
-			ensure!(decode_chunk(&bytes).is_ok(), "stored chunk bytes are not canonical");
-			ensure!(ContentHash::of(&bytes) == record.content_hash, "content hash mismatch");
+			let stored = EncodedChunks::<T>::get(coord);
+			match &stored {
+				Some(bytes) => {
+					ensure!(decode_chunk(bytes).is_ok(), "stored chunk bytes are not canonical");
+					ensure!(ContentHash::of(bytes) == record.content_hash, "content hash mismatch");
+				}
+				None => ensure!(
+					Self::generated_hash(&coord) == record.content_hash,
+					"an edited chunk has no bytes and is not the generator's"
+				),
+			}
 			ensure!(record.version > 0, "a stored chunk is at version 0");
+			match (&stored, &record.author, ChunkDeposits::<T>::get(coord)) {
+				(Some(_), Some(author), Some(deposit)) => {
+					ensure!(deposit.depositor == *author, "a chunk's deposit is not its author's")
+				}
+				(Some(_), Some(_), None) => {
+					Err("a stored chunk of a signed author holds no deposit")?
+				}
+				(_, _, Some(_)) => Err("a deposit for a chunk that stores no bytes of an author")?,
+				_ => {}
+			}
 			let log = ChangeLogs::<T>::get(coord);
 			ensure!(log.horizon <= record.version, "change log horizon ahead of the chunk");
 			ensure!(log.replaced_at <= log.horizon, "replacement newer than the horizon");
@@ -41,6 +65,22 @@ impl<T: Config> Pallet<T> {
 		for coord in ChangeLogs::<T>::iter_keys() {
 			ensure!(Chunks::<T>::contains_key(coord), "a change log without a record");
 		}
+		for coord in ChunkDeposits::<T>::iter_keys() {
+			ensure!(Chunks::<T>::contains_key(coord), "a chunk deposit without a record");
+		}
+		let mut expected = crate::deposits::expected_holds::<T>();
+		let reason = HoldReason::ChunkDeposit.into();
+		for who in frame_system::Account::<T>::iter_keys() {
+			let held = T::Currency::balance_on_hold(&reason, &who);
+			ensure!(
+				held == expected.remove(&who).unwrap_or_else(Zero::zero),
+				"an account's chunk hold is not its deposits and queued submissions"
+			);
+		}
+		ensure!(
+			expected.values().all(Zero::is_zero),
+			"a chunk deposit of an account that does not exist"
+		);
 		for (coord, content_hash, bytes) in PinnedVersions::<T>::iter() {
 			ensure!(
 				Pins::<T>::contains_key(coord, content_hash),

@@ -54,6 +54,20 @@ pub struct ChunkRecord<AccountId, BlockNumber> {
 	pub updated_at: BlockNumber,
 }
 
+/// The deposit held for a chunk's stored state: its bytes, its record and its change log.
+/// The author of the chunk's current version holds it, until another version replaces that
+/// one or the chunk returns to what the generator makes (then nothing about it is stored but
+/// its small record).
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct ChunkDeposit<AccountId, Balance> {
+	/// Who holds it: the author of the current version.
+	pub depositor: AccountId,
+	/// How much is held, under the world's `ChunkDeposit` hold reason.
+	pub amount: Balance,
+}
+
 /// A chunk as the runtime API returns it: its current version, hash and canonical bytes,
 /// whether or not anyone has edited it.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]

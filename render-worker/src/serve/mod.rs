@@ -10,8 +10,9 @@
 //! | `GET /jobs/{id}/evidence?frame=F` | a frame's challenge evidence: its tile hashes and its path to the root, as JSON and as SCALE hex (`409` until done) |
 //!
 //! Bad input gets a 4xx with `{"error": "..."}` and creates no job: `400` unparsable body or
-//! id, `404` unknown job, `413` body past the size limit, `415` other content types, `422` a
-//! spec past the limits or a chunk the worker cannot get, `503` a full queue.
+//! id, `404` unknown job or path, `405` another method, `413` body past the size limit, `415`
+//! other content types, `422` a spec past the limits or a chunk the worker cannot get, `503` a
+//! full queue.
 
 pub mod jobs;
 
@@ -22,8 +23,11 @@ use crate::{
 };
 use axum::{
 	body::Bytes,
-	extract::{DefaultBodyLimit, Path, Query, State},
-	http::{header::CONTENT_TYPE, HeaderMap, StatusCode},
+	extract::{
+		rejection::{BytesRejection, PathRejection},
+		DefaultBodyLimit, Path, Query, State,
+	},
+	http::{header::CONTENT_TYPE, HeaderMap, Method, StatusCode, Uri},
 	response::{IntoResponse, Response},
 	routing::{get, post},
 	Json, Router,
@@ -98,6 +102,8 @@ pub fn router(state: ApiState) -> Router {
 		.route("/jobs/{id}/frames", get(frames))
 		.route("/jobs/{id}/proof", get(proof))
 		.route("/jobs/{id}/evidence", get(evidence))
+		.fallback(unknown_path)
+		.method_not_allowed_fallback(other_method)
 		.layer(DefaultBodyLimit::max(max_body))
 		.with_state(state)
 }
@@ -116,6 +122,22 @@ impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
 		(self.0, Json(json!({ "error": self.1 }))).into_response()
 	}
+}
+
+/// A path the API does not have.
+async fn unknown_path(uri: Uri) -> ApiError {
+	ApiError(StatusCode::NOT_FOUND, format!("no such path: {}", uri.path()))
+}
+
+/// A method a path does not take.
+async fn other_method(method: Method, uri: Uri) -> ApiError {
+	ApiError(StatusCode::METHOD_NOT_ALLOWED, format!("{} does not take {method}", uri.path()))
+}
+
+/// The `{id}` of a path, or why it is not one.
+fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+	path.map(|Path(id)| id)
+		.map_err(|e| ApiError(StatusCode::BAD_REQUEST, format!("bad job id in the path: {e}")))
 }
 
 fn job_id(text: &str) -> Result<Hash32, ApiError> {
@@ -139,8 +161,9 @@ async fn health(State(state): State<ApiState>) -> Json<serde_json::Value> {
 async fn submit(
 	State(state): State<ApiState>,
 	headers: HeaderMap,
-	body: Bytes,
+	body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+	let body = body.map_err(|e| ApiError(e.status(), e.body_text()))?;
 	let content_type = headers
 		.get(CONTENT_TYPE)
 		.and_then(|v| v.to_str().ok())
@@ -206,9 +229,9 @@ async fn submit(
 
 async fn status(
 	State(state): State<ApiState>,
-	Path(id): Path<String>,
+	id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-	let (id, job) = find(&state, &id)?;
+	let (id, job) = find(&state, &path_id(id)?)?;
 	let mut body = json!({
 		"job_id": id,
 		"task_id": id,
@@ -239,9 +262,9 @@ fn finished(job: &jobs::Job) -> Result<Arc<crate::verify::ClaimedResult>, ApiErr
 
 async fn frames(
 	State(state): State<ApiState>,
-	Path(id): Path<String>,
+	id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-	let (id, job) = find(&state, &id)?;
+	let (id, job) = find(&state, &path_id(id)?)?;
 	let result = finished(&job)?;
 	Ok(Json(json!({ "job_id": id, "root": result.root, "frame_hashes": result.frame_hashes })))
 }
@@ -255,12 +278,12 @@ struct ProofQuery {
 
 async fn proof(
 	State(state): State<ApiState>,
-	Path(id): Path<String>,
+	id: Result<Path<String>, PathRejection>,
 	query: Result<Query<ProofQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
 	let Query(query) = query
 		.map_err(|e| ApiError(StatusCode::BAD_REQUEST, format!("expected ?frame=F&tile=T: {e}")))?;
-	let (id, job) = find(&state, &id)?;
+	let (id, job) = find(&state, &path_id(id)?)?;
 	let result = finished(&job)?;
 	let tiles = tile_count(job.spec.width, job.spec.height);
 	if query.frame >= job.spec.frame_count || query.tile >= tiles {
@@ -298,12 +321,12 @@ struct EvidenceQuery {
 /// `Vec<Hash32>`.
 async fn evidence(
 	State(state): State<ApiState>,
-	Path(id): Path<String>,
+	id: Result<Path<String>, PathRejection>,
 	query: Result<Query<EvidenceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
 	let Query(query) =
 		query.map_err(|e| ApiError(StatusCode::BAD_REQUEST, format!("expected ?frame=F: {e}")))?;
-	let (id, job) = find(&state, &id)?;
+	let (id, job) = find(&state, &path_id(id)?)?;
 	let result = finished(&job)?;
 	let frame = query.frame;
 	let outside = || {

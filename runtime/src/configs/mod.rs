@@ -7,6 +7,8 @@ mod sessions;
 mod stake;
 mod world;
 
+pub use world::CHUNK_OVERHEAD_BYTES;
+
 use crate::{
 	currency::*, time::*, AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,

@@ -2,7 +2,8 @@
 //! world as the source of render tasks' scenes.
 
 use crate::{
-	currency::PGT, AccountId, Balance, Balances, Runtime, RuntimeHoldReason, Timestamp, World,
+	currency::{MICRO_PGT, PGT},
+	AccountId, Balance, Balances, Runtime, RuntimeHoldReason, Timestamp, World,
 };
 use playnet_primitives::{ChunkCoord, ContentHash};
 use polkadot_sdk::{
@@ -14,6 +15,15 @@ use polkadot_sdk::{
 parameter_types! {
 	/// Claiming a region (4x4 chunk columns) holds 10 PGT until it is released.
 	pub const RegionDeposit: Balance = 10 * PGT;
+	/// A stored chunk holds 100 micro-PGT per byte of its encoding, ten times what carrying
+	/// the byte in a transaction costs (`TransactionByteFee`): a chunk of typical terrain
+	/// (a few hundred bytes) holds well under a PGT, the longest encoding (8,227 bytes)
+	/// about 1.0 PGT with the base, and a megabyte of world about 100 PGT for as long as it
+	/// stays stored. Every `apply_edits` holds the longest encoding's deposit until the end
+	/// of its block.
+	pub const ChunkDepositPerByte: Balance = 100 * MICRO_PGT;
+	/// The fixed part, for [`CHUNK_OVERHEAD_BYTES`] of record, change log and keys.
+	pub const ChunkDepositBase: Balance = CHUNK_OVERHEAD_BYTES as Balance * 100 * MICRO_PGT;
 	/// One `apply_edits` call changes at most 32 blocks: a micro-transaction.
 	pub const MaxEditsPerCall: u32 = 32;
 	/// Edit batches queued in one block before it resolves them at its end.
@@ -26,12 +36,19 @@ parameter_types! {
 	pub const MaxClockSkew: u64 = 30_000;
 }
 
+/// What a stored chunk keeps in storage besides its bytes, at most: its record, its change
+/// log at full length ([`MaxTrackedChanges`] entries), its deposit entry, and the four
+/// storage keys (the runtime's tests check the bound).
+pub const CHUNK_OVERHEAD_BYTES: u32 = 2_000;
+
 impl pallet_world::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type UnixTime = Timestamp;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type RegionDeposit = RegionDeposit;
+	type ChunkDepositBase = ChunkDepositBase;
+	type ChunkDepositPerByte = ChunkDepositPerByte;
 	type MaxEditsPerCall = MaxEditsPerCall;
 	type MaxPendingSubmissions = MaxPendingSubmissions;
 	type MaxTrackedChanges = MaxTrackedChanges;

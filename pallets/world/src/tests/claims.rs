@@ -38,7 +38,7 @@ fn claiming_holds_the_deposit() {
 	new_test_ext().execute_with(|| {
 		claim(ALICE);
 		assert_eq!(held(ALICE), DEPOSIT);
-		assert_eq!(Balances::balance(&ALICE), 10_000 - DEPOSIT);
+		assert_eq!(Balances::balance(&ALICE), START - DEPOSIT);
 		assert_eq!(Claims::<Test>::get(HOME_REGION).unwrap().owner, ALICE);
 		System::assert_last_event(
 			WorldEvent::RegionClaimed { region: HOME_REGION, owner: ALICE, deposit: DEPOSIT }
@@ -53,7 +53,7 @@ fn releasing_returns_the_deposit_and_frees_the_region() {
 		claim(ALICE);
 		assert_ok!(World::release_region(RuntimeOrigin::signed(ALICE), HOME_REGION));
 		assert_eq!(held(ALICE), 0);
-		assert_eq!(Balances::balance(&ALICE), 10_000);
+		assert_eq!(Balances::balance(&ALICE), START);
 		assert!(Claims::<Test>::get(HOME_REGION).is_none());
 		System::assert_last_event(
 			WorldEvent::RegionReleased { region: HOME_REGION, owner: ALICE, released: DEPOSIT }

@@ -28,7 +28,11 @@ pub const CAROL: AccountId = 3;
 /// An account without funds.
 pub const PAUPER: AccountId = 9;
 pub const ED: Balance = 10;
+/// What Alice, Bob and Carol hold at genesis.
+pub const START: Balance = 1_000_000;
 pub const DEPOSIT: Balance = 1_000;
+/// A stored chunk's deposit: this plus one per byte of its encoding.
+pub const CHUNK_DEPOSIT_BASE: Balance = 100;
 pub const SEED: u64 = 42;
 /// The chain's clock at the start of every test, in milliseconds.
 pub const NOW: u64 = 1_700_000_000_000;
@@ -99,6 +103,8 @@ pub fn set_chain_time(millis: u64) {
 
 parameter_types! {
 	pub const RegionDeposit: Balance = DEPOSIT;
+	pub const ChunkDepositBase: Balance = CHUNK_DEPOSIT_BASE;
+	pub const ChunkDepositPerByte: Balance = 1;
 	pub const MaxEditsPerCall: u32 = MAX_EDITS;
 	pub const MaxPendingSubmissions: u32 = MAX_PENDING;
 	pub const MaxTrackedChanges: u32 = MAX_TRACKED;
@@ -112,6 +118,8 @@ impl pallet_world::Config for Test {
 	type UnixTime = MockTime;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type RegionDeposit = RegionDeposit;
+	type ChunkDepositBase = ChunkDepositBase;
+	type ChunkDepositPerByte = ChunkDepositPerByte;
 	type MaxEditsPerCall = MaxEditsPerCall;
 	type MaxPendingSubmissions = MaxPendingSubmissions;
 	type MaxTrackedChanges = MaxTrackedChanges;
@@ -129,12 +137,12 @@ impl pallet_world::BenchmarkHelper for MockTime {
 	}
 }
 
-/// The world of [`SEED`]; Alice, Bob and Carol hold 10 000 each; block 1 at [`NOW`].
+/// The world of [`SEED`]; Alice, Bob and Carol hold [`START`] each; block 1 at [`NOW`].
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	set_chain_time(NOW);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(ALICE, 10_000), (BOB, 10_000), (CAROL, 10_000)],
+		balances: vec![(ALICE, START), (BOB, START), (CAROL, START)],
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)

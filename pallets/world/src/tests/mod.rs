@@ -1,5 +1,6 @@
 mod claims;
 mod conflicts;
+mod deposits;
 mod edits;
 mod measure;
 pub(crate) mod mock;
