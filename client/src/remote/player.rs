@@ -677,6 +677,12 @@ mod tests {
 		stream
 	}
 
+	/// A test's clock: the instant `n` milliseconds after it was made.
+	fn clock() -> impl Fn(u64) -> Instant {
+		let start = Instant::now();
+		move |n| start + Duration::from_millis(n)
+	}
+
 	/// Sends an input for `pose` at `sent` and takes the host's frame of it at `came`.
 	fn play_one(
 		stream: &mut PlayerStream,
@@ -780,8 +786,7 @@ mod tests {
 	fn frames_of_a_scene_that_is_not_the_players_world_are_not_paid() {
 		let (mut host, pose) = Host::new();
 		let mut stream = stream(&host, 1);
-		let start = Instant::now();
-		let ms = |n: u64| start + Duration::from_millis(n);
+		let ms = clock();
 		play_one(&mut stream, &mut host, pose, ms(0), ms(20));
 		assert_eq!(stream.book().frames(), 1, "the vouched scene's frame is paid");
 		assert_eq!(stream.take_spot_checks().len(), 1);
@@ -813,8 +818,7 @@ mod tests {
 		let (mut host, pose) = Host::new();
 		let mut stream = stream(&host, u32::MAX);
 		let (mut other, _) = Host::new();
-		let start = Instant::now();
-		let ms = |n: u64| start + Duration::from_millis(n);
+		let ms = clock();
 		// A new scene (the same world, another set of chunks): announced, not vouched yet.
 		other.scene_chunks.truncate(other.scene_chunks.len() - 1);
 		let next = scene_id(&other.scene_chunks);
@@ -835,8 +839,7 @@ mod tests {
 	fn a_scene_passed_over_leaves_its_frames_unpaid_and_is_taken_when_announced_again() {
 		let (mut host, pose) = Host::new();
 		let mut stream = stream(&host, 1_000);
-		let start = Instant::now();
-		let ms = |n: u64| start + Duration::from_millis(n);
+		let ms = clock();
 		host.scene_chunks.truncate(host.scene_chunks.len() - 1);
 		let next = scene_id(&host.scene_chunks);
 		stream.scene(next, host.scene_chunks.clone()).expect("a scene");
@@ -857,8 +860,7 @@ mod tests {
 	fn a_scene_is_taken_only_as_the_view_from_a_recent_inputs_pose() {
 		let (host, _) = Host::new();
 		let mut stream = stream(&host, 1_000);
-		let start = Instant::now();
-		let ms = |n: u64| start + Duration::from_millis(n);
+		let ms = clock();
 		let at = |block: [i32; 3]| Pose {
 			position: block.map(|b| (b << 16) + (1 << 15)),
 			yaw: 0,

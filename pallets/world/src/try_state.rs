@@ -16,9 +16,9 @@ impl<T: Config> Pallet<T> {
 	/// Checks that every edited chunk has canonical bytes matching its hash (or is back to
 	/// the generator's and stores none) and a consistent change log, that every stored chunk
 	/// of a signed author holds its deposit from that author and each account's chunk hold is
-	/// exactly its deposits and queued submissions, that every pin names a version the world has and kept bytes exist exactly
-	/// for pinned edited versions that are no longer current, that claims are well formed and
-	/// that the queue agrees with its count. (That each pin counts the open tasks naming its
+	/// exactly its deposits and queued submissions, that every pin names a version the world
+	/// has and kept bytes exist exactly for pinned edited versions that are no longer current,
+	/// that claims are well formed and that the queue agrees with its count. (That each pin counts the open tasks naming its
 	/// version is the render pallet's check: it knows the tasks.)
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		for (coord, record) in Chunks::<T>::iter() {
